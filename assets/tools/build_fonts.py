@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""Build Pamphleteer's bundled font subsets, fonts.toml and licence files.
+
+Usage::
+
+    python assets/tools/build_fonts.py DEBROOT [--out assets/fonts]
+    python assets/tools/build_fonts.py --verify-only [--out assets/fonts]
+
+DEBROOT is one directory into which the Debian packages fonts-inter,
+fonts-noto-core, fonts-noto-cjk and fonts-noto-cjk-extra were extracted with
+``dpkg -x PKG.deb DEBROOT`` (see assets/README.md).  Every subset is made by
+``fontTools.subset.main`` with the same arguments that the script prints as a
+``pyftsubset`` command line, so each file can also be rebuilt by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection, TTFont
+
+LATIN_UNICODES = (
+    "U+0020-007E,U+00A0-00FF,U+0100-017F,U+0180-024F,U+0300-036F,U+1E00-1EFF,"
+    "U+2000-206F,U+20A0-20CF,U+2100-214F,U+2190-21FF,U+2212,U+2713,U+2022,"
+    "U+25A1,U+25CF"
+)
+KOREAN_UNICODES = (
+    "U+0020-007E,U+00A0-00FF,U+2000-206F,U+2190-21FF,U+1100-11FF,U+3000-303F,"
+    "U+3130-318F,U+AC00-D7A3,U+FF00-FFEF"
+)
+LATIN_SAMPLE = "Ạặễờựđ"
+KOREAN_SAMPLE = "평화협정"
+
+INTER_DIR = "usr/share/fonts/opentype/inter"
+NOTO_DIR = "usr/share/fonts/truetype/noto"
+CJK_DIR = "usr/share/fonts/opentype/noto"
+
+# PostScript name (name ID 6) prefix of the Korean face inside the CJK .ttc files.
+KR_POSTSCRIPT = re.compile(r"^NotoSansCJKkr-")
+
+LICENCE = "OFL-1.1"
+
+# Debian package that ships each family, and the name of the OFL stanza in its copyright file.
+FAMILY_PACKAGES = {
+    "Inter": ("fonts-inter", "OFL-1.1"),
+    "Noto Serif": ("fonts-noto-core", "OFL-1.1"),
+    "Noto Sans KR": ("fonts-noto-cjk", "SIL-1.1"),
+}
+
+
+@dataclass(frozen=True)
+class FontJob:
+    """One subset to build: where it comes from and how it is registered."""
+
+    family: str
+    weight: int
+    style: str
+    source: str
+    output: str
+    unicodes: str
+    collection: bool = False
+
+    @property
+    def sample(self) -> str:
+        """Text whose glyphs the subset must cover."""
+        return KOREAN_SAMPLE if self.unicodes == KOREAN_UNICODES else LATIN_SAMPLE
+
+
+JOBS: tuple[FontJob, ...] = (
+    FontJob(
+        "Inter",
+        400,
+        "normal",
+        f"{INTER_DIR}/Inter-Regular.otf",
+        "Inter-Regular.subset.otf",
+        LATIN_UNICODES,
+    ),
+    FontJob(
+        "Inter",
+        700,
+        "normal",
+        f"{INTER_DIR}/Inter-Bold.otf",
+        "Inter-Bold.subset.otf",
+        LATIN_UNICODES,
+    ),
+    FontJob(
+        "Inter",
+        800,
+        "normal",
+        f"{INTER_DIR}/Inter-ExtraBold.otf",
+        "Inter-ExtraBold.subset.otf",
+        LATIN_UNICODES,
+    ),
+    FontJob(
+        "Inter",
+        900,
+        "normal",
+        f"{INTER_DIR}/Inter-Black.otf",
+        "Inter-Black.subset.otf",
+        LATIN_UNICODES,
+    ),
+    FontJob(
+        "Noto Serif",
+        400,
+        "normal",
+        f"{NOTO_DIR}/NotoSerif-Regular.ttf",
+        "NotoSerif-Regular.subset.ttf",
+        LATIN_UNICODES,
+    ),
+    FontJob(
+        "Noto Serif",
+        400,
+        "italic",
+        f"{NOTO_DIR}/NotoSerif-Italic.ttf",
+        "NotoSerif-Italic.subset.ttf",
+        LATIN_UNICODES,
+    ),
+    FontJob(
+        "Noto Serif",
+        700,
+        "normal",
+        f"{NOTO_DIR}/NotoSerif-Bold.ttf",
+        "NotoSerif-Bold.subset.ttf",
+        LATIN_UNICODES,
+    ),
+    FontJob(
+        "Noto Serif",
+        700,
+        "italic",
+        f"{NOTO_DIR}/NotoSerif-BoldItalic.ttf",
+        "NotoSerif-BoldItalic.subset.ttf",
+        LATIN_UNICODES,
+    ),
+    FontJob(
+        "Noto Sans KR",
+        400,
+        "normal",
+        f"{CJK_DIR}/NotoSansCJK-Regular.ttc",
+        "NotoSansKR-Regular.subset.otf",
+        KOREAN_UNICODES,
+        collection=True,
+    ),
+    FontJob(
+        "Noto Sans KR",
+        700,
+        "normal",
+        f"{CJK_DIR}/NotoSansCJK-Bold.ttc",
+        "NotoSansKR-Bold.subset.otf",
+        KOREAN_UNICODES,
+        collection=True,
+    ),
+    FontJob(
+        "Noto Sans KR",
+        900,
+        "normal",
+        f"{CJK_DIR}/NotoSansCJK-Black.ttc",
+        "NotoSansKR-Black.subset.otf",
+        KOREAN_UNICODES,
+        collection=True,
+    ),
+)
+
+
+def korean_face_index(path: Path) -> int:
+    """Return the index of the Noto Sans CJK KR face in a .ttc, chosen by name table."""
+    collection = TTCollection(str(path), lazy=True)
+    matches = []
+    for index, font in enumerate(collection.fonts):
+        names = font["name"]
+        postscript = names.getDebugName(6) or ""
+        if KR_POSTSCRIPT.match(postscript):
+            matches.append(index)
+            print(
+                f"  {path.name}: face {index} = {postscript!r} "
+                f"(family {names.getDebugName(1)!r}, full {names.getDebugName(4)!r})"
+            )
+    if len(matches) != 1:
+        raise SystemExit(f"{path}: expected one NotoSansCJKkr face, found {matches}")
+    return matches[0]
+
+
+def subset_args(job: FontJob, source: Path, output: Path, font_number: int | None) -> list[str]:
+    """Return the pyftsubset arguments that build one subset."""
+    args = [
+        str(source),
+        f"--output-file={output}",
+        f"--unicodes={job.unicodes}",
+        "--layout-features=*",
+        "--no-hinting",
+        "--name-IDs=*",
+        "--name-languages=*",
+        "--name-legacy",
+        "--notdef-outline",
+    ]
+    if font_number is not None:
+        args.append(f"--font-number={font_number}")
+    return args
+
+
+def build_fonts(debroot: Path, out: Path) -> None:
+    """Subset every font in JOBS from the extracted packages into out."""
+    out.mkdir(parents=True, exist_ok=True)
+    for job in JOBS:
+        source = debroot / job.source
+        if not source.is_file():
+            raise SystemExit(f"missing source font {source}")
+        font_number = korean_face_index(source) if job.collection else None
+        args = subset_args(job, source, out / job.output, font_number)
+        print("pyftsubset " + shlex.join(args))
+        subset.main(args)
+
+
+def write_fonts_toml(out: Path) -> None:
+    """Write fonts.toml with one [[font]] table per subset."""
+    lines = [
+        "# Generated by assets/tools/build_fonts.py; one table per bundled font file.",
+        "",
+    ]
+    for job in JOBS:
+        lines += [
+            "[[font]]",
+            f'family = "{job.family}"',
+            f'file = "{job.output}"',
+            f"weight = {job.weight}",
+            f'style = "{job.style}"',
+            f'licence = "{LICENCE}"',
+            "",
+        ]
+    (out / "fonts.toml").write_text("\n".join(lines), encoding="utf-8")
+
+
+def debian_licence_text(copyright_file: Path, licence: str) -> str:
+    """Extract and un-indent one 'License:' stanza from a Debian copyright file."""
+    lines = copyright_file.read_text(encoding="utf-8").splitlines()
+    # The stand-alone stanza is the "License:" line followed by indented text;
+    # the same line also appears, without text, as a field of "Files:" stanzas.
+    start = next(
+        i + 1
+        for i, line in enumerate(lines[:-1])
+        if line == f"License: {licence}" and lines[i + 1].startswith(" ")
+    )
+    body: list[str] = []
+    for line in lines[start:]:
+        if not line.startswith(" "):
+            break
+        body.append("" if line.strip() == "." else line[1:])
+    text = "\n".join(body).strip("\n")
+    if "SIL OPEN FONT LICENSE" not in text:
+        text = (
+            "-----------------------------------------------------------\n"
+            "SIL OPEN FONT LICENSE Version 1.1 - 26 February 2007\n"
+            "-----------------------------------------------------------\n\n" + text
+        )
+    return text + "\n"
+
+
+def debian_copyright_lines(copyright_file: Path) -> list[str]:
+    """Return the Copyright: field of the 'Files: *' stanza of a Debian copyright file."""
+    lines = copyright_file.read_text(encoding="utf-8").splitlines()
+    start = lines.index("Files: *") + 1
+    result: list[str] = []
+    in_field = False
+    for line in lines[start:]:
+        if line.startswith("Copyright:"):
+            in_field = True
+            value = line.removeprefix("Copyright:").strip()
+            if value:
+                result.append(value)
+        elif in_field and line.startswith(" "):
+            result.append(line.strip())
+        elif in_field:
+            break
+    return result
+
+
+def write_licences(debroot: Path, out: Path) -> None:
+    """Write one OFL text per family, headed by the font's own copyright notice."""
+    licences = out / "LICENSES"
+    licences.mkdir(parents=True, exist_ok=True)
+    for family, (package, stanza) in FAMILY_PACKAGES.items():
+        job = next(j for j in JOBS if j.family == family)
+        font = TTFont(out / job.output, lazy=True)
+        notice = font["name"].getDebugName(0)
+        trademark = font["name"].getDebugName(7)
+        copyright_file = debroot / "usr/share/doc" / package / "copyright"
+        header = [
+            f"{family} (bundled by Pamphleteer as subsets of the Debian package {package})",
+            "",
+            notice or "",
+            f"Copyright as stated by Debian ({package}/copyright): "
+            + "; ".join(debian_copyright_lines(copyright_file)),
+        ]
+        if trademark:
+            header.append(trademark)
+        header += [
+            "",
+            "This Font Software is licensed under the SIL Open Font License, Version 1.1.",
+            "This license is copied below, and is also available with a FAQ at:",
+            "https://openfontlicense.org",
+            "",
+            "",
+        ]
+        text = "\n".join(header) + debian_licence_text(copyright_file, stanza)
+        name = family.replace(" ", "") + "-OFL.txt"
+        (licences / name).write_text(text, encoding="utf-8")
+
+
+def verify(out: Path) -> int:
+    """Print glyph count, sample coverage and size of each subset; return total bytes."""
+    total = 0
+    failures = 0
+    for job in JOBS:
+        path = out / job.output
+        font = TTFont(path)
+        cmap = font.getBestCmap()
+        missing = [c for c in job.sample if ord(c) not in cmap]
+        static = "fvar" not in font
+        hinted = any(tag in font for tag in ("fpgm", "prep", "cvt "))
+        layout = [tag for tag in ("GSUB", "GPOS", "GDEF", "kern") if tag in font]
+        size = path.stat().st_size
+        total += size
+        ok = not missing and static and not hinted
+        failures += not ok
+        print(
+            f"{job.output:34} {size:>10,} B  glyphs={font['maxp'].numGlyphs:<6} "
+            f"covers {job.sample!r}: {'yes' if not missing else 'NO ' + ''.join(missing)}  "
+            f"static={static} hinted={hinted} layout={','.join(layout)} "
+            f"name1={font['name'].getDebugName(1)!r}"
+        )
+    print(f"total {total:,} B ({total / 1024 / 1024:.2f} MiB) in {len(JOBS)} files")
+    if failures:
+        raise SystemExit(f"{failures} subset(s) failed verification")
+    return total
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments and run the build and verification."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "debroot", nargs="?", type=Path, help="directory holding the extracted font .deb packages"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "fonts",
+        help="output directory (default: assets/fonts)",
+    )
+    parser.add_argument(
+        "--verify-only", action="store_true", help="only check the existing subsets"
+    )
+    args = parser.parse_args(argv)
+    if not args.verify_only:
+        if args.debroot is None:
+            parser.error("DEBROOT is required unless --verify-only is given")
+        build_fonts(args.debroot, args.out)
+        write_fonts_toml(args.out)
+        write_licences(args.debroot, args.out)
+    verify(args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""Allow ``python -m pamphleteer``."""
+
+from pamphleteer.cli import main
+
+main()

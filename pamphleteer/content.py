@@ -1,0 +1,189 @@
+"""Stage 2: read a locale's content: Markdown with front matter, and the strings table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pamphleteer.errors import ContentError, Diagnostic
+from pamphleteer.materials import Material
+from pamphleteer.project import Project
+from pamphleteer.tomlfile import line_of, read_toml
+
+FRONT_MATTER_KEYS = {
+    "title": "the headline",
+    "kicker": "a short line above the headline",
+    "lede": "one or two sentences under the headline",
+    "cta": "the call to action printed beside the QR codes",
+    "translation_of": "fingerprint of the source text this file translates (set by tools)",
+}
+REQUIRED_KEYS = ("title", "cta")
+STRINGS_FILE = "strings.toml"
+_PART = re.compile(r"^:::\s*(\S*)\s*$")
+_FENCE = "---"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A named piece of a document's body (a panel, a card side) and where it starts."""
+
+    name: str
+    markdown: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One material's content in one locale, as read from its Markdown file."""
+
+    material: str
+    locale: str
+    content_locale: str
+    path: Path
+    meta: dict[str, str]
+    meta_lines: dict[str, int]
+    parts: dict[str, Part] = field(default_factory=dict)
+
+
+def content_path(project: Project, locale: str, material: str) -> Path:
+    """Where a material's Markdown lives for ``locale``."""
+    return project.content_dir / locale / f"{material}.md"
+
+
+def load_document(project: Project, locale: str, material: Material,
+                  diagnostics: list[Diagnostic]) -> Document:
+    """Read a material for ``locale``, falling back (with a warning) to the source locale."""
+    path = content_path(project, locale, material.name)
+    content_locale = locale
+    if not path.is_file():
+        source = content_path(project, project.source_locale, material.name)
+        if locale == project.source_locale or not source.is_file():
+            raise ContentError(f"no content for the {material.name}: create this file", path)
+        diagnostics.append(Diagnostic(
+            f"not translated yet: the {material.name} is built from "
+            f"{project.source_locale}/{material.name}.md", path))
+        path, content_locale = source, project.source_locale
+    meta, meta_lines, body, body_line = parse_file(path)
+    parts = split_parts(body, body_line, material, path)
+    return Document(material=material.name, locale=locale, content_locale=content_locale,
+                    path=path, meta=meta, meta_lines=meta_lines, parts=parts)
+
+
+def parse_file(path: Path) -> tuple[dict[str, str], dict[str, int], str, int]:
+    """Split a Markdown file into validated front matter and body (with its first line)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"not UTF-8 text ({exc.reason})", path) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != _FENCE:
+        raise ContentError("the file must start with front matter: a line '---', "
+                           "'title: ...' and the other settings, then '---'", path, 1)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == _FENCE)
+    except StopIteration:
+        raise ContentError("front matter is not closed: add a line '---' after it",
+                           path, 1) from None
+    meta, meta_lines = parse_front_matter("\n".join(lines[1:end]), path)
+    return meta, meta_lines, "\n".join(lines[end + 1:]), end + 2
+
+
+def parse_front_matter(source: str, path: Path, first_line: int = 2) -> tuple[dict, dict]:
+    """Parse and validate YAML front matter; errors name the file and line."""
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + mark.line if mark else first_line
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ContentError(f"front matter is not valid YAML: {problem} "
+                           "(tip: put text in double quotes)", path, line) from None
+    if node is None:
+        node = yaml.MappingNode("tag:yaml.org,2002:map", [])
+    if not isinstance(node, yaml.MappingNode):
+        raise ContentError("front matter must be 'key: value' lines", path, first_line)
+    meta, lines = {}, {}
+    for key_node, value_node in node.value:
+        key, line = key_node.value, first_line + key_node.start_mark.line
+        if key not in FRONT_MATTER_KEYS:
+            known = ", ".join(FRONT_MATTER_KEYS)
+            raise ContentError(f"unknown front matter key '{key}' (known: {known})", path, line)
+        if key in meta:
+            raise ContentError(f"front matter key '{key}' is given twice", path, line)
+        if not isinstance(value_node, yaml.ScalarNode):
+            raise ContentError(f"'{key}' must be text, not a list or table", path, line)
+        meta[key] = str(yaml.safe_load(yaml.serialize(value_node)) or "").strip()
+        lines[key] = line
+    for key in REQUIRED_KEYS:
+        if not meta.get(key):
+            raise ContentError(f"front matter needs '{key}' ({FRONT_MATTER_KEYS[key]})",
+                               path, first_line - 1)
+    return meta, lines
+
+
+def split_parts(body: str, body_line: int, material: Material, path: Path) -> dict[str, Part]:
+    """Split a body at ``::: name`` lines into the parts a material declares."""
+    if not material.parts:
+        for offset, line in enumerate(body.split("\n")):
+            if _PART.match(line):
+                raise ContentError(f"the {material.name} has no parts: remove '{line.strip()}'",
+                                   path, body_line + offset)
+        return {"body": Part("body", body, body_line)}
+    lines = body.split("\n")
+    starts = [(offset, match[1]) for offset, line in enumerate(lines)
+              if (match := _PART.match(line))]
+    first = starts[0][0] if starts else len(lines)
+    for offset in range(first):
+        if lines[offset].strip():
+            raise ContentError(f"text before the first part: start it with a line "
+                               f"'::: {material.parts[0]}'", path, body_line + offset)
+    parts: dict[str, Part] = {}
+    for index, (offset, name) in enumerate(starts):
+        if name not in material.parts:
+            raise ContentError(f"unknown part '{name}' for the {material.name} "
+                               f"(parts: {', '.join(material.parts)})", path, body_line + offset)
+        if name in parts:
+            raise ContentError(f"part '{name}' appears twice", path, body_line + offset)
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(lines)
+        parts[name] = Part(name, "\n".join(lines[offset + 1:end]), body_line + offset + 1)
+    missing = [name for name in material.parts if name not in parts]
+    if missing:
+        raise ContentError(f"missing part(s) {', '.join(missing)}: add a line '::: {missing[0]}' "
+                           "before its text", path)
+    return parts
+
+
+def load_strings(project: Project, locale: str, diagnostics: list[Diagnostic]) -> dict[str, str]:
+    """The template's own words for ``locale``; missing keys fall back to the source locale."""
+    source_path = project.content_dir / project.source_locale / STRINGS_FILE
+    source = _read_strings(source_path)
+    if locale == project.source_locale:
+        return source
+    path = project.content_dir / locale / STRINGS_FILE
+    if not path.is_file():
+        diagnostics.append(Diagnostic(f"no {STRINGS_FILE}: every template word falls back to "
+                                      f"{project.source_locale}", path))
+        return source
+    strings = _read_strings(path)
+    text = path.read_text(encoding="utf-8")
+    for key in sorted(set(strings) - set(source)):
+        diagnostics.append(Diagnostic(f"unknown key '{key}' (not in the source locale's "
+                                      f"{STRINGS_FILE}); it is ignored", path,
+                                      line_of(text, (key,))))
+    for key in sorted(set(source) - set(strings)):
+        diagnostics.append(Diagnostic(f"missing key '{key}': using the {project.source_locale} "
+                                      f"text \"{source[key]}\"", path))
+    return {key: strings.get(key, value) for key, value in source.items()}
+
+
+def _read_strings(path: Path) -> dict[str, str]:
+    data, text = read_toml(path, ContentError)
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise ContentError(f"'{key}' must be text in double quotes", path,
+                               line_of(text, (key,)))
+    return data

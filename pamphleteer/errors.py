@@ -1,0 +1,75 @@
+"""Errors and warnings that name the file (and line) a user can fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+def where(file: Path | str | None, line: int | None = None) -> str:
+    """Format a ``file:line`` prefix, relative to the working directory when possible."""
+    if file is None:
+        return ""
+    path = Path(file)
+    try:
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        shown = str(path)
+    return f"{shown}:{line}" if line else shown
+
+
+class PamphleteerError(click.ClickException):
+    """A problem the user can fix; printed as ``file:line: message``, exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, file: Path | str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.file = file
+        self.line = line
+
+    def format_message(self) -> str:
+        prefix = where(self.file, self.line)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class ConfigError(PamphleteerError):
+    """Invalid campaign settings (campaign.toml, fonts.toml)."""
+
+
+class ContentError(PamphleteerError):
+    """Invalid content: front matter, Markdown, strings."""
+
+
+class BuildError(PamphleteerError):
+    """A material could not be rendered or failed a check after rendering."""
+
+
+class ErrorGroup(PamphleteerError):
+    """Several errors reported together (one per line)."""
+
+    def __init__(self, errors: list[PamphleteerError]):
+        super().__init__("\n".join(e.format_message() for e in errors))
+        self.errors = errors
+
+    def format_message(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A warning found while building; ``--strict`` turns it into an error."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        prefix = where(self.file, self.line)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def as_error(self) -> PamphleteerError:
+        """The same problem as an error, for ``--strict``."""
+        return PamphleteerError(self.message, self.file, self.line)

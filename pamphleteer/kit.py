@@ -1,0 +1,180 @@
+"""Stage 9: plan the kit (locale x material x profile), build every job, write the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pamphleteer import __version__
+from pamphleteer.checks import unembedded_fonts, verify_qr_codes
+from pamphleteer.content import load_document, load_strings
+from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
+from pamphleteer.materials import MATERIALS
+from pamphleteer.pdf import render_pdf, write_atomic
+from pamphleteer.profiles import PROFILES
+from pamphleteer.project import Project
+from pamphleteer.qr import display_url, make_qr, tagged_url
+from pamphleteer.render import Page, render_html
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF of the kit."""
+
+    locale: str
+    material: str
+    profile: str
+
+    @property
+    def path(self) -> str:
+        """Where the PDF goes, relative to the output folder."""
+        return f"{self.locale}/{self.material}-{self.profile}.pdf"
+
+
+@dataclass
+class Output:
+    """A manifest entry: one finished PDF and what the checks found."""
+
+    path: str
+    locale: str
+    material: str
+    profile: str
+    content_locale: str
+    event: str | None
+    pages: int
+    bytes: int
+    sha256: str
+    fit_scale: float
+    qr: list[dict]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class JobResult:
+    """What a worker hands back: the PDF and its entry, or the errors (as printable text)."""
+
+    job: Job
+    output: Output | None = None
+    pdf: bytes | None = None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class KitResult:
+    """The outcome of a build: entries written, and every error and warning."""
+
+    outputs: list[Output]
+    errors: list[str]
+    warnings: list[str]
+
+
+def plan(project: Project, locales: list[str] | None = None, materials: list[str] | None = None,
+         profiles: list[str] | None = None) -> list[Job]:
+    """Every (locale, material, profile) to build, in a stable order."""
+    for code in locales or ():
+        if code not in project.locales:
+            known = ", ".join(project.locales)
+            raise BuildError(f"unknown locale '{code}' (this campaign has: {known})",
+                             project.settings_path)
+    return [Job(locale, material, profile)
+            for locale in (locales or list(project.locales))
+            for material in (materials or list(MATERIALS))
+            for profile in (profiles or list(PROFILES))]
+
+
+def build_job(project: Project, job: Job, strict: bool = False) -> JobResult:
+    """Render, check and return one PDF; errors come back as values, never raised."""
+    diagnostics: list[Diagnostic] = []
+    try:
+        output, pdf = _build(project, job, diagnostics)
+    except PamphleteerError as exc:
+        return JobResult(job, errors=[exc.format_message()],
+                         warnings=[str(d) for d in diagnostics])
+    warnings = [str(d) for d in diagnostics]
+    output.warnings = warnings
+    if strict and warnings:
+        return JobResult(job, errors=[f"{w} (--strict)" for w in warnings], warnings=[])
+    return JobResult(job, output=output, pdf=pdf, warnings=warnings)
+
+
+def _build(project: Project, job: Job, diagnostics: list[Diagnostic]) -> tuple[Output, bytes]:
+    material, profile = MATERIALS[job.material], PROFILES[job.profile]
+    locale = project.locales[job.locale]
+    doc = load_document(project, job.locale, material, diagnostics)
+    strings = load_strings(project, job.locale, diagnostics)
+    codes = [make_qr(purpose,
+                     tagged_url(project.links[purpose], material=material.name,
+                                campaign=project.slug, locale=job.locale),
+                     display_url(project.links[purpose]))
+             for purpose in material.qr]
+    width, height = material.trim[locale.paper]
+    html = render_html(project, material, profile, doc, strings, codes,
+                       Page(width, height), diagnostics)
+    rendered = render_pdf(html, root=project.root, source=doc.path,
+                          pdf_variant=profile.pdf_variant, diagnostics=diagnostics)
+    if rendered.pages > material.pages:
+        raise BuildError(f"the text does not fit: the {material.name} has room for "
+                         f"{material.pages} page(s) but needs {rendered.pages}; shorten it",
+                         doc.path)
+    checks = verify_qr_codes(rendered.pdf, codes)
+    failed = [check for check in checks if not check.verified]
+    if failed:
+        found = ", ".join(failed[0].found) or "no code at all"
+        raise BuildError(f"QR code for the {failed[0].purpose} does not decode to "
+                         f"{failed[0].url} (decoded: {found})", project.templates_dir
+                         / material.template)
+    missing_fonts = unembedded_fonts(rendered.pdf)
+    if missing_fonts:
+        raise BuildError(f"fonts not embedded: {', '.join(missing_fonts)}", doc.path)
+    output = Output(path=job.path, locale=job.locale, material=job.material,
+                    profile=job.profile, content_locale=doc.content_locale, event=None,
+                    pages=rendered.pages, bytes=len(rendered.pdf),
+                    sha256=hashlib.sha256(rendered.pdf).hexdigest(), fit_scale=1.0,
+                    qr=[{"purpose": c.purpose, "url": c.url, "verified": c.verified}
+                        for c in checks])
+    return output, rendered.pdf
+
+
+def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
+              strict: bool = False) -> KitResult:
+    """Build ``jobs`` into ``out`` and update the manifest; failed jobs leave old files alone."""
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            results = list(pool.map(build_job, [project] * len(jobs), jobs,
+                                    [strict] * len(jobs)))
+    else:
+        results = [build_job(project, job, strict) for job in jobs]
+    outputs, errors, warnings = [], [], []
+    for result in results:
+        errors += result.errors
+        warnings += result.warnings
+        if result.output is not None and result.pdf is not None:
+            write_atomic(out / result.output.path, result.pdf)
+            outputs.append(result.output)
+    write_manifest(project, out, outputs)
+    return KitResult(outputs=outputs, errors=list(dict.fromkeys(errors)),
+                     warnings=list(dict.fromkeys(warnings)))
+
+
+def write_manifest(project: Project, out: Path, outputs: list[Output]) -> None:
+    """Merge this build's outputs into ``manifest.json`` (entries of other files are kept)."""
+    path = out / MANIFEST
+    rebuilt = {output.path for output in outputs}
+    kept: list[dict] = []
+    if path.is_file():
+        try:
+            previous = json.loads(path.read_text(encoding="utf-8")).get("outputs", [])
+        except (json.JSONDecodeError, AttributeError):
+            previous = []
+        kept = [entry for entry in previous if isinstance(entry, dict)
+                and entry.get("path") not in rebuilt and (out / str(entry.get("path"))).is_file()]
+    entries = sorted(kept + [asdict(o) for o in outputs], key=lambda e: e["path"])
+    manifest = {"campaign": project.name, "generator": f"pamphleteer {__version__}",
+                "outputs": entries}
+    write_atomic(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())

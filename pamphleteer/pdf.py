@@ -1,0 +1,121 @@
+"""Stage 6: HTML to PDF with WeasyPrint, locked to the project's own files and fonts."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from pamphleteer.errors import BuildError, Diagnostic
+
+# Folders of a project that a render may read: never content/, events/ or anything outside.
+READABLE_DIRS = ("assets", "templates")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered PDF and what was learnt while rendering it."""
+
+    pdf: bytes
+    pages: int
+
+
+@cache
+def _weasyprint():
+    """Import WeasyPrint with a fontconfig that knows no system fonts.
+
+    Only ``@font-face`` fonts from assets/fonts may be used, so a machine with other system
+    fonts gives the same PDF; a glyph no bundled font has shows up in the glyph check instead
+    of being borrowed silently from whatever the machine has installed.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="pamphleteer-fc-"))
+    config = folder / "fonts.conf"
+    config.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+                      f"<fontconfig><cachedir>{folder}/cache</cachedir></fontconfig>\n")
+    os.environ["FONTCONFIG_FILE"] = str(config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "No fonts configured": intended, see above
+        import weasyprint
+        import weasyprint.text.fonts
+    return weasyprint
+
+
+def fetcher_class():
+    """The URL fetcher class (built lazily: importing WeasyPrint costs about a second)."""
+    urls = _weasyprint().urls
+
+    class ProjectFetcher(urls.URLFetcher):
+        """Serve files from the project's assets and templates; refuse everything else."""
+
+        def __init__(self, root: Path):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.readable = [(root / name).resolve() for name in READABLE_DIRS]
+            self.blocked: list[str] = []
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(url2pathname(unquote(parts.path))).resolve()
+                if any(path.is_relative_to(folder) for folder in self.readable) and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return urls.URLFetcherResponse(url, path.read_bytes(),
+                                                   {"Content-Type": kind})
+            self.blocked.append(url)
+            raise ValueError(f"blocked: {url}")
+
+    return ProjectFetcher
+
+
+class _Collect(logging.Handler):
+    """Keep WeasyPrint's warnings so they reach the user as build messages."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None = None,
+               diagnostics: list[Diagnostic]) -> Rendered:
+    """Lay out ``html`` and return the PDF; ``source`` is the file blamed for problems."""
+    weasyprint = _weasyprint()
+    fetcher = fetcher_class()(root)
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
+                                   url_fetcher=fetcher).render()
+        pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False)
+    except weasyprint.urls.FatalURLFetchingError as exc:
+        raise BuildError(f"could not fetch a resource: {exc}", source) from None
+    finally:
+        logger.removeHandler(handler)
+    if fetcher.blocked:
+        shown = ", ".join(sorted(set(fetcher.blocked)))
+        raise BuildError(f"blocked resource(s) outside assets/ and templates/: {shown}", source)
+    for message in dict.fromkeys(handler.messages):
+        diagnostics.append(Diagnostic(f"WeasyPrint: {message}", source))
+    return Rendered(pdf=pdf, pages=len(document.pages))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` so that a reader never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

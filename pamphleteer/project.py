@@ -1,0 +1,223 @@
+"""Stage 1: load and validate the campaign settings (``campaign.toml``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pamphleteer.fonts import FontFace, load_fonts
+from pamphleteer.tomlfile import Checker, read_toml
+
+SETTINGS_FILE = "campaign.toml"
+PAPERS = ("letter", "a4")
+LINK_PURPOSES = ("petition", "representatives")
+FONT_ROLES = ("text", "headline", "label")
+COLOR_NAMES = ("primary", "accent", "ink", "paper")
+
+
+@dataclass(frozen=True)
+class Color:
+    """A brand colour for screens (``rgb``) and for print shops (``cmyk``, 0-100 each)."""
+
+    rgb: str
+    cmyk: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Locale:
+    """One language of the kit: its folder under ``content/`` and how to typeset it."""
+
+    code: str
+    name: str
+    paper: str
+    fonts: dict[str, tuple[str, ...]]
+    keep_words: bool = False  # break lines only at spaces (Korean)
+    direction: str = "ltr"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Validated campaign settings plus the paths of the project folder."""
+
+    root: Path
+    name: str
+    slug: str
+    imprint: str
+    edition: dt.date
+    source_locale: str
+    links: dict[str, str]
+    brand: dict[str, Color]
+    locales: dict[str, Locale]
+    font_faces: tuple[FontFace, ...] = field(default=())
+
+    @property
+    def settings_path(self) -> Path:
+        """The campaign settings file."""
+        return self.root / SETTINGS_FILE
+
+    @property
+    def content_dir(self) -> Path:
+        """Where the per-locale content folders live."""
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        """The Jinja templates and print CSS."""
+        return self.root / "templates"
+
+
+def load_project(root: Path | str) -> Project:
+    """Read ``campaign.toml`` in ``root`` and validate every setting."""
+    root = Path(root).resolve()
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        raise_missing(root)
+    data, text = read_toml(path)
+    check = Checker(path, text)
+    check.table(data, (), {"campaign", "links", "brand", "fonts", "locales"},
+                {"campaign", "links", "locales"})
+
+    campaign = check.table(data["campaign"], ("campaign",),
+                           {"name", "slug", "imprint", "edition", "source_locale"},
+                           {"name", "slug", "imprint"})
+    name = check.get(campaign, ("campaign", "name"), str)
+    slug = check.get(campaign, ("campaign", "slug"), str)
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+        raise check.fail(("campaign", "slug"),
+                         f"'{slug}' must be lowercase letters, digits and hyphens")
+    imprint = check.get(campaign, ("campaign", "imprint"), str)
+    edition = _edition(check, campaign)
+
+    links = _links(check, data["links"])
+    brand = _brand(check, data.get("brand", {}))
+    faces = load_fonts(root)
+    families = {face.family for face in faces}
+    default_fonts = _font_roles(check, data.get("fonts", {}), ("fonts",), families, required=True)
+    locales = _locales(check, data["locales"], default_fonts, families)
+    source = check.get(campaign, ("campaign", "source_locale"), str, "en")
+    if source not in locales:
+        raise check.fail(("campaign", "source_locale"),
+                         f"'{source}' is not one of the [locales] tables")
+    return Project(root=root, name=name, slug=slug, imprint=imprint, edition=edition,
+                   source_locale=source, links=links, brand=brand, locales=locales,
+                   font_faces=faces)
+
+
+def raise_missing(root: Path) -> None:
+    """Explain that ``root`` is not a campaign folder."""
+    from pamphleteer.errors import ConfigError
+
+    raise ConfigError(f"no {SETTINGS_FILE} here: is this a campaign folder? "
+                      "(use --project DIR to point at one)", root)
+
+
+def _edition(check: Checker, campaign: dict) -> dt.date:
+    """The date printed pieces carry; fixed so that builds are reproducible."""
+    value = check.get(campaign, ("campaign", "edition"), (dt.date, str), None)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        raise check.fail(("campaign", "edition"),
+                         "must be a date without quotes, e.g. edition = 2026-11-28")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _links(check: Checker, data: object) -> dict[str, str]:
+    table = check.table(data, ("links",), set(LINK_PURPOSES), set(LINK_PURPOSES))
+    links = {}
+    for purpose in LINK_PURPOSES:
+        url = check.get(table, ("links", purpose), str)
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname or " " in url:
+            raise check.fail(("links", purpose), f"'{url}' must be a full https:// address")
+        links[purpose] = url
+    return links
+
+
+def _brand(check: Checker, data: object) -> dict[str, Color]:
+    defaults = {"primary": "#12355b", "accent": "#c8102e", "ink": "#1a1a1a", "paper": "#ffffff"}
+    table = check.table(data, ("brand",), set(COLOR_NAMES))
+    brand = {}
+    for name in COLOR_NAMES:
+        key = ("brand", name)
+        value = table.get(name, {"rgb": defaults[name]})
+        if isinstance(value, str):
+            value = {"rgb": value}
+        value = check.table(value, key, {"rgb", "cmyk"}, {"rgb"})
+        rgb = check.get(value, (*key, "rgb"), str)
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", rgb):
+            raise check.fail((*key, "rgb"), f"'{rgb}' must be a colour like \"#12355b\"")
+        cmyk = value.get("cmyk")
+        if cmyk is None:
+            cmyk = rgb_to_cmyk(rgb)
+        elif not (isinstance(cmyk, list) and len(cmyk) == 4
+                  and all(isinstance(c, int | float) and 0 <= c <= 100 for c in cmyk)):
+            raise check.fail((*key, "cmyk"), "must be four percentages, e.g. [100, 70, 0, 30]")
+        brand[name] = Color(rgb=rgb.lower(), cmyk=tuple(float(c) for c in cmyk))
+    return brand
+
+
+def rgb_to_cmyk(rgb: str) -> tuple[float, float, float, float]:
+    """Naive conversion used when a colour gives no ``cmyk`` (a shop proof should set one)."""
+    r, g, b = (int(rgb[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    k = 1 - max(r, g, b)
+    if k >= 1:
+        return (0.0, 0.0, 0.0, 100.0)
+    return tuple(round(100 * v, 1) for v in ((1 - r - k) / (1 - k), (1 - g - k) / (1 - k),
+                                             (1 - b - k) / (1 - k), k))
+
+
+def _font_roles(check: Checker, data: object, key: tuple[str, ...], families: set[str],
+                required: bool) -> dict[str, tuple[str, ...]]:
+    table = check.table(data, key, set(FONT_ROLES), set(FONT_ROLES) if required else set())
+    roles = {}
+    for role, stack in table.items():
+        if not (isinstance(stack, list) and stack and all(isinstance(f, str) for f in stack)):
+            raise check.fail((*key, role), "must be a list of font family names")
+        for family in stack:
+            if family not in families:
+                known = ", ".join(sorted(families)) or "none"
+                raise check.fail((*key, role), f"font family '{family}' is not in "
+                                 f"assets/fonts/fonts.toml (bundled: {known})")
+        roles[role] = tuple(stack)
+    return roles
+
+
+def _locales(check: Checker, data: object, default_fonts: dict[str, tuple[str, ...]],
+             families: set[str]) -> dict[str, Locale]:
+    table = check.table(data, ("locales",), set(data) if isinstance(data, dict) else set())
+    if not table:
+        raise check.fail(("locales",), "declare at least one locale, e.g. [locales.en]")
+    locales = {}
+    for code, value in table.items():
+        key = ("locales", code)
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
+            raise check.fail(key, f"'{code}' is not a language code like 'es' or 'pt-BR'")
+        value = check.table(value, key, {"name", "paper", "fonts", "keep_words", "direction"},
+                            {"name", "paper"})
+        paper = check.get(value, (*key, "paper"), str)
+        if paper not in PAPERS:
+            raise check.fail((*key, "paper"), f"'{paper}' must be one of: {', '.join(PAPERS)}")
+        direction = check.get(value, (*key, "direction"), str, "ltr")
+        if direction not in ("ltr", "rtl"):
+            raise check.fail((*key, "direction"), "must be 'ltr' or 'rtl'")
+        if direction == "rtl":
+            raise check.fail((*key, "direction"), "right-to-left languages are not supported: "
+                             "WeasyPrint cannot lay out bidirectional text")
+        fonts = dict(default_fonts)
+        fonts.update(_font_roles(check, value.get("fonts", {}), (*key, "fonts"), families,
+                                 required=False))
+        locales[code] = Locale(code=code, name=check.get(value, (*key, "name"), str), paper=paper,
+                               fonts=fonts, keep_words=check.get(value, (*key, "keep_words"),
+                                                                 bool, False),
+                               direction=direction)
+    return locales

@@ -1,0 +1,67 @@
+"""Stage 4: tagged URLs and vector QR codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import qrcode
+import qrcode.constants
+
+QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
+
+
+@dataclass(frozen=True)
+class QRCode:
+    """A QR code to print: what it is for, the URL it carries and its SVG drawing."""
+
+    purpose: str
+    url: str
+    display: str
+    svg: str
+    modules: int  # modules per side, quiet zone included
+
+
+def tagged_url(url: str, *, material: str, campaign: str, locale: str,
+               event: str | None = None) -> str:
+    """Add the tracking parameters that tell organizers which printed piece was scanned."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.startswith("utm_")]
+    content = f"{locale}-{event}" if event else locale
+    query += [("utm_source", "print"), ("utm_medium", material), ("utm_campaign", campaign),
+              ("utm_content", content)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def display_url(url: str) -> str:
+    """The short, human-readable address printed under a code (no scheme, no tracking)."""
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    return host + parts.path.rstrip("/")
+
+
+def make_qr(purpose: str, url: str, display: str, color: str = "#000") -> QRCode:
+    """Draw ``url`` as an SVG QR code whose dark modules are one merged vector path."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    # One subpath per horizontal run of dark modules: far cheaper to render than one per module.
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if row[x]:
+                start = x
+                while x < size and row[x]:
+                    x += 1
+                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+            else:
+                x += 1
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+           f'shape-rendering="crispEdges" role="img" aria-label="QR code: {display}">'
+           f'<rect width="{size}" height="{size}" fill="#fff"/>'
+           f'<path fill="{color}" d="{"".join(runs)}"/></svg>')
+    return QRCode(purpose=purpose, url=url, display=display, svg=svg, modules=size)
