@@ -44,11 +44,11 @@ def load_fonts(root: Path) -> tuple[FontFace, ...]:
     return tuple(faces)
 
 
-def font_face_css(faces: tuple[FontFace, ...], root: Path) -> str:
-    """``@font-face`` rules for every bundled face, with URLs relative to the project root."""
+def font_face_css(faces: tuple[FontFace, ...]) -> str:
+    """``@font-face`` rules for every bundled face."""
     rules = []
     for face in faces:
-        url = face.path.relative_to(root).as_posix()
+        url = face.path.as_uri()
         rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{url}"); '
                      f"font-weight: {face.weight}; font-style: {face.style}; }}")
     return "\n".join(rules)

@@ -122,6 +122,10 @@ def _build(project: Project, job: Job, diagnostics: list[Diagnostic]) -> tuple[O
         raise BuildError(f"the text does not fit: the {material.name} has room for "
                          f"{material.pages} page(s) but needs {rendered.pages}; shorten it",
                          doc.path)
+    for frame, overflow in rendered.overflows:
+        raise BuildError(f"the text does not fit: it runs {overflow / 72 * 25.4:.0f} mm past "
+                         f"the bottom of the {material.name}'s {frame} area; shorten it",
+                         doc.path)
     checks = verify_qr_codes(rendered.pdf, codes)
     failed = [check for check in checks if not check.verified]
     if failed:

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
+from xml.sax.saxutils import escape
 
 from pamphleteer.errors import BuildError, Diagnostic
 
@@ -25,31 +26,41 @@ class Rendered:
 
     pdf: bytes
     pages: int
+    overflows: tuple[tuple[str, float], ...] = ()  # (frame name, points past its bottom)
 
 
 @cache
-def _weasyprint():
-    """Import WeasyPrint with a fontconfig that knows no system fonts.
+def _fontconfig_file(fonts_dir: Path) -> str:
+    """A fontconfig setup that knows only the project's bundled fonts, none of the system's.
 
     Only ``@font-face`` fonts from assets/fonts may be used, so a machine with other system
-    fonts gives the same PDF; a glyph no bundled font has shows up in the glyph check instead
-    of being borrowed silently from whatever the machine has installed.
+    fonts gives the same PDF; a glyph no bundled font has is caught by the glyph check rather
+    than borrowed silently from the machine. (Pango crashes with no fonts at all, so the
+    bundled folder is the fallback.)
     """
     folder = Path(tempfile.mkdtemp(prefix="pamphleteer-fc-"))
     config = folder / "fonts.conf"
     config.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-                      f"<fontconfig><cachedir>{folder}/cache</cachedir></fontconfig>\n")
-    os.environ["FONTCONFIG_FILE"] = str(config)
+                      f"<fontconfig><dir>{escape(str(fonts_dir))}</dir>"
+                      f"<cachedir>{escape(str(folder))}/cache</cachedir></fontconfig>\n")
+    return str(config)
+
+
+def _weasyprint(root: Path):
+    """Import WeasyPrint (once; it costs about a second) with the project's fonts only."""
+    # WeasyPrint loads the fontconfig file anew for every document, so set it every time.
+    os.environ["FONTCONFIG_FILE"] = _fontconfig_file((root / "assets" / "fonts").resolve())
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "No fonts configured": intended, see above
+        warnings.simplefilter("ignore")
         import weasyprint
         import weasyprint.text.fonts
     return weasyprint
 
 
+@cache
 def fetcher_class():
     """The URL fetcher class (built lazily: importing WeasyPrint costs about a second)."""
-    urls = _weasyprint().urls
+    import weasyprint.urls as urls
 
     class ProjectFetcher(urls.URLFetcher):
         """Serve files from the project's assets and templates; refuse everything else."""
@@ -87,7 +98,7 @@ class _Collect(logging.Handler):
 def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None = None,
                diagnostics: list[Diagnostic]) -> Rendered:
     """Lay out ``html`` and return the PDF; ``source`` is the file blamed for problems."""
-    weasyprint = _weasyprint()
+    weasyprint = _weasyprint(root)
     fetcher = fetcher_class()(root)
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -105,7 +116,41 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
         raise BuildError(f"blocked resource(s) outside assets/ and templates/: {shown}", source)
     for message in dict.fromkeys(handler.messages):
         diagnostics.append(Diagnostic(f"WeasyPrint: {message}", source))
-    return Rendered(pdf=pdf, pages=len(document.pages))
+    return Rendered(pdf=pdf, pages=len(document.pages), overflows=tuple(frame_overflows(document)))
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def frame_overflows(document) -> list[tuple[str, float]]:
+    """Frames (elements with ``data-frame``) whose content runs past their bottom edge.
+
+    Frames have a fixed size and hide their overflow, so the layout tree is the only place
+    where text that does not fit can be seen.
+    """
+    found = []
+    for page in document.pages:
+        for box in _boxes(page._page_box):
+            element = getattr(box, "element", None)
+            name = element.get("data-frame") if element is not None else None
+            if not name or box.element_tag is None or not hasattr(box, "content_box_y"):
+                continue
+            bottom = box.content_box_y() + box.height
+            lowest = max((inner.position_y + _height(inner) for inner in _boxes(box)
+                          if inner is not box), default=bottom)
+            if lowest > bottom + 0.5:
+                found.append((name, lowest - bottom))
+    return found
+
+
+def _height(box) -> float:
+    """Border-box height: a trailing margin may hang past the frame, text may not."""
+    if hasattr(box, "border_height"):
+        return box.margin_top + box.border_height()
+    return box.height or 0
 
 
 def write_atomic(path: Path, data: bytes) -> None:

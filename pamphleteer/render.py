@@ -67,7 +67,7 @@ def page_css(page: Page) -> str:
 def theme_css(project: Project, locale_code: str) -> str:
     """Fonts and brand colours as CSS custom properties for the stylesheet."""
     locale = project.locales[locale_code]
-    lines = [font_face_css(project.font_faces, project.root), ":root {"]
+    lines = [font_face_css(project.font_faces), ":root {"]
     for role, stack in locale.fonts.items():
         families = ", ".join(f'"{family}"' for family in stack)
         lines.append(f"  --font-{role}: {families};")

@@ -1,0 +1,44 @@
+"""Shared fixtures: the demo project, copies of it to break, and PDF inspection helpers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pamphleteer.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the demo campaign that a test may edit."""
+    copy = tmp_path / "campaign"
+    copy.mkdir()
+    for name in ("campaign.toml", "content", "templates"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name)
+        else:
+            shutil.copy(source, copy / name)
+    (copy / "assets").symlink_to(ROOT / "assets")
+    return copy
+
+
+def run(*args: str) -> tuple[int, str]:
+    """Run the CLI in-process; return the exit code and everything it printed."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="session")
+def demo_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo flyers (en, ko; home profile) built once from the real project."""
+    out = tmp_path_factory.mktemp("dist")
+    code, output = run("build", "--project", str(ROOT), "--out", str(out), "-m", "flyer",
+                       "-p", "home")
+    assert code == 0, output
+    return out

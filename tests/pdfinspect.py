@@ -1,0 +1,47 @@
+"""Helpers that look at finished PDFs the way a printer or a reader would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2
+import zxingcpp
+from pypdf import PdfReader
+
+
+def qr_texts(path: Path, dpi: int = 150) -> list[list[str]]:
+    """QR code contents decoded from a raster of each page (independent of the build's check)."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    pages = []
+    for page in pdf:
+        image = page.render(scale=dpi / 72).to_pil()
+        pages.append(sorted(code.text for code in zxingcpp.read_barcodes(image)
+                            if code.format == zxingcpp.BarcodeFormat.QRCode))
+    pdf.close()
+    return pages
+
+
+def page_texts(path: Path) -> list[str]:
+    """Extracted text of each page."""
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def font_files(path: Path) -> dict[str, bool]:
+    """Each font the PDF uses, and whether its program is embedded."""
+    fonts = {}
+    for page in PdfReader(path).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if font["/Subtype"] == "/Type0":
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            fonts[str(font["/BaseFont"])] = any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return fonts
+
+
+def page_size_in(path: Path) -> list[tuple[float, float]]:
+    """Each page's MediaBox size in inches."""
+    return [(round(float(p.mediabox.width) / 72, 3), round(float(p.mediabox.height) / 72, 3))
+            for p in PdfReader(path).pages]

@@ -1,0 +1,79 @@
+"""End to end: the demo flyers, rendered for real and inspected from the finished files."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+from conftest import run
+from pdfinspect import font_files, page_size_in, page_texts, qr_texts
+
+PETITION = "https://example.org/korea-peace/petition"
+REPRESENTATIVES = "https://www.house.gov/representatives/find-your-representative"
+
+
+def expected_urls(locale: str) -> set[str]:
+    tags = f"utm_source=print&utm_medium=flyer&utm_campaign=korea-peace&utm_content={locale}"
+    return {f"{PETITION}?{tags}", f"{REPRESENTATIVES}?{tags}"}
+
+
+def test_each_flyer_is_one_letter_page_with_every_font_embedded(demo_kit):
+    for locale in ("en", "ko"):
+        pdf = demo_kit / locale / "flyer-home.pdf"
+        assert page_size_in(pdf) == [(8.5, 11.0)]
+        fonts = font_files(pdf)
+        assert fonts, "no fonts at all: text was drawn as outlines?"
+        assert all(fonts.values()), fonts
+        # Only bundled faces: nothing borrowed from the machine's fonts.
+        assert all(("Inter" in name or "Noto" in name) for name in fonts), fonts
+
+
+def test_both_qr_codes_decode_from_the_printed_page(demo_kit):
+    for locale in ("en", "ko"):
+        [codes] = qr_texts(demo_kit / locale / "flyer-home.pdf")
+        assert set(codes) == expected_urls(locale)
+        for url in codes:
+            query = parse_qs(urlsplit(url).query)
+            assert query["utm_medium"] == ["flyer"] and query["utm_content"] == [locale]
+
+
+def test_manifest_lists_exactly_the_verified_urls(demo_kit):
+    manifest = json.loads((demo_kit / "manifest.json").read_text())
+    assert manifest["campaign"] == "Peace Agreement Now"
+    assert manifest["generator"].startswith("pamphleteer ")
+    entries = {entry["path"]: entry for entry in manifest["outputs"]}
+    assert set(entries) == {"en/flyer-home.pdf", "ko/flyer-home.pdf"}
+    for locale in ("en", "ko"):
+        entry = entries[f"{locale}/flyer-home.pdf"]
+        assert {q["url"] for q in entry["qr"]} == expected_urls(locale)
+        assert all(q["verified"] for q in entry["qr"])
+        assert {q["purpose"] for q in entry["qr"]} == {"petition", "representatives"}
+        assert entry["pages"] == 1 and entry["content_locale"] == locale
+        assert entry["event"] is None and entry["fit_scale"] == 1.0
+        data = (demo_kit / entry["path"]).read_bytes()
+        assert entry["bytes"] == len(data)
+
+
+def test_korean_text_is_real_extractable_text(demo_kit):
+    [text] = page_texts(demo_kit / "ko" / "flyer-home.pdf")
+    assert "한국전쟁" in text
+    assert "평화협정" in text
+    assert "\ufffd" not in text
+
+
+def test_english_copy_and_imprint_are_on_the_page(demo_kit):
+    [text] = page_texts(demo_kit / "en" / "flyer-home.pdf")
+    assert "End the Korean War" in text
+    assert "73 years" in text  # {years_since:1953-07-27} at the 2026-11-28 edition
+    assert "Paid for by Peace Agreement Now" in text
+    assert "Scan to sign the petition" in text
+    assert "example.org/korea-peace/petition" in text.replace("\n", "")  # may wrap at /
+
+
+def test_same_inputs_give_byte_identical_pdfs(project, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        code, output = run("build", "--project", str(project), "--out", str(out),
+                           "-l", "en", "-m", "flyer")
+        assert code == 0, output
+    assert (first / "en/flyer-home.pdf").read_bytes() == (second / "en/flyer-home.pdf").read_bytes()

@@ -1,0 +1,74 @@
+"""Markdown to safe HTML: what content may and may not produce."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pamphleteer.errors import ContentError
+from pamphleteer.markup import keep_words_together, to_html, years_since
+
+EDITION = dt.date(2026, 11, 28)
+
+
+def html(source: str, warnings=None, keep_words=False) -> str:
+    return to_html(source, path=Path("c.md"), line=10, edition=EDITION, keep_words=keep_words,
+                   diagnostics=warnings if warnings is not None else [])
+
+
+def test_markdown_structure_survives():
+    out = html("## Why\n\nA **bold** claim.\n\n- one\n- two\n")
+    assert "<h2>Why</h2>" in out and "<strong>bold</strong>" in out and "<li>one</li>" in out
+
+
+def test_hostile_html_is_removed_with_a_warning():
+    warnings = []
+    out = html('Text\n\n<script>alert(1)</script>\n\n<img src="file:///etc/passwd">\n\n'
+               '<link rel="attachment" href="file:///etc/passwd">', warnings)
+    assert "<script" not in out and "<img" not in out and "<link" not in out
+    messages = [str(w) for w in warnings]
+    assert any("<script>" in m and m.startswith("c.md:12") for m in messages)
+    assert any("an image" in m for m in messages)
+
+
+def test_only_safe_link_schemes_are_kept():
+    warnings = []
+    out = html("[a](javascript:alert(1)) [b](file:///etc/passwd) [c](https://example.org) "
+               "[d](../secret)", warnings)
+    assert 'href="https://example.org"' in out
+    assert "javascript" not in out and "file:" not in out and "../secret" not in out
+    assert len(warnings) == 3
+
+
+def test_markdown_images_are_not_embedded():
+    warnings = []
+    out = html("![x](file:///etc/passwd)", warnings)
+    assert "<img" not in out and warnings
+
+
+def test_years_since_placeholder_counts_whole_years():
+    assert years_since(dt.date(1953, 7, 27), dt.date(2023, 7, 27)) == 70
+    assert years_since(dt.date(1953, 7, 27), dt.date(2023, 7, 26)) == 69
+    assert "73 years" in html("{years_since:1953-07-27} years")
+
+
+def test_unknown_placeholder_is_an_error_with_line():
+    with pytest.raises(ContentError, match="unknown placeholder") as info:
+        html("one\n\ntwo {bill_number}")
+    assert info.value.line == 12
+    with pytest.raises(ContentError, match="needs a date"):
+        html("{years_since:July 1953}")
+
+
+def test_bracket_bomb_is_refused_quickly():
+    with pytest.raises(ContentError, match="too many"):
+        html("[" * 20_000)
+
+
+def test_korean_words_are_kept_together():
+    out = keep_words_together("<p>평화 협정을 <strong>지금</strong> 맺자, now</p>")
+    assert out == ('<p><span class="w">평화</span> <span class="w">협정을</span> '
+                   '<strong><span class="w">지금</span></strong> <span class="w">맺자,</span> '
+                   "now</p>")

@@ -1,0 +1,97 @@
+"""Rendering safety and integrity: the fetcher, frames, QR verification, atomic writes."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+
+import pytest
+
+from pamphleteer.errors import BuildError
+from pamphleteer.pdf import render_pdf, write_atomic
+
+from conftest import run
+
+
+def test_fetcher_refuses_files_outside_assets_and_templates(project, tmp_path):
+    secret = tmp_path / "secret.css"
+    secret.write_text("body { color: red }")
+    (project / "content" / "notes.css").write_text("body { color: red }")
+    for url in (secret.as_uri(), (project / "content" / "notes.css").as_uri(),
+                (project / "templates" / ".." / "campaign.toml").as_uri()):
+        html = f'<link rel="stylesheet" href="{url}"><p>x</p>'
+        with pytest.raises(BuildError, match="blocked resource"):
+            render_pdf(html, root=project, source=project / "t.html", diagnostics=[])
+
+
+def test_fetcher_never_reaches_the_network(project):
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/pixel.png"
+    try:
+        with pytest.raises(BuildError, match="blocked resource"):
+            render_pdf(f'<img src="{url}">', root=project, source=project / "t.html",
+                       diagnostics=[])
+    finally:
+        server.server_close()
+    assert hits == []
+
+
+def test_attachments_are_not_embedded(project):
+    html = f'<link rel="attachment" href="{(project / "campaign.toml").as_uri()}"><p>x</p>'
+    with pytest.raises(BuildError, match="blocked"):
+        render_pdf(html, root=project, source=project / "t.html", diagnostics=[])
+
+
+def test_write_atomic_replaces_whole_files_only(tmp_path):
+    target = tmp_path / "out" / "a.pdf"
+    write_atomic(target, b"first")
+    write_atomic(target, b"second")
+    assert target.read_bytes() == b"second"
+    assert [p.name for p in target.parent.iterdir()] == ["a.pdf"]
+
+
+def test_failed_build_keeps_the_previous_good_pdf(project, tmp_path):
+    out = tmp_path / "dist"
+    code, output = run("build", "--project", str(project), "--out", str(out), "-l", "en")
+    assert code == 0, output
+    good = (out / "en" / "flyer-home.pdf").read_bytes()
+    flyer = project / "content" / "en" / "flyer.md"
+    flyer.write_text(flyer.read_text() + "\n\nMore words to overflow the page. " * 60)
+    code, output = run("build", "--project", str(project), "--out", str(out), "-l", "en")
+    assert code == 1
+    assert "does not fit" in output and "flyer.md" in output
+    assert (out / "en" / "flyer-home.pdf").read_bytes() == good
+    assert not [p for p in (out / "en").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_qr_code_that_does_not_decode_fails_the_build(project, tmp_path):
+    css = project / "templates" / "css" / "flyer.css"
+    css.write_text(css.read_text() + "\n.codes .qr { --qr-size: 0.25in; }\n")
+    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en")
+    assert code == 1
+    assert "QR code for the petition does not decode" in output
+    assert not (tmp_path / "en" / "flyer-home.pdf").exists()
+
+
+def test_strict_turns_warnings_into_errors(project, tmp_path):
+    flyer = project / "content" / "en" / "flyer.md"
+    flyer.write_text(flyer.read_text() + "\n<b onclick=x>hi</b><iframe></iframe>\n")
+    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en")
+    assert code == 0 and "warning:" in output and "<iframe>" in output
+    code, output = run("build", "--project", str(project), "--out", str(tmp_path / "s"),
+                       "-l", "en", "--strict")
+    assert code == 1 and "(--strict)" in output
+    assert not (tmp_path / "s" / "en" / "flyer-home.pdf").exists()

@@ -1,0 +1,102 @@
+"""Campaign settings: every mistake names campaign.toml, the key and its line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pamphleteer.errors import ConfigError
+from pamphleteer.project import load_project
+
+from conftest import run
+
+
+def edit(project, old: str, new: str) -> None:
+    path = project / "campaign.toml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_number(project, needle: str) -> int:
+    lines = (project / "campaign.toml").read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def test_demo_settings_load():
+    project = load_project(".")
+    assert project.slug == "korea-peace"
+    assert project.links["representatives"] == (
+        "https://www.house.gov/representatives/find-your-representative")
+    assert set(project.locales) >= {"en", "ko"}
+    assert project.locales["en"].paper == "letter" and project.locales["ko"].keep_words
+    assert project.source_locale == "en"
+    assert project.edition == dt.date(2026, 11, 28)
+
+
+def test_unknown_key_names_file_key_and_line(project):
+    edit(project, 'slug = "korea-peace"', 'slug = "korea-peace"\ncolour = "red"')
+    with pytest.raises(ConfigError) as info:
+        load_project(project)
+    message = info.value.format_message()
+    assert "campaign.toml:" in message and "campaign.colour" in message
+    assert info.value.line == line_number(project, "colour =")
+    assert "unknown setting" in message
+
+
+def test_wrong_type_is_an_error(project):
+    edit(project, 'slug = "korea-peace"', "slug = 7")
+    with pytest.raises(ConfigError) as info:
+        load_project(project)
+    assert "campaign.slug: must be a string, not int" in info.value.format_message()
+    assert info.value.line == line_number(project, "slug = 7")
+
+
+def test_link_that_is_not_https_is_an_error(project):
+    edit(project, 'petition = "https://', 'petition = "http://')
+    with pytest.raises(ConfigError) as info:
+        load_project(project)
+    assert "links.petition" in info.value.message and "https://" in info.value.message
+    assert info.value.line == line_number(project, "petition = ")
+
+
+def test_missing_required_setting(project):
+    edit(project, 'imprint = "', '# imprint = "')
+    with pytest.raises(ConfigError, match="missing required setting 'imprint'"):
+        load_project(project)
+
+
+def test_toml_syntax_error_has_a_line(project):
+    edit(project, 'name = "Peace Agreement Now"', 'name = "Peace Agreement Now')
+    with pytest.raises(ConfigError) as info:
+        load_project(project)
+    assert info.value.line == line_number(project, 'name = "Peace Agreement Now')
+    assert "invalid TOML" in info.value.message
+
+
+def test_unknown_font_family_is_named(project):
+    edit(project, 'text = ["Noto Serif"]', 'text = ["Comic Sans"]')
+    with pytest.raises(ConfigError, match=r"'Comic Sans' is not in assets/fonts/fonts\.toml"):
+        load_project(project)
+
+
+def test_right_to_left_locale_is_refused(project):
+    path = project / "campaign.toml"
+    path.write_text(path.read_text() + '\n[locales.ar]\nname = "العربية"\npaper = "a4"\n'
+                    'direction = "rtl"\n')
+    with pytest.raises(ConfigError, match="right-to-left"):
+        load_project(project)
+
+
+def test_cli_reports_config_error_without_traceback(project):
+    edit(project, 'slug = "korea-peace"', 'slug = "Korea Peace"')
+    code, output = run("build", "--project", str(project))
+    assert code == 1
+    assert "campaign.toml:" in output and "campaign.slug" in output
+    assert "Traceback" not in output
+
+
+def test_missing_campaign_file_is_explained(tmp_path):
+    code, output = run("build", "--project", str(tmp_path))
+    assert code == 1 and "no campaign.toml here" in output
