@@ -45,3 +45,16 @@ def page_size_in(path: Path) -> list[tuple[float, float]]:
     """Each page's MediaBox size in inches."""
     return [(round(float(p.mediabox.width) / 72, 3), round(float(p.mediabox.height) / 72, 3))
             for p in PdfReader(path).pages]
+
+
+def qr_widths_cm(path: Path, dpi: int = 150) -> list[float]:
+    """Printed width of every QR code on the first page, quiet zone excluded."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    image = pdf[0].render(scale=dpi / 72).to_pil()
+    pdf.close()
+    widths = []
+    for code in zxingcpp.read_barcodes(image):
+        left, right = code.position.top_left, code.position.top_right
+        pixels = ((right.x - left.x) ** 2 + (right.y - left.y) ** 2) ** 0.5
+        widths.append(pixels / dpi * 2.54)
+    return widths

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from urllib.parse import parse_qs, urlsplit
 
-from conftest import run
-from pdfinspect import font_files, page_size_in, page_texts, qr_texts
+from conftest import ROOT, run
+from pdfinspect import font_files, page_size_in, page_texts, qr_texts, qr_widths_cm
 
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PETITION = "https://example.org/korea-peace/petition"
 REPRESENTATIVES = "https://www.house.gov/representatives/find-your-representative"
 
@@ -35,6 +38,11 @@ def test_both_qr_codes_decode_from_the_printed_page(demo_kit):
         for url in codes:
             query = parse_qs(urlsplit(url).query)
             assert query["utm_medium"] == ["flyer"] and query["utm_content"] == [locale]
+
+
+def test_qr_codes_are_at_least_2_cm_wide(demo_kit):
+    widths = qr_widths_cm(demo_kit / "en" / "flyer-home.pdf")
+    assert len(widths) == 2 and min(widths) >= 2.0, widths
 
 
 def test_manifest_lists_exactly_the_verified_urls(demo_kit):
@@ -77,3 +85,18 @@ def test_same_inputs_give_byte_identical_pdfs(project, tmp_path):
                            "-l", "en", "-m", "flyer")
         assert code == 0, output
     assert (first / "en/flyer-home.pdf").read_bytes() == (second / "en/flyer-home.pdf").read_bytes()
+
+
+def test_korean_lines_break_only_between_words(demo_kit):
+    source = (ROOT / "content" / "ko" / "flyer.md").read_text()
+    source = re.sub(r"\{years_since:[^}]*\}", "73", source).replace("**", "")
+    [text] = page_texts(demo_kit / "ko" / "flyer-home.pdf")
+    lines = [line.split() for line in text.splitlines() if line.split()]
+    checked = 0
+    for before, after in itertools.pairwise(lines):
+        last, first = before[-1], after[0]
+        if not (HANGUL.search(last[-1]) and HANGUL.search(first[0])):
+            continue
+        checked += 1
+        assert not (last + first in source and f"{last} {first}" not in source), (last, first)
+    assert checked >= 5  # the body really wraps between Hangul words
