@@ -12,12 +12,20 @@ from pamphleteer import __version__
 from pamphleteer.checks import unembedded_fonts, verify_qr_codes
 from pamphleteer.content import load_document, load_strings
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
-from pamphleteer.materials import MATERIALS
-from pamphleteer.pdf import render_pdf, write_atomic
-from pamphleteer.profiles import PROFILES
+from pamphleteer.impose import impose, instruction_keys, plan_sheets
+from pamphleteer.materials import MATERIALS, SHEETS, Material
+from pamphleteer.pdf import Rendered, page_count, render_pdf, write_atomic
+from pamphleteer.profiles import PROFILES, Profile
 from pamphleteer.project import Project
 from pamphleteer.qr import display_url, make_qr, tagged_url
-from pamphleteer.render import Page, render_html
+from pamphleteer.render import (
+    Geometry,
+    base_context,
+    colours,
+    geometry,
+    render_html,
+    render_template,
+)
 
 MANIFEST = "manifest.json"
 
@@ -108,41 +116,74 @@ def _build(project: Project, job: Job, diagnostics: list[Diagnostic]) -> tuple[O
     locale = project.locales[job.locale]
     doc = load_document(project, job.locale, material, diagnostics)
     strings = load_strings(project, job.locale, diagnostics)
+    ink = colours(project, profile.cmyk)
     codes = [make_qr(purpose,
                      tagged_url(project.links[purpose], material=material.name,
                                 campaign=project.slug, locale=job.locale),
-                     display_url(project.links[purpose]))
+                     display_url(project.links[purpose]), ink["black"], ink["white"])
              for purpose in material.qr]
-    width, height = material.trim[locale.paper]
-    html = render_html(project, material, profile, doc, strings, codes,
-                       Page(width, height), diagnostics)
-    rendered = render_pdf(html, root=project.root, source=doc.path,
+    geo = geometry(material, profile, locale.paper)
+
+    def render(blank_pages: int = 0) -> Rendered:
+        html = render_html(project, material, profile, doc, strings, codes, geo, diagnostics,
+                           blank_pages=blank_pages)
+        return render_pdf(html, root=project.root, source=doc.path,
                           pdf_variant=profile.pdf_variant, diagnostics=diagnostics)
-    if rendered.pages > material.pages:
-        raise BuildError(f"the text does not fit: the {material.name} has room for "
-                         f"{material.pages} page(s) but needs {rendered.pages}; shorten it",
-                         doc.path)
-    for frame, overflow in rendered.overflows:
-        raise BuildError(f"the text does not fit: it runs {overflow / 72 * 25.4:.0f} mm past "
-                         f"the bottom of the {material.name}'s {frame} area; shorten it",
-                         doc.path)
-    checks = verify_qr_codes(rendered.pdf, codes)
+
+    rendered = render()
+    if rendered.pages % material.page_multiple:
+        # Booklets: blank pages go before the back cover, which must stay the last page.
+        rendered = render(blank_pages=-rendered.pages % material.page_multiple)
+    _check_fit(material, geo, rendered, doc.path)
+    pdf = rendered.pdf
+    if profile.impose:
+        pdf = _impose(project, job, material, profile, geo, strings, rendered)
+    checks = verify_qr_codes(pdf, codes)
     failed = [check for check in checks if not check.verified]
     if failed:
         found = ", ".join(failed[0].found) or "no code at all"
         raise BuildError(f"QR code for the {failed[0].purpose} does not decode to "
                          f"{failed[0].url} (decoded: {found})", project.templates_dir
                          / material.template)
-    missing_fonts = unembedded_fonts(rendered.pdf)
+    missing_fonts = unembedded_fonts(pdf)
     if missing_fonts:
         raise BuildError(f"fonts not embedded: {', '.join(missing_fonts)}", doc.path)
     output = Output(path=job.path, locale=job.locale, material=job.material,
                     profile=job.profile, content_locale=doc.content_locale, event=None,
-                    pages=rendered.pages, bytes=len(rendered.pdf),
-                    sha256=hashlib.sha256(rendered.pdf).hexdigest(), fit_scale=1.0,
+                    pages=page_count(pdf), bytes=len(pdf),
+                    sha256=hashlib.sha256(pdf).hexdigest(), fit_scale=1.0,
                     qr=[{"purpose": c.purpose, "url": c.url, "verified": c.verified}
                         for c in checks])
-    return output, rendered.pdf
+    return output, pdf
+
+
+def _check_fit(material: Material, geo: Geometry, rendered: Rendered, source: Path) -> None:
+    """Text must fit its frames, and the document its page budget."""
+    for frame, overflow in rendered.overflows:
+        raise BuildError(f"the text does not fit: it runs {overflow / 72 * 25.4:.0f} mm past "
+                         f"the bottom of the {material.name}'s {frame} area; shorten it", source)
+    if rendered.pages > geo.max_pages:
+        raise BuildError(f"the text does not fit: the {material.name} has room for "
+                         f"{geo.max_pages} page(s) but needs {rendered.pages}; shorten it", source)
+
+
+def _impose(project: Project, job: Job, material: Material, profile: Profile, geo: Geometry,
+            strings: dict[str, str], rendered: Rendered) -> bytes:
+    """Put the trim pages on the home printer's sheets, with marks and a print instruction."""
+    paper = project.locales[job.locale].paper
+    words = [strings[key] for key in instruction_keys(material)]
+    instruction = "; ".join(words[:1] + [w[:1].lower() + w[1:] for w in words[1:]])
+    layout = plan_sheets(material, SHEETS[paper], geo.trim, rendered.pages, instruction)
+    if layout is None:
+        return rendered.pdf
+    sheet = layout.sheets[0]
+    context = base_context(project, job.locale, profile,
+                           Geometry(trim=(sheet.width, sheet.height)))
+    context["sheets"] = layout.sheets
+    html = render_template(project, "sheet.html.j2", context)
+    underlay = render_pdf(html, root=project.root, source=project.templates_dir / "sheet.html.j2",
+                          diagnostics=[])
+    return impose(rendered.pdf, layout, underlay.pdf)
 
 
 def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,

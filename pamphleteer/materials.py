@@ -1,23 +1,41 @@
-"""The materials a kit can hold (names are part of the CLI contract)."""
+"""The materials a kit can hold (names are part of the CLI contract).
+
+Lengths are PDF points (1/72 in) so that layout, imposition and tests share one unit.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Paper sizes of the locales' home printers, as CSS lengths (width, height).
-SHEETS = {"letter": ("8.5in", "11in"), "a4": ("210mm", "297mm")}
+INCH = 72.0
+MM = 72.0 / 25.4
+
+# The locales' home printer paper (width, height), portrait.
+SHEETS: dict[str, tuple[float, float]] = {
+    "letter": (8.5 * INCH, 11 * INCH),
+    "a4": (210 * MM, 297 * MM),
+}
+
+# Tri-fold panel widths, outside sheet from left to right: the flap that folds in is a little
+# narrower so that it tucks inside without buckling (a "letter fold").
+TRIFOLD_PANELS: dict[str, tuple[float, float, float]] = {
+    "letter": (3.625 * INCH, 3.6875 * INCH, 3.6875 * INCH),
+    "a4": (97 * MM, 100 * MM, 100 * MM),
+}
 
 
 @dataclass(frozen=True)
 class Material:
-    """A printed piece: its template, trim size per paper family, page budget and QR codes."""
+    """A printed piece: trim size per paper family, page budget, parts and QR codes."""
 
     name: str
     description: str
-    trim: dict[str, tuple[str, str]]
-    pages: int  # the page budget of the trim document
+    trim: dict[str, tuple[float, float]]  # one trim page (width, height) per paper family
+    pages: int  # the page budget of the trim document (the most it may have)
+    imposition: str  # how the home profile puts trim pages on sheets (see impose.py)
     parts: tuple[str, ...] = ()  # named parts (panels, card sides) the Markdown must provide
     qr: tuple[str, ...] = ("petition", "representatives")
+    page_multiple: int = 1  # page count must be a multiple of this (booklets: 4)
 
     @property
     def template(self) -> str:
@@ -25,11 +43,29 @@ class Material:
         return f"{self.name}.html.j2"
 
 
+def _size(letter: tuple[float, float], a4: tuple[float, float]) -> dict:
+    return {"letter": (letter[0] * INCH, letter[1] * INCH), "a4": (a4[0] * MM, a4[1] * MM)}
+
+
 MATERIALS: dict[str, Material] = {
-    "flyer": Material(
-        name="flyer",
-        description="one-page flyer on a full sheet",
-        trim=SHEETS,
-        pages=1,
-    ),
+    material.name: material
+    for material in (
+        Material("flyer", "one-page flyer on a full sheet", dict(SHEETS), 1, "sheet"),
+        Material("handbill", "half-sheet handout, two to a sheet",
+                 _size((5.5, 8.5), (148, 210)), 1, "cut-2up"),
+        Material("trifold", "letter-fold brochure: six panels on two sides of a sheet",
+                 {paper: (h, w) for paper, (w, h) in SHEETS.items()}, 2, "trifold",
+                 parts=("cover", "flap", "inside-1", "inside-2", "inside-3", "back")),
+        Material("booklet", "saddle-stitched booklet of 8 or 12 pages",
+                 _size((5.5, 8.5), (148, 210)), 12, "saddle",
+                 parts=("cover", "body", "back"), page_multiple=4),
+        Material("palmcard", "long canvassing card, front and back",
+                 _size((4, 9), (99, 210)), 2, "cards", parts=("front", "back")),
+        Material("poster", "poster for walls and windows",
+                 _size((11, 17), (297, 420)), 1, "scale"),
+        Material("callscript", "phone-call script card, front and back",
+                 _size((4.25, 5.5), (105, 148)), 2, "cards", parts=("front", "back")),
+        Material("signsheet", "petition signature sheet", dict(SHEETS), 1, "sheet",
+                 qr=("petition",)),
+    )
 }

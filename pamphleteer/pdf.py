@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import mimetypes
 import os
@@ -151,6 +152,13 @@ def _height(box) -> float:
     if hasattr(box, "border_height"):
         return box.margin_top + box.border_height()
     return box.height or 0
+
+
+def page_count(pdf: bytes) -> int:
+    """Number of pages of a finished PDF."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -41,7 +41,8 @@ def display_url(url: str) -> str:
     return host + parts.path.rstrip("/")
 
 
-def make_qr(purpose: str, url: str, display: str, color: str = "#000") -> QRCode:
+def make_qr(purpose: str, url: str, display: str, color: str = "#000",
+            background: str = "#fff") -> QRCode:
     """Draw ``url`` as an SVG QR code whose dark modules are one merged vector path."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE)
     code.add_data(url)
@@ -62,6 +63,6 @@ def make_qr(purpose: str, url: str, display: str, color: str = "#000") -> QRCode
                 x += 1
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
            f'shape-rendering="crispEdges" role="img" aria-label="QR code: {display}">'
-           f'<rect width="{size}" height="{size}" fill="#fff"/>'
+           f'<rect width="{size}" height="{size}" fill="{background}"/>'
            f'<path fill="{color}" d="{"".join(runs)}"/></svg>')
     return QRCode(purpose=purpose, url=url, display=display, svg=svg, modules=size)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +16,40 @@ from pamphleteer.content import Document
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.fonts import font_face_css
 from pamphleteer.markup import inline, to_html
-from pamphleteer.materials import Material
-from pamphleteer.profiles import Profile
+from pamphleteer.materials import TRIFOLD_PANELS, Material
+from pamphleteer.profiles import OUTPUT_PROFILE, Profile
 from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
 
 
 @dataclass(frozen=True)
-class Page:
-    """Page geometry of one render: trim size and what surrounds it."""
+class Geometry:
+    """The pages of one render: trim size, bleed, marks and any extra named page sizes."""
 
-    width: str
-    height: str
-    bleed: str = "0"
+    trim: tuple[float, float]
+    bleed: float = 0
     marks: str = "none"
+    layout: str = "pages"  # "pages"; tri-folds: "sheets" (flat, fold order) or "panels"
+    max_pages: int = 1
+    safe: float = 18.0  # points of margin text keeps from the trim edge
+    named: dict[str, tuple[float, float]] = field(default_factory=dict)
+    panels: dict[str, float] = field(default_factory=dict)  # tri-fold panel widths
+
+
+def geometry(material: Material, profile: Profile, paper: str) -> Geometry:
+    """Page geometry of ``material`` for ``profile`` on ``paper``."""
+    common = {"bleed": profile.bleed[paper], "marks": profile.marks, "safe": profile.safe_margin}
+    trim = material.trim[paper]
+    if material.imposition == "trifold":
+        flap, back, cover = TRIFOLD_PANELS[paper]
+        # Seen from the inside, each panel is the back of an outside one, mirrored.
+        common["panels"] = {"flap": flap, "back": back, "cover": cover,
+                            "inside-1": cover, "inside-2": back, "inside-3": flap}
+        if profile.name == "screen":
+            return Geometry(trim=(cover, trim[1]), layout="panels", max_pages=6,
+                            named={"narrow": (flap, trim[1])}, **common)
+        return Geometry(trim=trim, layout="sheets", max_pages=2, **common)
+    return Geometry(trim=trim, max_pages=material.pages, **common)
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
@@ -56,50 +76,93 @@ def document_context(project: Project, doc: Document, diagnostics: list[Diagnost
     return {"meta": meta, "parts": parts, "lang": doc.content_locale}
 
 
-def page_css(page: Page) -> str:
-    """The ``@page`` rule of one render, from data rather than from templates."""
-    return (f"@page {{ size: {page.width} {page.height}; margin: 0; "
-            f"bleed: {page.bleed}; marks: {page.marks}; }}\n"
-            f":root {{ --trim-width: {page.width}; --trim-height: {page.height}; "
-            f"--bleed: {page.bleed}; }}")
+def page_css(geo: Geometry, profile: Profile) -> str:
+    """The ``@page`` rules of one render, from data rather than from templates."""
+    def rule(name: str, size: tuple[float, float]) -> str:
+        return (f"@page {name}{{ size: {size[0]:.3f}pt {size[1]:.3f}pt; margin: 0; "
+                f"bleed: {geo.bleed:.3f}pt; marks: {geo.marks}; }}")
+
+    rules = [rule("", geo.trim)] + [rule(f"{name} ", size) for name, size in geo.named.items()]
+    if profile.cmyk:
+        # WeasyPrint writes the PDF/X OutputIntent only when a CMYK profile is declared.
+        rules.insert(0, f"@color-profile device-cmyk {{ src: url({OUTPUT_PROFILE}); "
+                     "components: cyan, magenta, yellow, black; }")
+    rules.append(f":root {{ --trim-width: {geo.trim[0]:.3f}pt; --trim-height: {geo.trim[1]:.3f}pt;"
+                 f" --bleed: {geo.bleed:.3f}pt; --safe: {geo.safe:.3f}pt;"
+                 + "".join(f" --panel-{n}: {w:.3f}pt;" for n, w in geo.panels.items()) + " }")
+    return "\n".join(rules)
 
 
-def theme_css(project: Project, locale_code: str) -> str:
-    """Fonts and brand colours as CSS custom properties for the stylesheet."""
+def colours(project: Project, cmyk: bool) -> dict[str, str]:
+    """Brand and neutral colours as CSS values: ``device-cmyk()`` for print shops."""
+    tint = tuple(c * 0.1 for c in project.brand["primary"].cmyk)
+    if cmyk:
+        def css(c: tuple[float, ...]) -> str:
+            return "device-cmyk(" + " ".join(f"{v / 100:.3f}" for v in c) + ")"
+        values = {name: css(colour.cmyk) for name, colour in project.brand.items()}
+        values.update(muted=css((0, 0, 0, 72)), rule=css((0, 0, 0, 40)), tint=css(tint),
+                      black=css((0, 0, 0, 100)), white=css((0, 0, 0, 0)))
+        return values
+    values = {name: colour.rgb for name, colour in project.brand.items()}
+    primary = project.brand["primary"].rgb
+    mixed = (round(255 - (255 - int(primary[i:i + 2], 16)) * 0.1) for i in (1, 3, 5))
+    values.update(muted="#4a4a4a", rule="#999999", tint="#" + "".join(f"{v:02x}" for v in mixed),
+                  black="#000000", white="#ffffff")
+    return values
+
+
+def theme_css(project: Project, locale_code: str, cmyk: bool) -> str:
+    """Fonts and colours as CSS custom properties for the stylesheets."""
     locale = project.locales[locale_code]
     lines = [font_face_css(project.font_faces), ":root {"]
     for role, stack in locale.fonts.items():
         families = ", ".join(f'"{family}"' for family in stack)
         lines.append(f"  --font-{role}: {families};")
-    for name, colour in project.brand.items():
-        lines.append(f"  --{name}: {colour.rgb};")
+    for name, value in colours(project, cmyk).items():
+        lines.append(f"  --{name}: {value};")
     lines.append("}")
     return "\n".join(lines)
 
 
-def render_html(project: Project, material: Material, profile: Profile, doc: Document,
-                strings: dict[str, str], codes: list[QRCode], page: Page,
-                diagnostics: list[Diagnostic]) -> str:
-    """Render the material's template to a complete HTML document."""
-    locale = project.locales[doc.locale]
+def base_context(project: Project, locale_code: str, profile: Profile, geo: Geometry) -> dict:
+    """What every template gets: campaign, locale, page geometry, fonts and colours."""
+    locale = project.locales[locale_code]
     edition = dt.datetime.combine(project.edition, dt.time(), dt.UTC).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
-    context: dict[str, Any] = {
+    return {
         "campaign": {"name": project.name, "slug": project.slug, "imprint": project.imprint},
-        "doc": document_context(project, doc, diagnostics),
         "locale": {"code": locale.code, "name": locale.name, "direction": locale.direction},
-        "material": material.name,
         "profile": profile.name,
+        "layout": geo.layout,
+        "edition": edition,
+        "page_css": Markup(page_css(geo, profile)),
+        "theme_css": Markup(theme_css(project, locale_code, profile.cmyk)),
+    }
+
+
+def render_html(project: Project, material: Material, profile: Profile, doc: Document,
+                strings: dict[str, str], codes: list[QRCode], geo: Geometry,
+                diagnostics: list[Diagnostic], blank_pages: int = 0) -> str:
+    """Render the material's template to a complete HTML document."""
+    context = base_context(project, doc.content_locale, profile, geo)
+    context.update({
+        "doc": document_context(project, doc, diagnostics),
+        "material": material.name,
         "strings": strings,
         "qr": {code.purpose: {"svg": Markup(code.svg), "display": code.display, "url": code.url}
                for code in codes},
-        "edition": edition,
-        "page_css": Markup(page_css(page)),
-        "theme_css": Markup(theme_css(project, doc.content_locale)),
-    }
+        "blank_pages": blank_pages,
+    })
+    # The page's language is the requested locale's only when the text really is in it.
+    context["locale"]["code"] = doc.content_locale
+    return render_template(project, material.template, context)
+
+
+def render_template(project: Project, name: str, context: dict[str, Any]) -> str:
+    """Render one template; template mistakes become errors naming the template and line."""
     env = environment(project.templates_dir)
     try:
-        return env.get_template(material.template).render(context)
+        return env.get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
         raise BuildError(f"template '{exc.name}' not found", project.templates_dir) from None
     except jinja2.TemplateSyntaxError as exc:

@@ -1,0 +1,176 @@
+"""Stage 7: put trim pages on the home printer's sheets (n-up, saddle stitch, cards, scaling).
+
+A plan is plain data (which trim page goes where on which sheet, and where the cut and fold
+marks are); ``impose`` carries it out with pypdf. The marks and the print instruction are drawn
+by WeasyPrint on an underlay page (``templates/sheet.html.j2``) so they use the bundled fonts.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from pamphleteer.materials import INCH, Material
+
+SAFE = 0.25 * INCH  # home printers cannot print closer than this to the sheet edge
+MARK = 0.22 * INCH  # length of a cut or fold tick at the sheet edge
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A trim page on a sheet: its index, lower-left corner and scale."""
+
+    page: int
+    x: float
+    y: float
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """A mark on a sheet, from (x1, y1) to (x2, y2), in points from the lower left."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    kind: str  # "cut" (solid tick), "guide" (dashed line along a cut), "fold" (dashed tick)
+
+
+@dataclass(frozen=True)
+class SheetPlan:
+    """One side of a sheet: its size, what goes on it, its marks and instruction."""
+
+    width: float
+    height: float
+    placements: tuple[Placement, ...]
+    lines: tuple[Line, ...] = ()
+    instruction: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The imposition of a whole document: the sheet sides in printing order."""
+
+    sheets: tuple[SheetPlan, ...] = field(default_factory=tuple)
+
+
+def instruction_keys(material: Material) -> tuple[str, ...]:
+    """The strings.toml keys of the one-line print instruction for ``material`` at home."""
+    return {
+        "cut-2up": ("print_single", "cut_on_marks"),
+        "saddle": ("print_duplex_short", "fold_on_marks"),
+        "cards": ("print_duplex_long", "cut_on_marks"),
+        "trifold": ("print_duplex_short", "fold_on_marks"),
+        "scale": ("print_single",),
+    }.get(material.imposition, ())
+
+
+def plan_sheets(material: Material, paper_sheet: tuple[float, float], trim: tuple[float, float],
+         pages: int, instruction: str = "") -> Plan | None:
+    """How the home profile puts ``pages`` trim pages on sheets; None: print as is."""
+    kind = material.imposition
+    if kind == "cut-2up":
+        return _two_up(paper_sheet, trim, [[0]], instruction, fold=False)
+    if kind == "saddle":
+        return _two_up(paper_sheet, trim, saddle_order(pages), instruction, fold=True)
+    if kind == "cards":
+        return _cards(paper_sheet, trim, pages, instruction)
+    if kind == "scale":
+        return _scaled(paper_sheet, trim, instruction)
+    return None
+
+
+def saddle_order(pages: int) -> list[list[int]]:
+    """Page indices (left, right) of each sheet side for a saddle-stitched booklet."""
+    if pages % 4:
+        raise ValueError(f"a saddle-stitched booklet needs a multiple of 4 pages, not {pages}")
+    sides = []
+    for sheet in range(pages // 4):
+        sides.append([pages - 1 - 2 * sheet, 2 * sheet])  # front: last | first
+        sides.append([2 * sheet + 1, pages - 2 - 2 * sheet])  # back: second | second-to-last
+    return sides
+
+
+def _two_up(sheet: tuple[float, float], trim: tuple[float, float], sides: list[list[int]],
+            instruction: str, fold: bool) -> Plan:
+    """Two trim pages side by side on a landscape sheet; a cut or fold line between them."""
+    width, height = sheet[1], sheet[0]
+    x0, y0 = (width - 2 * trim[0]) / 2, (height - trim[1]) / 2
+    middle = x0 + trim[0]
+    kind = "fold" if fold else "cut"
+    lines = [Line(middle, 0, middle, MARK, kind), Line(middle, height - MARK, middle, height, kind)]
+    if not fold:
+        lines.append(Line(middle, MARK, middle, height - MARK, "guide"))
+    plans = []
+    for index, side in enumerate(sides):
+        placements = tuple(Placement(page, x0 + column * trim[0], y0)
+                           for column, page in enumerate(side))
+        first = index == 0
+        plans.append(SheetPlan(width, height, placements, tuple(lines) if first or fold else (),
+                               instruction if first else ""))
+    return Plan(tuple(plans))
+
+
+def _cards(sheet: tuple[float, float], trim: tuple[float, float], pages: int,
+           instruction: str) -> Plan:
+    """As many cards as fit on a portrait sheet; backs mirrored so duplex printing lines up."""
+    width, height = sheet
+    columns, rows = int(width // trim[0]), int(height // trim[1])
+    x0, y0 = (width - columns * trim[0]) / 2, (height - rows * trim[1]) / 2
+    cells = [(x0 + c * trim[0], y0 + r * trim[1]) for r in range(rows) for c in range(columns)]
+    lines = _grid_lines(width, height, [x0 + c * trim[0] for c in range(columns + 1)],
+                        [y0 + r * trim[1] for r in range(rows + 1)])
+    front = SheetPlan(width, height, tuple(Placement(0, x, y) for x, y in cells), lines,
+                      instruction)
+    if pages < 2:
+        return Plan((front,))
+    # Flipped on the long edge, the back of the cell at x is at width - x - card width.
+    back = SheetPlan(width, height,
+                     tuple(Placement(1, width - x - trim[0], y) for x, y in cells))
+    return Plan((front, back))
+
+
+def _grid_lines(width: float, height: float, xs: list[float], ys: list[float]) -> tuple:
+    """Cut ticks at the sheet edges and dashed guides along every cut between cards."""
+    lines = []
+    for x in xs:
+        if MARK < x < width - MARK:
+            lines += [Line(x, 0, x, MARK, "cut"), Line(x, height - MARK, x, height, "cut"),
+                      Line(x, MARK, x, height - MARK, "guide")]
+    for y in ys:
+        if MARK < y < height - MARK:
+            lines += [Line(0, y, MARK, y, "cut"), Line(width - MARK, y, width, y, "cut"),
+                      Line(MARK, y, width - MARK, y, "guide")]
+    return tuple(lines)
+
+
+def _scaled(sheet: tuple[float, float], trim: tuple[float, float], instruction: str) -> Plan:
+    """A large page shrunk to fit the sheet inside the printer-safe margin."""
+    width, height = sheet
+    scale = min((width - 2 * SAFE) / trim[0], (height - 2 * SAFE) / trim[1], 1.0)
+    x = (width - trim[0] * scale) / 2
+    y = (height - trim[1] * scale) / 2
+    return Plan((SheetPlan(width, height, (Placement(0, x, y, scale),), (), instruction),))
+
+
+def impose(trim_pdf: bytes, layout: Plan, underlay_pdf: bytes) -> bytes:
+    """Carry out ``layout``: each sheet side gets its underlay page, then its trim pages."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    trim = PdfReader(io.BytesIO(trim_pdf))
+    underlay = PdfReader(io.BytesIO(underlay_pdf))
+    writer = PdfWriter()
+    for index, sheet in enumerate(layout.sheets):
+        page = writer.add_blank_page(width=sheet.width, height=sheet.height)
+        page.merge_page(underlay.pages[index])
+        for placement in sheet.placements:
+            transform = Transformation().scale(placement.scale).translate(placement.x,
+                                                                           placement.y)
+            page.merge_transformed_page(trim.pages[placement.page], transform)
+        page.compress_content_streams()
+    info = trim.metadata or {}
+    writer.add_metadata({key: str(value) for key, value in info.items()})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
