@@ -102,7 +102,7 @@ def build_job(project: Project, job: Job, strict: bool = False) -> JobResult:
     try:
         output, pdf = _build(project, job, diagnostics)
     except PamphleteerError as exc:
-        return JobResult(job, errors=[exc.format_message()],
+        return JobResult(job, errors=[f"{exc.format_message()} [{job.path}]"],
                          warnings=[str(d) for d in diagnostics])
     warnings = [str(d) for d in diagnostics]
     output.warnings = warnings

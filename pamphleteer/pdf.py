@@ -140,11 +140,16 @@ def frame_overflows(document) -> list[tuple[str, float]]:
             if not name or box.element_tag is None or not hasattr(box, "content_box_y"):
                 continue
             bottom = box.content_box_y() + box.height
+            # Lines and blocks, not glyph boxes: a glyph may poke past a tight line height.
             lowest = max((inner.position_y + _height(inner) for inner in _boxes(box)
-                          if inner is not box), default=bottom)
+                          if inner is not box and _is_block_or_line(inner)), default=bottom)
             if lowest > bottom + 0.5:
                 found.append((name, lowest - bottom))
     return found
+
+
+def _is_block_or_line(box) -> bool:
+    return type(box).__name__ not in ("TextBox", "InlineBox")
 
 
 def _height(box) -> float:

@@ -66,7 +66,8 @@ def test_non_text_value_is_refused(project):
 
 
 def test_parts_split_at_marker_lines():
-    card = Material(name="card", description="", trim={}, pages=2, parts=("front", "back"))
+    card = Material(name="card", description="", trim={}, pages=2, imposition="cards",
+                    parts=("front", "back"))
     body = "\n::: front\nHello\n\n::: back\nBye\n"
     parts = split_parts(body, 10, card, None)
     assert parts["front"].markdown.strip() == "Hello" and parts["front"].line == 12
@@ -94,7 +95,7 @@ def test_strings_fall_back_to_the_source_with_a_warning(project):
 
 def test_build_reports_front_matter_error_with_exit_1(project):
     write_flyer(project, '---\ntitle: "Peace\ncta: "Sign"\n---\nBody\n')
-    code, output = run("build", "--project", str(project), "-l", "en")
+    code, output = run("build", "--project", str(project), "-l", "en", "-m", "flyer")
     assert code == 1
     assert "content/en/flyer.md:" in output.replace("\\", "/")
     assert "Traceback" not in output

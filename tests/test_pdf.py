@@ -65,12 +65,14 @@ def test_write_atomic_replaces_whole_files_only(tmp_path):
 
 def test_failed_build_keeps_the_previous_good_pdf(project, tmp_path):
     out = tmp_path / "dist"
-    code, output = run("build", "--project", str(project), "--out", str(out), "-l", "en")
+    code, output = run("build", "--project", str(project), "--out", str(out), "-l", "en",
+                       "-m", "flyer")
     assert code == 0, output
     good = (out / "en" / "flyer-home.pdf").read_bytes()
     flyer = project / "content" / "en" / "flyer.md"
     flyer.write_text(flyer.read_text() + "\n\nMore words to overflow the page. " * 60)
-    code, output = run("build", "--project", str(project), "--out", str(out), "-l", "en")
+    code, output = run("build", "--project", str(project), "--out", str(out), "-l", "en",
+                       "-m", "flyer")
     assert code == 1
     assert "does not fit" in output and "flyer.md" in output
     assert (out / "en" / "flyer-home.pdf").read_bytes() == good
@@ -80,7 +82,8 @@ def test_failed_build_keeps_the_previous_good_pdf(project, tmp_path):
 def test_a_qr_code_that_does_not_decode_fails_the_build(project, tmp_path):
     css = project / "templates" / "css" / "flyer.css"
     css.write_text(css.read_text() + "\n.codes .qr { --qr-size: 0.25in; }\n")
-    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en")
+    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en",
+                       "-m", "flyer")
     assert code == 1
     assert "QR code for the petition does not decode" in output
     assert not (tmp_path / "en" / "flyer-home.pdf").exists()
@@ -89,9 +92,10 @@ def test_a_qr_code_that_does_not_decode_fails_the_build(project, tmp_path):
 def test_strict_turns_warnings_into_errors(project, tmp_path):
     flyer = project / "content" / "en" / "flyer.md"
     flyer.write_text(flyer.read_text() + "\n<b onclick=x>hi</b><iframe></iframe>\n")
-    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en")
+    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en",
+                       "-m", "flyer")
     assert code == 0 and "warning:" in output and "<iframe>" in output
     code, output = run("build", "--project", str(project), "--out", str(tmp_path / "s"),
-                       "-l", "en", "--strict")
+                       "-l", "en", "-m", "flyer", "--strict")
     assert code == 1 and "(--strict)" in output
     assert not (tmp_path / "s" / "en" / "flyer-home.pdf").exists()
