@@ -71,7 +71,7 @@ def plan_sheets(material: Material, paper_sheet: tuple[float, float], trim: tupl
     """How the home profile puts ``pages`` trim pages on sheets; None: print as is."""
     kind = material.imposition
     if kind == "cut-2up":
-        return _two_up(paper_sheet, trim, [[0]], instruction, fold=False)
+        return _two_up(paper_sheet, trim, [[0, 0]], instruction, fold=False)
     if kind == "saddle":
         return _two_up(paper_sheet, trim, saddle_order(pages), instruction, fold=True)
     if kind == "cards":

@@ -107,7 +107,9 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     try:
         document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
                                    url_fetcher=fetcher).render()
-        pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False)
+        finisher = _crop_marks_in_cmyk if pdf_variant and pdf_variant.startswith("pdf/x") else None
+        pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
+                                 finisher=finisher)
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise BuildError(f"could not fetch a resource: {exc}", source) from None
     finally:
@@ -118,6 +120,23 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     for message in dict.fromkeys(handler.messages):
         diagnostics.append(Diagnostic(f"WeasyPrint: {message}", source))
     return Rendered(pdf=pdf, pages=len(document.pages), overflows=tuple(frame_overflows(document)))
+
+
+_RGB_BLACK = {b"0 0 0 rg": b"0 0 0 1 k", b"0 0 0 RG": b"0 0 0 1 K"}
+
+
+def _crop_marks_in_cmyk(document, pdf) -> None:
+    """Redraw WeasyPrint's crop marks (hard-coded RGB black) in CMYK black for PDF/X.
+
+    Everything else in a shop PDF is coloured in CMYK by the stylesheets, so only the marks
+    carry these operators; a print shop's preflight rejects RGB on a CMYK press.
+    """
+    import pydyf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream):
+            obj.stream = [_RGB_BLACK.get(item if isinstance(item, bytes) else
+                                         str(item).encode(), item) for item in obj.stream]
 
 
 def _boxes(box):

@@ -58,3 +58,26 @@ def qr_widths_cm(path: Path, dpi: int = 150) -> list[float]:
         pixels = ((right.x - left.x) ** 2 + (right.y - left.y) ** 2) ** 0.5
         widths.append(pixels / dpi * 2.54)
     return widths
+
+
+def text_runs(path: Path) -> list[list[tuple[float, float, str]]]:
+    """Each page's text runs with their position (x, y from the lower left, in points)."""
+    pages = []
+    for page in PdfReader(path).pages:
+        runs: list[tuple[float, float, str]] = []
+
+        def visit(text, cm, tm, font, size, runs=runs):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                runs.append((x, y, text))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(runs)
+    return pages
+
+
+def boxes(path: Path, name: str) -> list[list[float]]:
+    """A page box (``/TrimBox``, ``/BleedBox``, ...) of each page, or [] where it is absent."""
+    return [[float(v) for v in page[name]] if name in page else []
+            for page in PdfReader(path).pages]

@@ -1,0 +1,212 @@
+"""All eight materials in all three profiles, inspected from the finished English kit."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from pamphleteer.impose import saddle_order
+from pamphleteer.materials import INCH, MATERIALS, SHEETS
+
+from conftest import ROOT, run
+from pdfinspect import boxes, page_size_in, page_texts, qr_texts, text_runs
+
+LETTER = (8.5, 11.0)
+
+
+@pytest.fixture(scope="session")
+def kit(tmp_path_factory):
+    """The whole English kit, built once: 8 materials x 3 profiles."""
+    out = tmp_path_factory.mktemp("kit")
+    code, output = run("build", "--project", str(ROOT), "--out", str(out), "-l", "en", "-j", "2")
+    assert code == 0, output
+    return out
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_all_24_pdfs_are_written_and_listed(kit):
+    manifest = json.loads((kit / "manifest.json").read_text())
+    listed = {entry["path"] for entry in manifest["outputs"]}
+    expected = {f"en/{m}-{p}.pdf" for m in MATERIALS for p in ("home", "shop", "screen")}
+    assert listed == expected
+    for path in expected:
+        assert (kit / path).stat().st_size > 1000
+
+
+@pytest.mark.parametrize("material", list(MATERIALS))
+def test_shop_pdf_has_trim_bleed_and_cmyk_output_intent(kit, material):
+    path = kit / f"en/{material}-shop.pdf"
+    width, height = MATERIALS[material].trim["letter"]
+    bleed = 0.125 * INCH
+    for trim, bleed_box in zip(boxes(path, "/TrimBox"), boxes(path, "/BleedBox"), strict=True):
+        assert trim == pytest.approx([0, 0, width, height], abs=0.01)
+        assert bleed_box == pytest.approx([-bleed, -bleed, width + bleed, height + bleed],
+                                          abs=0.01)
+    with pikepdf.open(path) as pdf:
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX"
+        icc = intent.DestOutputProfile.read_bytes()
+        assert icc[12:16] == b"prtr" and icc[16:20] == b"CMYK"
+        assert "PDF/X-4" in str(pdf.open_metadata().get("pdfxid:GTS_PDFXVersion", ""))
+        for page in pdf.pages:
+            # Every colour is CMYK: no RGB or grey fill/stroke operators anywhere on the page.
+            streams = [page.Contents] if isinstance(page.Contents, pikepdf.Stream) \
+                else list(page.Contents)
+            xobjects = page.Resources.get("/XObject", {})
+            streams += [xobjects[name] for name in xobjects]
+            for stream in streams:
+                data = stream.read_bytes()
+                assert not re.search(rb"(^|\s)[\d.]+ [\d.]+ [\d.]+ (rg|RG)\b", data), material
+
+
+@pytest.mark.parametrize("material", list(MATERIALS))
+def test_screen_pdf_is_tagged_with_clickable_links(kit, material):
+    path = kit / f"en/{material}-screen.pdf"
+    with pikepdf.open(path) as pdf:
+        assert "/StructTreeRoot" in pdf.Root
+        assert pdf.Root.MarkInfo.Marked
+        uris = {str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
+                if "/A" in annot and "/URI" in annot.A}
+    assert any("utm_source=print" in uri for uri in uris)
+    assert boxes(path, "/BleedBox") == [[]] * len(boxes(path, "/BleedBox")) or all(
+        box[0] >= 0 for box in boxes(path, "/BleedBox"))
+
+
+@pytest.mark.parametrize("material", list(MATERIALS))
+def test_every_home_page_is_a_letter_sheet_with_a_decoding_qr_code(kit, material):
+    path = kit / f"en/{material}-home.pdf"
+    for size in page_size_in(path):
+        assert tuple(sorted(size)) == LETTER
+    codes = {code for page in qr_texts(path) for code in page}
+    assert any("example.org/korea-peace/petition" in code for code in codes)
+    assert all(f"utm_medium={material}" in code for code in codes)
+
+
+@pytest.mark.parametrize("material", list(MATERIALS))
+def test_home_text_keeps_off_the_sheet_edge(kit, material):
+    path = kit / f"en/{material}-home.pdf"
+    safe = 0.25 * INCH
+    for (width, height), runs in zip(
+            [(w * 72, h * 72) for w, h in page_size_in(path)], text_runs(path), strict=True):
+        for x, y, text in runs:
+            assert safe <= x <= width - safe and safe <= y <= height - safe, (material, text, x, y)
+
+
+def test_booklet_home_sheets_are_in_saddle_stitch_order(kit):
+    reading = [norm(text) for text in page_texts(kit / "en/booklet-screen.pdf")]
+    assert len(reading) % 4 == 0 and len(reading) >= 8
+    sheets = text_runs(kit / "en/booklet-home.pdf")
+    assert len(sheets) == len(reading) // 2
+    middle = SHEETS["letter"][1] / 2
+
+    def which(runs) -> int | None:
+        text = norm(" ".join(t for _, _, t in sorted(runs, key=lambda r: (-r[1], r[0]))))
+        if not text:
+            return None
+        matches = [i for i, page in enumerate(reading) if page and page[:60] in text]
+        assert len(matches) == 1, text[:80]
+        return matches[0]
+
+    found = [[which([r for r in runs if r[0] < middle]), which([r for r in runs if r[0] >= middle])]
+             for runs in sheets]
+    for side, expected in zip(found, saddle_order(len(reading)), strict=True):
+        for got, want in zip(side, expected, strict=True):
+            assert got == want or (got is None and not reading[want]), (found, reading)
+    assert found[0][1] == 0  # the cover is on the right of the first sheet's front
+
+
+def test_trifold_panels_are_in_fold_order(kit):
+    outside, inside = text_runs(kit / "en/trifold-home.pdf")
+    width = 11 * INCH
+
+    def third(runs, needle) -> int:
+        xs = [x for x, _, text in runs if needle in text]
+        assert xs, needle
+        return int(min(xs) // (width / 3))
+
+    assert third(outside, "Why now") == 0  # the flap that folds in
+    assert third(outside, "What you can do") == 1  # the back panel
+    assert third(outside, "It's Time to") == 2  # the cover on the right
+    assert third(inside, "How the war froze") == 0
+    assert third(inside, "The cost and the risk") == 1
+    assert third(inside, "Who is calling for peace") == 2
+
+
+def test_trifold_screen_has_six_panels_in_reading_order(kit):
+    texts = [norm(t) for t in page_texts(kit / "en/trifold-screen.pdf")]
+    assert len(texts) == 6
+    for page, needle in zip(texts, ["It's Time to", "Why now", "How the war froze",
+                                    "The cost and the risk", "Who is calling", "What you can do"],
+                            strict=True):
+        assert needle in page
+    widths = [float(p.mediabox.width) for p in PdfReader(kit / "en/trifold-screen.pdf").pages]
+    assert widths[1] < widths[0] and widths[4] < widths[3]  # flap and its back are narrower
+
+
+def test_cards_are_imposed_with_backs_registered(kit):
+    for material, per_sheet, pad in (("palmcard", 2, 0.3), ("callscript", 4, 0.28)):
+        path = kit / f"en/{material}-home.pdf"
+        assert len(page_size_in(path)) == 2
+        front, _back = page_texts(path)
+        title = "It's Time for" if material == "palmcard" else "What to Say When You Call"
+        assert norm(front).count(norm(title)) == per_sheet
+        codes = qr_texts(path)
+        assert len(codes[1]) == per_sheet * 2  # both codes on every back
+        # Each card's left edge, from where its first line of text starts.
+        card = MATERIALS[material].trim["letter"][0]
+        front_runs, back_runs = text_runs(path)
+        back_heading = norm(page_texts(kit / f"en/{material}-screen.pdf")[1]).split()[0]
+        fronts = sorted({round(x - pad * INCH) for x, _, t in front_runs
+                         if t.startswith(title.split()[0])})
+        backs = sorted({round(x - pad * INCH) for x, _, t in back_runs
+                        if t.startswith(back_heading)})
+        assert len(fronts) == per_sheet // (2 if per_sheet == 4 else 1)
+        # Flipped on the long edge, a back lines up with its front when mirrored left-right.
+        mirrored = sorted(round(SHEETS["letter"][0] - x - card) for x in fronts)
+        assert backs == pytest.approx(mirrored, abs=1)
+
+
+def test_handbill_is_two_up_with_a_cut_line(kit):
+    path = kit / "en/handbill-home.pdf"
+    assert page_size_in(path) == [(11.0, 8.5)]
+    [runs] = text_runs(path)
+    title = [x for x, _, t in runs if "Make Peace in Korea" in t]
+    assert any(x < 396 for x in title) and any(x > 396 for x in title)
+    [text] = page_texts(path)
+    assert "cut on the marks" in text
+
+
+def test_poster_is_scaled_onto_the_sheet(kit):
+    assert page_size_in(kit / "en/poster-shop.pdf") == [(11.25, 17.25)]
+    assert page_size_in(kit / "en/poster-home.pdf") == [LETTER]
+    assert len(qr_texts(kit / "en/poster-home.pdf")[0]) == 2
+
+
+def test_every_piece_carries_the_imprint(kit):
+    for material in MATERIALS:
+        text = norm(" ".join(page_texts(kit / f"en/{material}-screen.pdf")))
+        assert "Paid for by Peace Agreement Now" in text, material
+
+
+def test_a4_locales_get_iso_sizes_and_3_mm_bleed(project, tmp_path):
+    settings = project / "campaign.toml"
+    settings.write_text(settings.read_text().replace(
+        'name = "한국어"\npaper = "letter"', 'name = "한국어"\npaper = "a4"'))
+    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "ko",
+                       "-m", "callscript", "-m", "palmcard", "-p", "shop", "-p", "home")
+    assert code == 0, output
+    mm = INCH / 25.4
+    for material, (width, height) in (("callscript", (105, 148)), ("palmcard", (99, 210))):
+        shop = tmp_path / f"ko/{material}-shop.pdf"
+        for trim, bleed in zip(boxes(shop, "/TrimBox"), boxes(shop, "/BleedBox"), strict=True):
+            assert trim == pytest.approx([0, 0, width * mm, height * mm], abs=0.01)
+            assert bleed[0] == pytest.approx(-3 * mm, abs=0.01)
+        for size in page_size_in(tmp_path / f"ko/{material}-home.pdf"):
+            assert size == pytest.approx((210 / 25.4, 297 / 25.4), abs=0.01)
