@@ -159,9 +159,10 @@ def _build(project: Project, job: Job, diagnostics: list[Diagnostic]) -> tuple[O
 
 def _check_fit(material: Material, geo: Geometry, rendered: Rendered, source: Path) -> None:
     """Text must fit its frames, and the document its page budget."""
-    for frame, overflow in rendered.overflows:
-        raise BuildError(f"the text does not fit: it runs {overflow / 72 * 25.4:.0f} mm past "
-                         f"the bottom of the {material.name}'s {frame} area; shorten it", source)
+    for frame, excess in rendered.overflows:
+        by = f"by about {max(excess, 1):.0f} mm " if excess else ""
+        raise BuildError(f"the text does not fit: the {material.name}'s {frame} area is too "
+                         f"small {by}for it; shorten the text", source)
     if rendered.pages > geo.max_pages:
         raise BuildError(f"the text does not fit: the {material.name} has room for "
                          f"{geo.max_pages} page(s) but needs {rendered.pages}; shorten it", source)

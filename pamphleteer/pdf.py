@@ -27,7 +27,7 @@ class Rendered:
 
     pdf: bytes
     pages: int
-    overflows: tuple[tuple[str, float], ...] = ()  # (frame name, points past its bottom)
+    overflows: tuple[tuple[str, float], ...] = ()  # (frame name, mm that did not fit)
 
 
 @cache
@@ -105,8 +105,9 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
-                                   url_fetcher=fetcher).render()
+        page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
+        _mark_frame_ends(page.etree_element)
+        document = page.render()
         finisher = _crop_marks_in_cmyk if pdf_variant and pdf_variant.startswith("pdf/x") else None
         pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
                                  finisher=finisher)
@@ -145,11 +146,25 @@ def _boxes(box):
         yield from _boxes(child)
 
 
+def _mark_frame_ends(root) -> None:
+    """Append an empty marker to every frame, to see later whether its last line was laid out.
+
+    WeasyPrint drops what runs past the bottom of the page inside a fixed-size box, so a frame
+    whose end marker is missing lost text even though nothing shows below it.
+    """
+    from xml.etree import ElementTree
+
+    for element in list(root.iter()):
+        if element.get("data-frame"):
+            ElementTree.SubElement(element, "div", {"data-frame-end": "",
+                                                    "style": "height: 0; margin: 0"})
+
+
 def frame_overflows(document) -> list[tuple[str, float]]:
-    """Frames (elements with ``data-frame``) whose content runs past their bottom edge.
+    """Frames (elements with ``data-frame``) whose content does not fit: (name, excess in mm).
 
     Frames have a fixed size and hide their overflow, so the layout tree is the only place
-    where text that does not fit can be seen.
+    where text that does not fit can be seen. The excess is 0 when the text was cut off.
     """
     found = []
     for page in document.pages:
@@ -159,11 +174,14 @@ def frame_overflows(document) -> list[tuple[str, float]]:
             if not name or box.element_tag is None or not hasattr(box, "content_box_y"):
                 continue
             bottom = box.content_box_y() + box.height
+            inner = [b for b in _boxes(box) if b is not box]
+            ended = any(b.element_tag == "div" and b.element is not None
+                        and b.element.get("data-frame-end") is not None for b in inner)
             # Lines and blocks, not glyph boxes: a glyph may poke past a tight line height.
-            lowest = max((inner.position_y + _height(inner) for inner in _boxes(box)
-                          if inner is not box and _is_block_or_line(inner)), default=bottom)
-            if lowest > bottom + 0.5:
-                found.append((name, lowest - bottom))
+            lowest = max((b.position_y + _height(b) for b in inner if _is_block_or_line(b)),
+                         default=bottom)
+            if lowest > bottom + 0.5 or not ended:
+                found.append((name, max(lowest - bottom, 0) * 25.4 / 96))  # CSS px to mm
     return found
 
 
