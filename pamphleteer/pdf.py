@@ -174,14 +174,18 @@ def frame_overflows(document) -> list[tuple[str, float]]:
             if not name or box.element_tag is None or not hasattr(box, "content_box_y"):
                 continue
             bottom = box.content_box_y() + box.height
+            right = box.content_box_x() + box.width
             inner = [b for b in _boxes(box) if b is not box]
             ended = any(b.element_tag == "div" and b.element is not None
                         and b.element.get("data-frame-end") is not None for b in inner)
             # Lines and blocks, not glyph boxes: a glyph may poke past a tight line height.
             lowest = max((b.position_y + _height(b) for b in inner if _is_block_or_line(b)),
                          default=bottom)
-            if lowest > bottom + 0.5 or not ended:
-                found.append((name, max(lowest - bottom, 0) * 25.4 / 96))  # CSS px to mm
+            widest = max((b.position_x + b.margin_width() for b in inner
+                          if _is_block_or_line(b) and hasattr(b, "margin_width")), default=right)
+            if lowest > bottom + 0.5 or widest > right + 0.5 or not ended:
+                excess = max(lowest - bottom, widest - right, 0)
+                found.append((name, excess * 25.4 / 96))  # CSS px to mm
     return found
 
 
