@@ -12,6 +12,8 @@ from pamphleteer.kit import build_kit, plan
 from pamphleteer.materials import MATERIALS
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import load_project
+from pamphleteer.translation import TRANSLATED, mark_translated, new_locale, status_table
+from pamphleteer.validate import check_project
 
 project_option = click.option(
     "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -57,3 +59,84 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
         raise PamphleteerError(f"{len(result.errors)} error(s); "
                                f"{len(result.outputs)} of {len(jobs)} PDFs written")
     click.echo(f"{len(result.outputs)} PDF(s) and {out.name}/manifest.json written to {out}")
+
+
+def _finish(errors: list[str], warnings: list[str], strict: bool, what: str) -> None:
+    """Print warnings and errors; exit 1 on errors (and on warnings under --strict)."""
+    for warning in warnings:
+        click.secho(f"{'error' if strict else 'warning'}: {warning}",
+                    fg="red" if strict else "yellow", err=True)
+    for error in errors:
+        click.secho(f"error: {error}", fg="red", err=True)
+    failed = len(errors) + (len(warnings) if strict else 0)
+    if failed:
+        raise PamphleteerError(f"{what}: {failed} problem(s)"
+                               + (" (warnings count as errors with --strict)" if strict else ""))
+
+
+@main.command()
+@project_option
+@strict_option
+def check(project_dir: Path, strict: bool) -> None:
+    """Validate settings, content, glyph coverage and translations, without rendering."""
+    project = load_project(project_dir)
+    report = check_project(project)
+    _finish(report.errors, report.warnings, strict, "check")
+    click.echo(f"check: {len(project.locales)} locale(s) and {len(MATERIALS)} materials OK"
+               + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
+
+
+@main.command()
+@project_option
+@strict_option
+def status(project_dir: Path, strict: bool) -> None:
+    """Show which translations are translated, outdated, untranslated or missing."""
+    project = load_project(project_dir)
+    rows = status_table(project)
+    locales = list(dict.fromkeys(row.locale for row in rows))
+    width = max(len(m) for m in MATERIALS) + 2
+    click.echo("material".ljust(width) + "".join(code.ljust(14) for code in locales))
+    for material in MATERIALS:
+        cells = {row.locale: row.state for row in rows if row.material == material}
+        line = material.ljust(width)
+        for code in locales:
+            state = "source" if code == project.source_locale else cells[code]
+            colour = {"translated": "green", "source": None}.get(state, "yellow")
+            line += click.style(state.ljust(14), fg=colour)
+        click.echo(line)
+    behind = [row for row in rows if row.locale != project.source_locale
+              and row.state != TRANSLATED]
+    click.echo(f"{len(behind)} file(s) not up to date" if behind
+               else "every translation is up to date")
+    if strict and behind:
+        raise PamphleteerError("status --strict: translations are not up to date")
+
+
+@main.command(name="new-locale")
+@click.argument("code")
+@project_option
+@click.option("--from", "from_locale", metavar="LOCALE",
+              help="Copy this locale's files.  [default: the source locale]")
+def new_locale_command(code: str, project_dir: Path, from_locale: str | None) -> None:
+    """Start a translation: copy every material and the strings into content/CODE/."""
+    project = load_project(project_dir)
+    written = new_locale(project, code, from_locale)
+    click.echo(f"created content/{code}/ with {len(written)} files, marked untranslated.")
+    click.echo("Next steps:\n"
+               f"  1. Check content/{code}/locale.toml (language name, paper size, fonts).\n"
+               f"  2. Translate content/{code}/strings.toml and each .md file: the text in quotes\n"
+               "     and below the second '---'. Keep keys, '::: part' lines and {placeholders}.\n"
+               "  3. See where you are:  python build.py status\n"
+               "  4. Check your files:   python build.py check\n"
+               f"  5. Build and look:     python build.py build -l {code}")
+
+
+@main.command(name="mark-translated")
+@click.argument("locale")
+@click.argument("materials", nargs=-1, type=click.Choice(list(MATERIALS)))
+@project_option
+def mark_translated_command(locale: str, materials: tuple[str, ...], project_dir: Path) -> None:
+    """Record that LOCALE's files (or just MATERIALS) are caught up with the source text."""
+    project = load_project(project_dir)
+    for path in mark_translated(project, locale, list(materials)):
+        click.echo(f"marked {path.relative_to(project.root)} as translating the current source")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from pamphleteer import __version__
 from pamphleteer.checks import unembedded_fonts, verify_qr_codes
-from pamphleteer.content import load_document, load_strings
+from pamphleteer.content import STRINGS_FILE, load_document, load_strings
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
+from pamphleteer.glyphs import check_file
 from pamphleteer.impose import impose, instruction_keys, plan_sheets
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.pdf import Rendered, page_count, render_pdf, write_atomic
@@ -116,6 +117,7 @@ def _build(project: Project, job: Job, diagnostics: list[Diagnostic]) -> tuple[O
     locale = project.locales[job.locale]
     doc = load_document(project, job.locale, material, diagnostics)
     strings = load_strings(project, job.locale, diagnostics)
+    _check_glyphs(project, job.locale, doc.content_locale, doc.path)
     ink = colours(project, profile.cmyk)
     codes = [make_qr(purpose,
                      tagged_url(project.links[purpose], material=material.name,
@@ -157,6 +159,15 @@ def _build(project: Project, job: Job, diagnostics: list[Diagnostic]) -> tuple[O
     return output, pdf
 
 
+def _check_glyphs(project: Project, locale: str, content_locale: str, path: Path) -> None:
+    """Refuse text the locale's bundled fonts cannot draw, before it becomes boxes."""
+    strings = project.content_dir / locale / STRINGS_FILE
+    for code, file in ((content_locale, path), (locale, strings)):
+        problem = check_file(project, code, file) if file.is_file() else None
+        if problem:
+            raise problem
+
+
 def _check_fit(material: Material, geo: Geometry, rendered: Rendered, source: Path) -> None:
     """Text must fit its frames, and the document its page budget."""
     for frame, excess in rendered.overflows:
@@ -196,7 +207,9 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
                                     [strict] * len(jobs)))
     else:
         results = [build_job(project, job, strict) for job in jobs]
-    outputs, errors, warnings = [], [], []
+    outputs, errors, warnings = [], [], [str(note) for note in project.notes]
+    if strict and warnings:
+        errors, warnings = [f"{w} (--strict)" for w in warnings], []
     for result in results:
         errors += result.errors
         warnings += result.warnings

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pamphleteer.errors import ConfigError, Diagnostic
 from pamphleteer.fonts import FontFace, load_fonts
+from pamphleteer.locales import Locale, font_roles, load_locales
 from pamphleteer.tomlfile import Checker, read_toml
 
 SETTINGS_FILE = "campaign.toml"
-PAPERS = ("letter", "a4")
 LINK_PURPOSES = ("petition", "representatives")
-FONT_ROLES = ("text", "headline", "label")
 COLOR_NAMES = ("primary", "accent", "ink", "paper")
 
 
@@ -25,18 +25,6 @@ class Color:
 
     rgb: str
     cmyk: tuple[float, float, float, float]
-
-
-@dataclass(frozen=True)
-class Locale:
-    """One language of the kit: its folder under ``content/`` and how to typeset it."""
-
-    code: str
-    name: str
-    paper: str
-    fonts: dict[str, tuple[str, ...]]
-    keep_words: bool = False  # break lines only at spaces (Korean)
-    direction: str = "ltr"
 
 
 @dataclass(frozen=True)
@@ -51,8 +39,9 @@ class Project:
     source_locale: str
     links: dict[str, str]
     brand: dict[str, Color]
-    locales: dict[str, Locale]
+    locales: dict[str, Locale]  # every folder under content/
     font_faces: tuple[FontFace, ...] = field(default=())
+    notes: tuple[Diagnostic, ...] = field(default=())  # warnings found while loading
 
     @property
     def settings_path(self) -> Path:
@@ -78,8 +67,10 @@ def load_project(root: Path | str) -> Project:
         raise_missing(root)
     data, text = read_toml(path)
     check = Checker(path, text)
-    check.table(data, (), {"campaign", "links", "brand", "fonts", "locales"},
-                {"campaign", "links", "locales"})
+    if "locales" in data:
+        raise check.fail(("locales",), "language settings now live in each language's folder: "
+                         "move [locales.xx] to content/xx/locale.toml")
+    check.table(data, (), {"campaign", "links", "brand", "fonts"}, {"campaign", "links"})
 
     campaign = check.table(data["campaign"], ("campaign",),
                            {"name", "slug", "imprint", "edition", "source_locale"},
@@ -96,21 +87,20 @@ def load_project(root: Path | str) -> Project:
     brand = _brand(check, data.get("brand", {}))
     faces = load_fonts(root)
     families = {face.family for face in faces}
-    default_fonts = _font_roles(check, data.get("fonts", {}), ("fonts",), families, required=True)
-    locales = _locales(check, data["locales"], default_fonts, families)
+    default_fonts = font_roles(check, data.get("fonts", {}), ("fonts",), families, required=True)
+    notes: list[Diagnostic] = []
+    locales = load_locales(root / "content", default_fonts, families, notes)
     source = check.get(campaign, ("campaign", "source_locale"), str, "en")
     if source not in locales:
         raise check.fail(("campaign", "source_locale"),
-                         f"'{source}' is not one of the [locales] tables")
+                         f"there is no folder content/{source} for the source language")
     return Project(root=root, name=name, slug=slug, imprint=imprint, edition=edition,
                    source_locale=source, links=links, brand=brand, locales=locales,
-                   font_faces=faces)
+                   font_faces=faces, notes=tuple(notes))
 
 
 def raise_missing(root: Path) -> None:
     """Explain that ``root`` is not a campaign folder."""
-    from pamphleteer.errors import ConfigError
-
     raise ConfigError(f"no {SETTINGS_FILE} here: is this a campaign folder? "
                       "(use --project DIR to point at one)", root)
 
@@ -174,50 +164,3 @@ def rgb_to_cmyk(rgb: str) -> tuple[float, float, float, float]:
         return (0.0, 0.0, 0.0, 100.0)
     return tuple(round(100 * v, 1) for v in ((1 - r - k) / (1 - k), (1 - g - k) / (1 - k),
                                              (1 - b - k) / (1 - k), k))
-
-
-def _font_roles(check: Checker, data: object, key: tuple[str, ...], families: set[str],
-                required: bool) -> dict[str, tuple[str, ...]]:
-    table = check.table(data, key, set(FONT_ROLES), set(FONT_ROLES) if required else set())
-    roles = {}
-    for role, stack in table.items():
-        if not (isinstance(stack, list) and stack and all(isinstance(f, str) for f in stack)):
-            raise check.fail((*key, role), "must be a list of font family names")
-        for family in stack:
-            if family not in families:
-                known = ", ".join(sorted(families)) or "none"
-                raise check.fail((*key, role), f"font family '{family}' is not in "
-                                 f"assets/fonts/fonts.toml (bundled: {known})")
-        roles[role] = tuple(stack)
-    return roles
-
-
-def _locales(check: Checker, data: object, default_fonts: dict[str, tuple[str, ...]],
-             families: set[str]) -> dict[str, Locale]:
-    table = check.table(data, ("locales",), set(data) if isinstance(data, dict) else set())
-    if not table:
-        raise check.fail(("locales",), "declare at least one locale, e.g. [locales.en]")
-    locales = {}
-    for code, value in table.items():
-        key = ("locales", code)
-        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
-            raise check.fail(key, f"'{code}' is not a language code like 'es' or 'pt-BR'")
-        value = check.table(value, key, {"name", "paper", "fonts", "keep_words", "direction"},
-                            {"name", "paper"})
-        paper = check.get(value, (*key, "paper"), str)
-        if paper not in PAPERS:
-            raise check.fail((*key, "paper"), f"'{paper}' must be one of: {', '.join(PAPERS)}")
-        direction = check.get(value, (*key, "direction"), str, "ltr")
-        if direction not in ("ltr", "rtl"):
-            raise check.fail((*key, "direction"), "must be 'ltr' or 'rtl'")
-        if direction == "rtl":
-            raise check.fail((*key, "direction"), "right-to-left languages are not supported: "
-                             "WeasyPrint cannot lay out bidirectional text")
-        fonts = dict(default_fonts)
-        fonts.update(_font_roles(check, value.get("fonts", {}), (*key, "fonts"), families,
-                                 required=False))
-        locales[code] = Locale(code=code, name=check.get(value, (*key, "name"), str), paper=paper,
-                               fonts=fonts, keep_words=check.get(value, (*key, "keep_words"),
-                                                                 bool, False),
-                               direction=direction)
-    return locales

@@ -1,0 +1,130 @@
+"""Languages of a kit: every folder under ``content/``, set up by its own ``locale.toml``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pamphleteer.errors import ConfigError, Diagnostic
+from pamphleteer.tomlfile import Checker, read_toml
+
+LOCALE_FILE = "locale.toml"
+PAPERS = ("letter", "a4")
+FONT_ROLES = ("text", "headline", "label")
+CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+# Names in their own script, and paper, for languages a campaign is likely to add.
+KNOWN = {
+    "en": ("English", "letter"), "es": ("Español", "letter"), "ko": ("한국어", "letter"),
+    "vi": ("Tiếng Việt", "letter"), "fr": ("Français", "a4"), "de": ("Deutsch", "a4"),
+    "pt": ("Português", "a4"), "pt-BR": ("Português (Brasil)", "a4"), "tl": ("Tagalog", "letter"),
+    "zh": ("中文", "a4"), "ja": ("日本語", "a4"), "ht": ("Kreyòl ayisyen", "letter"),
+}
+
+
+@dataclass(frozen=True)
+class Locale:
+    """One language of the kit: its folder under ``content/`` and how to typeset it."""
+
+    code: str
+    name: str
+    paper: str
+    fonts: dict[str, tuple[str, ...]]
+    keep_words: bool = False  # break lines only at spaces (Korean)
+    direction: str = "ltr"
+
+
+def locale_codes(content_dir: Path) -> list[str]:
+    """Every locale folder under ``content/``, in a stable order."""
+    if not content_dir.is_dir():
+        return []
+    return sorted(p.name for p in content_dir.iterdir()
+                  if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def load_locales(content_dir: Path, default_fonts: dict[str, tuple[str, ...]],
+                 families: set[str], notes: list[Diagnostic]) -> dict[str, Locale]:
+    """Read every locale folder's settings; a folder without ``locale.toml`` gets defaults."""
+    locales = {}
+    for code in locale_codes(content_dir):
+        folder = content_dir / code
+        if not CODE.fullmatch(code):
+            raise ConfigError(f"'{code}' is not a language code like 'es' or 'pt-BR': rename "
+                              "the folder (or start its name with _ to keep it out of the kit)",
+                              folder)
+        path = folder / LOCALE_FILE
+        if not path.is_file():
+            name, paper = KNOWN.get(code, (code, "letter"))
+            notes.append(Diagnostic(f"no {LOCALE_FILE}: using name '{name}' and {paper} paper "
+                                    f"(run new-locale {code} or add the file)", path))
+            locales[code] = Locale(code=code, name=name, paper=paper, fonts=dict(default_fonts))
+            continue
+        locales[code] = _read_locale(path, code, default_fonts, families)
+    return locales
+
+
+def _read_locale(path: Path, code: str, default_fonts: dict[str, tuple[str, ...]],
+                 families: set[str]) -> Locale:
+    data, text = read_toml(path)
+    check = Checker(path, text)
+    check.table(data, (), {"name", "paper", "direction", "fonts", "keep_words"},
+                {"name", "paper"})
+    paper = check.get(data, ("paper",), str)
+    if paper not in PAPERS:
+        raise check.fail(("paper",), f"'{paper}' must be one of: {', '.join(PAPERS)}")
+    direction = check.get(data, ("direction",), str, "ltr")
+    if direction not in ("ltr", "rtl"):
+        raise check.fail(("direction",), "must be 'ltr' or 'rtl'")
+    if direction == "rtl":
+        raise check.fail(("direction",), "right-to-left languages are not supported yet: "
+                         "WeasyPrint cannot lay out bidirectional text, so this locale would "
+                         "print in the wrong order")
+    fonts = dict(default_fonts)
+    fonts.update(font_roles(check, data.get("fonts", {}), ("fonts",), families, required=False))
+    return Locale(code=code, name=check.get(data, ("name",), str), paper=paper, fonts=fonts,
+                  keep_words=check.get(data, ("keep_words",), bool, False), direction=direction)
+
+
+def font_roles(check: Checker, data: object, key: tuple[str, ...], families: set[str],
+               required: bool) -> dict[str, tuple[str, ...]]:
+    """Font stacks by role (text, headline, label), each a list of bundled family names."""
+    table = check.table(data, key, set(FONT_ROLES), set(FONT_ROLES) if required else set())
+    roles = {}
+    for role, stack in table.items():
+        if not (isinstance(stack, list) and stack and all(isinstance(f, str) for f in stack)):
+            raise check.fail((*key, role), "must be a list of font family names")
+        for family in stack:
+            if family not in families:
+                known = ", ".join(sorted(families)) or "none"
+                raise check.fail((*key, role), f"font family '{family}' is not in "
+                                 f"assets/fonts/fonts.toml (bundled: {known})")
+        roles[role] = tuple(stack)
+    return roles
+
+
+def locale_file_text(code: str, name: str, paper: str, keep_words: bool = False,
+                     fonts: dict[str, tuple[str, ...]] | None = None) -> str:
+    """A commented ``locale.toml`` for a new language folder."""
+    lines = [
+        f"# Settings for the {name} kit. Change them here; no code involved.",
+        "# name: the language's name in its own script. paper: \"letter\" (US, Canada,",
+        "# Mexico, ...) or \"a4\" (most other countries). direction: \"ltr\" (right-to-left",
+        "# scripts are not supported yet).",
+        f'name = "{name}"',
+        f'paper = "{paper}"',
+        'direction = "ltr"',
+    ]
+    if keep_words:
+        lines += ["# Break lines only at spaces, never inside a word (Korean).",
+                  "keep_words = true"]
+    lines += ["", "# Fonts (family names from assets/fonts/fonts.toml), first choice first.",
+              "# Leave out to use the campaign's fonts from campaign.toml."]
+    if fonts:
+        lines.append("[fonts]")
+        for role, stack in fonts.items():
+            quoted = ", ".join(f'"{family}"' for family in stack)
+            lines.append(f"{role} = [{quoted}]")
+    else:
+        lines += ["# [fonts]", '# text = ["Noto Serif"]']
+    return "\n".join(lines) + "\n"

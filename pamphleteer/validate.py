@@ -1,0 +1,76 @@
+"""``check``: fast validation of a whole campaign without rendering anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pamphleteer.content import STRINGS_FILE, content_path, load_document, load_strings
+from pamphleteer.errors import Diagnostic, PamphleteerError
+from pamphleteer.glyphs import check_file
+from pamphleteer.markup import inline, to_html
+from pamphleteer.materials import MATERIALS
+from pamphleteer.project import Project
+from pamphleteer.translation import MISSING, OUTDATED, UNTRANSLATED, status_table
+
+
+@dataclass
+class Report:
+    """Problems found by ``check``: errors always fail, warnings fail under ``--strict``."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_project(project: Project) -> Report:
+    """Settings (already loaded), content, glyph coverage and translation status."""
+    report = Report(warnings=[str(note) for note in project.notes])
+    for locale in project.locales:
+        diagnostics: list[Diagnostic] = []
+        _check_strings(project, locale, report, diagnostics)
+        for material in MATERIALS.values():
+            path = content_path(project, locale, material.name)
+            if not path.is_file():
+                continue  # reported by the translation status below
+            try:
+                doc = load_document(project, locale, material, diagnostics)
+                options = {"edition": project.edition,
+                           "keep_words": project.locales[locale].keep_words}
+                for key, value in doc.meta.items():
+                    inline(value, path=path, line=doc.meta_lines[key], **options)
+                for part in doc.parts.values():
+                    to_html(part.markdown, path=path, line=part.line, diagnostics=diagnostics,
+                            **options)
+            except PamphleteerError as exc:
+                report.errors.append(exc.format_message())
+                continue
+            problem = check_file(project, locale, path)
+            if problem:
+                report.errors.append(problem.format_message())
+        report.warnings += [str(d) for d in diagnostics]
+    for status in status_table(project):
+        message = {
+            OUTDATED: f"outdated: the {project.source_locale} source changed since this was "
+                      f"translated (once caught up: mark-translated {status.locale} "
+                      f"{status.material})",
+            UNTRANSLATED: "untranslated: still the copy made by new-locale",
+            MISSING: f"missing: the {project.source_locale} text is used instead",
+        }.get(status.state)
+        if message:
+            report.warnings.append(str(Diagnostic(message, status.path)))
+    report.errors = list(dict.fromkeys(report.errors))
+    report.warnings = list(dict.fromkeys(report.warnings))
+    return report
+
+
+def _check_strings(project: Project, locale: str, report: Report,
+                   diagnostics: list[Diagnostic]) -> None:
+    path = project.content_dir / locale / STRINGS_FILE
+    try:
+        load_strings(project, locale, diagnostics)
+    except PamphleteerError as exc:
+        report.errors.append(exc.format_message())
+        return
+    if path.is_file():
+        problem = check_file(project, locale, path)
+        if problem:
+            report.errors.append(problem.format_message())
