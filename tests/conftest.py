@@ -39,6 +39,6 @@ def demo_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo flyers (en, ko; home profile) built once from the real project."""
     out = tmp_path_factory.mktemp("dist")
     code, output = run("build", "--project", str(ROOT), "--out", str(out), "-m", "flyer",
-                       "-p", "home")
+                       "-p", "home", "-l", "en", "-l", "ko")
     assert code == 0, output
     return out

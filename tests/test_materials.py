@@ -203,9 +203,8 @@ def test_every_piece_carries_the_imprint(kit):
 
 
 def test_a4_locales_get_iso_sizes_and_3_mm_bleed(project, tmp_path):
-    settings = project / "campaign.toml"
-    settings.write_text(settings.read_text().replace(
-        'name = "한국어"\npaper = "letter"', 'name = "한국어"\npaper = "a4"'))
+    settings = project / "content/ko/locale.toml"
+    settings.write_text(settings.read_text().replace('paper = "letter"', 'paper = "a4"'))
     code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "ko",
                        "-m", "callscript", "-m", "palmcard", "-p", "shop", "-p", "home")
     assert code == 0, output

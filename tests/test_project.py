@@ -29,7 +29,7 @@ def test_demo_settings_load():
     assert project.slug == "korea-peace"
     assert project.links["representatives"] == (
         "https://www.house.gov/representatives/find-your-representative")
-    assert set(project.locales) >= {"en", "ko"}
+    assert set(project.locales) == {"en", "es", "ko"}
     assert project.locales["en"].paper == "letter" and project.locales["ko"].keep_words
     assert project.source_locale == "en"
     assert project.edition == dt.date(2026, 11, 28)
@@ -82,11 +82,26 @@ def test_unknown_font_family_is_named(project):
 
 
 def test_right_to_left_locale_is_refused(project):
-    path = project / "campaign.toml"
-    path.write_text(path.read_text() + '\n[locales.ar]\nname = "العربية"\npaper = "a4"\n'
-                    'direction = "rtl"\n')
-    with pytest.raises(ConfigError, match="right-to-left"):
+    folder = project / "content" / "ar"
+    folder.mkdir()
+    (folder / "locale.toml").write_text('name = "العربية"\npaper = "a4"\ndirection = "rtl"\n')
+    with pytest.raises(ConfigError, match="right-to-left") as info:
         load_project(project)
+    assert info.value.file == folder / "locale.toml" and info.value.line == 3
+
+
+def test_old_locales_table_points_to_the_locale_folders(project):
+    path = project / "campaign.toml"
+    path.write_text(path.read_text() + '\n[locales.en]\nname = "English"\n')
+    with pytest.raises(ConfigError, match=r"content/xx/locale\.toml"):
+        load_project(project)
+
+
+def test_a_folder_without_locale_toml_is_a_locale_with_defaults(project):
+    (project / "content" / "vi").mkdir()
+    loaded = load_project(project)
+    assert loaded.locales["vi"].name == "Tiếng Việt" and loaded.locales["vi"].paper == "letter"
+    assert any("no locale.toml" in str(note) for note in loaded.notes)
 
 
 def test_cli_reports_config_error_without_traceback(project):
