@@ -261,3 +261,36 @@ def test_trifold_panel_overflow_names_the_panel(project, tmp_path):
                        "-m", "trifold", "-p", "home")
     assert code == 1
     assert "content/en/trifold.md" in output and "inside-2 panel" in output
+
+
+def thin_runs(flags, widest: int):
+    """Keep only the runs of True that are at most ``widest`` long."""
+    kept = flags.copy()
+    start = None
+    for index, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = index
+        elif not flag and start is not None:
+            if index - start > widest:
+                kept[start:index] = False
+            start = None
+    return kept
+
+
+@pytest.mark.parametrize("material", list(MATERIALS))
+def test_home_sheets_print_nothing_but_marks_near_the_edge(kit, material):
+    import numpy
+    import pypdfium2
+
+    band = 18  # 0.25 in at 72 dpi
+    pdf = pypdfium2.PdfDocument(str(kit / f"en/{material}-home.pdf"))
+    for page in pdf:
+        ink = numpy.asarray(page.render(scale=1, grayscale=True).to_pil().convert("L")) < 200
+        for strip in (ink[:band], ink[-band:], ink[:, :band].T, ink[:, -band:].T):
+            # A cut or fold mark is a thin line crossing the strip from the edge; anything else
+            # (a wider inked run, or ink that does not reach across) is content.
+            marks = thin_runs(strip.mean(axis=0) >= 0.6, widest=4)
+            allowed = numpy.convolve(marks, numpy.ones(7), mode="same") > 0
+            stray = strip[:, ~allowed]
+            assert not stray.any(), (material, int(stray.sum()))
+    pdf.close()
