@@ -22,6 +22,13 @@ FRONT_MATTER_KEYS = {
 }
 REQUIRED_KEYS = ("title", "cta")
 STRINGS_FILE = "strings.toml"
+# The template words every locale must be able to print (the source locale must have them all).
+REQUIRED_STRINGS = (
+    "petition_caption", "representatives_caption", "petition_label", "representatives_label",
+    "or_visit", "paid_for_by", "sheet_of", "print_duplex_short", "print_duplex_long",
+    "print_single", "cut_on_marks", "fold_on_marks", "name", "email", "zip", "phone",
+    "keep_informed", "privacy",
+)
 _PART = re.compile(r"^:::\s*(\S*)\s*$")
 _FENCE = "---"
 
@@ -53,6 +60,26 @@ def content_path(project: Project, locale: str, material: str) -> Path:
     return project.content_dir / locale / f"{material}.md"
 
 
+def inside_content(project: Project, path: Path) -> Path:
+    """``path``, refused if it is a link to something outside the project's content folder."""
+    if not path.resolve().is_relative_to(project.content_dir.resolve()):
+        raise ContentError("this is a link to a file outside the project's content/ folder; "
+                           "content must live in the project", path)
+    return path
+
+
+def read_text(path: Path) -> str:
+    """A content file's text; unreadable files are content errors, not tracebacks."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"not UTF-8 text ({exc.reason}): save it as UTF-8", path) from None
+    except IsADirectoryError:
+        raise ContentError("a folder where a file should be", path) from None
+    except OSError as exc:
+        raise ContentError(f"cannot read this file ({exc.strerror})", path) from None
+
+
 def load_document(project: Project, locale: str, material: Material,
                   diagnostics: list[Diagnostic]) -> Document:
     """Read a material for ``locale``, falling back (with a warning) to the source locale."""
@@ -66,7 +93,7 @@ def load_document(project: Project, locale: str, material: Material,
             f"not translated yet: the {material.name} is built from "
             f"{project.source_locale}/{material.name}.md", path))
         path, content_locale = source, project.source_locale
-    meta, meta_lines, body, body_line = parse_file(path)
+    meta, meta_lines, body, body_line = parse_file(inside_content(project, path))
     parts = split_parts(body, body_line, material, path)
     return Document(material=material.name, locale=locale, content_locale=content_locale,
                     path=path, meta=meta, meta_lines=meta_lines, parts=parts)
@@ -74,10 +101,7 @@ def load_document(project: Project, locale: str, material: Material,
 
 def parse_file(path: Path) -> tuple[dict[str, str], dict[str, int], str, int]:
     """Split a Markdown file into validated front matter and body (with its first line)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ContentError(f"not UTF-8 text ({exc.reason})", path) from None
+    text = read_text(path)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     lines = text.split("\n")
     if not lines or lines[0].strip() != _FENCE:
@@ -108,7 +132,10 @@ def parse_front_matter(source: str, path: Path, first_line: int = 2) -> tuple[di
         raise ContentError("front matter must be 'key: value' lines", path, first_line)
     meta, lines = {}, {}
     for key_node, value_node in node.value:
-        key, line = key_node.value, first_line + key_node.start_mark.line
+        line = first_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise ContentError("front matter keys are plain words like 'title'", path, line)
+        key = key_node.value
         if key not in FRONT_MATTER_KEYS:
             known = ", ".join(FRONT_MATTER_KEYS)
             raise ContentError(f"unknown front matter key '{key}' (known: {known})", path, line)
@@ -116,7 +143,9 @@ def parse_front_matter(source: str, path: Path, first_line: int = 2) -> tuple[di
             raise ContentError(f"front matter key '{key}' is given twice", path, line)
         if not isinstance(value_node, yaml.ScalarNode):
             raise ContentError(f"'{key}' must be text, not a list or table", path, line)
-        meta[key] = str(yaml.safe_load(yaml.serialize(value_node)) or "").strip()
+        # The text as written: no YAML dates, numbers or tags, which only surprise translators.
+        meta[key] = "" if value_node.value in ("~", "null") and value_node.style is None \
+            else str(value_node.value).strip()
         lines[key] = line
     for key in REQUIRED_KEYS:
         if not meta.get(key):
@@ -160,7 +189,10 @@ def split_parts(body: str, body_line: int, material: Material, path: Path) -> di
 def load_strings(project: Project, locale: str, diagnostics: list[Diagnostic]) -> dict[str, str]:
     """The template's own words for ``locale``; missing keys fall back to the source locale."""
     source_path = project.content_dir / project.source_locale / STRINGS_FILE
-    source = _read_strings(source_path)
+    source = _read_strings(inside_content(project, source_path))
+    for key in REQUIRED_STRINGS:
+        if key not in source:
+            raise ContentError(f"missing key '{key}': the templates need it", source_path)
     if locale == project.source_locale:
         return source
     path = project.content_dir / locale / STRINGS_FILE
@@ -168,8 +200,8 @@ def load_strings(project: Project, locale: str, diagnostics: list[Diagnostic]) -
         diagnostics.append(Diagnostic(f"no {STRINGS_FILE}: every template word falls back to "
                                       f"{project.source_locale}", path))
         return source
-    strings = _read_strings(path)
-    text = path.read_text(encoding="utf-8")
+    strings = _read_strings(inside_content(project, path))
+    text = read_text(path)
     for key in sorted(set(strings) - set(source)):
         diagnostics.append(Diagnostic(f"unknown key '{key}' (not in the source locale's "
                                       f"{STRINGS_FILE}); it is ignored", path,

@@ -91,10 +91,10 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
             known = ", ".join(project.locales)
             raise BuildError(f"unknown locale '{code}' (this campaign has: {known})",
                              project.settings_path)
-    return [Job(locale, material, profile)
-            for locale in (locales or list(project.locales))
-            for material in (materials or list(MATERIALS))
-            for profile in (profiles or list(PROFILES))]
+    return list(dict.fromkeys(Job(locale, material, profile)
+                              for locale in (locales or list(project.locales))
+                              for material in (materials or list(MATERIALS))
+                              for profile in (profiles or list(PROFILES))))
 
 
 def build_job(project: Project, job: Job, strict: bool = False) -> JobResult:
@@ -104,6 +104,10 @@ def build_job(project: Project, job: Job, strict: bool = False) -> JobResult:
         output, pdf = _build(project, job, diagnostics)
     except PamphleteerError as exc:
         return JobResult(job, errors=[f"{exc.format_message()} [{job.path}]"],
+                         warnings=[str(d) for d in diagnostics])
+    except Exception as exc:  # one broken job must not abort the whole kit
+        return JobResult(job, errors=[f"could not build {job.path}: "
+                                      f"{type(exc).__name__}: {exc} (please report this)"],
                          warnings=[str(d) for d in diagnostics])
     warnings = [str(d) for d in diagnostics]
     output.warnings = warnings
@@ -136,6 +140,11 @@ def _build(project: Project, job: Job, diagnostics: list[Diagnostic]) -> tuple[O
     if rendered.pages % material.page_multiple:
         # Booklets: blank pages go before the back cover, which must stay the last page.
         rendered = render(blank_pages=-rendered.pages % material.page_multiple)
+        if rendered.pages % material.page_multiple:
+            raise BuildError(f"the {material.name} needs a multiple of "
+                             f"{material.page_multiple} pages but has {rendered.pages} even "
+                             "with blank pages added (check its template)",
+                             project.templates_dir / material.template)
     _check_fit(material, geo, rendered, doc.path)
     pdf = rendered.pdf
     if profile.impose:
@@ -201,16 +210,12 @@ def _impose(project: Project, job: Job, material: Material, profile: Profile, ge
 def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
               strict: bool = False) -> KitResult:
     """Build ``jobs`` into ``out`` and update the manifest; failed jobs leave old files alone."""
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            results = list(pool.map(build_job, [project] * len(jobs), jobs,
-                                    [strict] * len(jobs)))
-    else:
-        results = [build_job(project, job, strict) for job in jobs]
-    outputs, errors, warnings = [], [], [str(note) for note in project.notes]
-    if strict and warnings:
-        errors, warnings = [f"{w} (--strict)" for w in warnings], []
-    for result in results:
+    notes = [str(note) for note in project.notes]
+    if strict and notes:
+        return KitResult(outputs=[], errors=[f"{n} (--strict)" for n in notes], warnings=[])
+    outputs, errors, warnings = [], [], notes
+    # Each PDF is written as soon as it is ready, so a late failure loses nothing.
+    for result in _run(project, jobs, workers, strict):
         errors += result.errors
         warnings += result.warnings
         if result.output is not None and result.pdf is not None:
@@ -221,6 +226,16 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
                      warnings=list(dict.fromkeys(warnings)))
 
 
+def _run(project: Project, jobs: list[Job], workers: int, strict: bool):
+    """Job results in plan order, from a pool of warm worker processes when asked for."""
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            yield from pool.map(build_job, [project] * len(jobs), jobs, [strict] * len(jobs))
+    else:
+        for job in jobs:
+            yield build_job(project, job, strict)
+
+
 def write_manifest(project: Project, out: Path, outputs: list[Output]) -> None:
     """Merge this build's outputs into ``manifest.json`` (entries of other files are kept)."""
     path = out / MANIFEST
@@ -229,7 +244,7 @@ def write_manifest(project: Project, out: Path, outputs: list[Output]) -> None:
     if path.is_file():
         try:
             previous = json.loads(path.read_text(encoding="utf-8")).get("outputs", [])
-        except (json.JSONDecodeError, AttributeError):
+        except (ValueError, AttributeError):  # not JSON, not UTF-8, not a manifest
             previous = []
         kept = [entry for entry in previous if isinstance(entry, dict)
                 and entry.get("path") not in rebuilt and (out / str(entry.get("path"))).is_file()]

@@ -49,6 +49,9 @@ def load_locales(content_dir: Path, default_fonts: dict[str, tuple[str, ...]],
     locales = {}
     for code in locale_codes(content_dir):
         folder = content_dir / code
+        if not folder.resolve().is_relative_to(content_dir.resolve()):
+            raise ConfigError("this language folder is a link to somewhere outside the project; "
+                              "content must live in the project", folder)
         if not CODE.fullmatch(code):
             raise ConfigError(f"'{code}' is not a language code like 'es' or 'pt-BR': rename "
                               "the folder (or start its name with _ to keep it out of the kit)",

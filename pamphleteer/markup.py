@@ -17,9 +17,12 @@ ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i
                 "blockquote", "hr", "span", "sup", "sub", "small"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"https", "mailto", "tel"}
-# Python-Markdown is quadratic on runs of brackets; no real copy comes near these.
-MAX_CHARS = 200_000
+# Python-Markdown is quadratic on runs of brackets and of raw-HTML openers, and deep nesting
+# exhausts the renderer's recursion; no real copy comes near these limits.
+MAX_CHARS = 100_000
 MAX_BRACKETS = 2_000
+MAX_ANGLES = 500
+MAX_DEPTH = 12
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([^{}]*))?\}")
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
@@ -54,9 +57,15 @@ def expand_placeholders(text: str, edition: dt.date, path: Path, line: int) -> s
 def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words: bool,
             diagnostics: list[Diagnostic]) -> str:
     """Render Markdown to HTML that is safe to put in a template."""
-    if len(source) > MAX_CHARS or source.count("[") > MAX_BRACKETS:
-        raise ContentError("this part is too long or has too many '[' characters to be copy",
-                           path, line)
+    if (len(source) > MAX_CHARS or source.count("[") > MAX_BRACKETS
+            or source.count("<") > MAX_ANGLES):
+        raise ContentError("this part is too long, or has too many '[' or '<' characters, to "
+                           "be print copy", path, line)
+    for offset, text_line in enumerate(source.split("\n")):
+        prefix = text_line[:len(text_line) - len(text_line.lstrip(" \t>-*+"))]
+        if prefix.count(">") >= MAX_DEPTH or len(prefix) > 4 * MAX_DEPTH:
+            raise ContentError(f"quotes or lists nested more than {MAX_DEPTH} deep",
+                               path, line + offset)
     text = expand_placeholders(source, edition, path, line)
     raw = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     _report_removed(raw, source, path, line, diagnostics)
@@ -87,6 +96,7 @@ def _report_removed(raw: str, source: str, path: Path, line: int,
         diagnostics.append(Diagnostic(f"{what} is not allowed in content and was removed",
                                       path, here))
     for url in re.findall(r'href="([^"]*)"', raw):
+        url = html.unescape(url)  # Markdown entity-encodes e-mail autolinks
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme not in URL_SCHEMES:
             found = source.find(url)

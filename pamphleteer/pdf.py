@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import io
 import logging
 import mimetypes
 import os
+import re
+import shutil
 import tempfile
+import uuid
 import warnings
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -40,6 +45,7 @@ def _fontconfig_file(fonts_dir: Path) -> str:
     bundled folder is the fallback.)
     """
     folder = Path(tempfile.mkdtemp(prefix="pamphleteer-fc-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     config = folder / "fonts.conf"
     config.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
                       f"<fontconfig><dir>{escape(str(fonts_dir))}</dir>"
@@ -108,9 +114,12 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
         _mark_frame_ends(page.etree_element)
         document = page.render()
-        finisher = _crop_marks_in_cmyk if pdf_variant and pdf_variant.startswith("pdf/x") else None
+        _drop_attachments(document)
+        digest = hashlib.sha256(f"{pdf_variant}\n{html}".encode()).hexdigest()
         pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
-                                 finisher=finisher)
+                                 finisher=partial(_finish, digest=digest,
+                                                  cmyk=bool(pdf_variant
+                                                            and pdf_variant.startswith("pdf/x"))))
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise BuildError(f"could not fetch a resource: {exc}", source) from None
     finally:
@@ -124,26 +133,46 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
 
 
 _RGB_BLACK = {b"0 0 0 rg": b"0 0 0 1 k", b"0 0 0 RG": b"0 0 0 1 K"}
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 
-def _crop_marks_in_cmyk(document, pdf) -> None:
-    """Redraw WeasyPrint's crop marks (hard-coded RGB black) in CMYK black for PDF/X.
+def _drop_attachments(document) -> None:
+    """No embedded files, whatever a template or content links to: print needs none."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
 
-    Everything else in a shop PDF is coloured in CMYK by the stylesheets, so only the marks
-    carry these operators; a print shop's preflight rejects RGB on a CMYK press.
+
+def _finish(document, pdf, *, digest: str, cmyk: bool) -> None:
+    """Last touches on the PDF objects before they are written.
+
+    - PDF/X-4 metadata gets a random DocumentID from WeasyPrint; derive it from the input
+      instead, so that the same inputs give the same bytes.
+    - WeasyPrint draws crop marks in hard-coded RGB black; a shop's preflight rejects RGB on a
+      CMYK press, and everything else in a shop PDF is already CMYK, so redraw them in CMYK.
     """
     import pydyf
 
+    stable = f"xmp.did:{uuid.UUID(digest[:32])}".encode()
     for obj in pdf.objects:
-        if isinstance(obj, pydyf.Stream):
-            obj.stream = [_RGB_BLACK.get(item if isinstance(item, bytes) else
-                                         str(item).encode(), item) for item in obj.stream]
+        if not isinstance(obj, pydyf.Stream):
+            continue
+        items = []
+        for item in obj.stream:
+            data = item if isinstance(item, bytes) else str(item).encode()
+            if cmyk and data in _RGB_BLACK:
+                item = _RGB_BLACK[data]
+            elif b"xmp.did:" in data:
+                item = _DOCUMENT_ID.sub(stable, data)
+            items.append(item)
+        obj.stream = items
 
 
-def _boxes(box):
-    yield box
+def _boxes(box, parent=None):
+    """Every box below ``box``, with its parent."""
+    yield box, parent
     for child in getattr(box, "children", ()):
-        yield from _boxes(child)
+        yield from _boxes(child, box)
 
 
 def _mark_frame_ends(root) -> None:
@@ -168,21 +197,24 @@ def frame_overflows(document) -> list[tuple[str, float]]:
     """
     found = []
     for page in document.pages:
-        for box in _boxes(page._page_box):
+        for box, parent in _boxes(page._page_box):
             element = getattr(box, "element", None)
             name = element.get("data-frame") if element is not None else None
             if not name or box.element_tag is None or not hasattr(box, "content_box_y"):
                 continue
+            if parent is not None and getattr(parent, "element", None) is element:
+                continue  # an anonymous box WeasyPrint made inside the frame, not the frame
             bottom = box.content_box_y() + box.height
             right = box.content_box_x() + box.width
-            inner = [b for b in _boxes(box) if b is not box]
+            inner = [b for b, _ in _boxes(box) if b is not box]
             ended = any(b.element_tag == "div" and b.element is not None
                         and b.element.get("data-frame-end") is not None for b in inner)
             # Lines and blocks, not glyph boxes: a glyph may poke past a tight line height.
             lowest = max((b.position_y + _height(b) for b in inner if _is_block_or_line(b)),
                          default=bottom)
+            # Sideways, text counts too: a line box is as wide as its frame, its words may not be.
             widest = max((b.position_x + b.margin_width() for b in inner
-                          if _is_block_or_line(b) and hasattr(b, "margin_width")), default=right)
+                          if hasattr(b, "margin_width")), default=right)
             if lowest > bottom + 0.5 or widest > right + 0.5 or not ended:
                 excess = max(lowest - bottom, widest - right, 0)
                 found.append((name, excess * 25.4 / 96))  # CSS px to mm

@@ -29,7 +29,9 @@ def read_toml(path: Path, error: type[PamphleteerError] = ConfigError) -> tuple[
     except FileNotFoundError:
         raise error("file not found", path) from None
     except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text ({exc.reason})", path) from None
+        raise error(f"not UTF-8 text ({exc.reason}): save it as UTF-8", path) from None
+    except OSError as exc:
+        raise error(f"cannot read this file ({exc.strerror})", path) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:

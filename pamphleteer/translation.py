@@ -14,14 +14,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pamphleteer.content import STRINGS_FILE, content_path, parse_file
+from pamphleteer.content import STRINGS_FILE, content_path, inside_content, parse_file
 from pamphleteer.errors import ContentError, PamphleteerError
 from pamphleteer.locales import CODE, KNOWN, LOCALE_FILE, locale_file_text
 from pamphleteer.materials import MATERIALS
 from pamphleteer.project import Project
 
 TRANSLATED, OUTDATED, UNTRANSLATED, MISSING = "translated", "outdated", "untranslated", "missing"
+UNREADABLE = "unreadable"
 KEY = "translation_of"
+COPY = "copy:"  # marks the fingerprint of a scaffold copied from another translation
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class FileStatus:
     material: str
     state: str
     path: Path
+    fingerprinted: bool = True  # False: the file does not say which source it translates
 
 
 def fingerprint(path: Path) -> str:
@@ -48,24 +51,19 @@ def file_status(project: Project, locale: str, material: str) -> FileStatus:
     source = content_path(project, project.source_locale, material)
     if not path.is_file():
         return FileStatus(locale, material, MISSING, path)
-    meta = parse_file(path)[0]
-    own, recorded = fingerprint(path), meta.get(KEY)
     if locale == project.source_locale or not source.is_file():
         return FileStatus(locale, material, TRANSLATED, path)
-    if own == recorded or own in _other_versions(project, locale, material):
+    try:
+        recorded = parse_file(path)[0].get(KEY, "").split()
+        own, current = fingerprint(path), fingerprint(source)
+    except PamphleteerError:
+        return FileStatus(locale, material, UNREADABLE, path)
+    # A scaffold is untranslated while its text is still the text it was copied from.
+    copied = {token.removeprefix(COPY) for token in recorded}
+    if own in copied:
         return FileStatus(locale, material, UNTRANSLATED, path)
-    state = TRANSLATED if recorded == fingerprint(source) else OUTDATED
-    return FileStatus(locale, material, state, path)
-
-
-def _other_versions(project: Project, locale: str, material: str) -> set[str]:
-    """Fingerprints of the same material in the other locales (a scaffold copies one)."""
-    prints = set()
-    for other in project.locales:
-        path = content_path(project, other, material)
-        if other != locale and path.is_file():
-            prints.add(fingerprint(path))
-    return prints
+    state = TRANSLATED if recorded and recorded[0] == current else OUTDATED
+    return FileStatus(locale, material, state, path, fingerprinted=bool(recorded))
 
 
 def status_table(project: Project) -> list[FileStatus]:
@@ -103,6 +101,10 @@ def mark_translated(project: Project, locale: str, materials: list[str]) -> list
             if materials:
                 raise ContentError("no such file to mark", path)
             continue
+        if not source.is_file():
+            raise ContentError(f"there is no {project.source_locale} source for this file",
+                               path)
+        inside_content(project, path)
         status = file_status(project, locale, material)
         if status.state == UNTRANSLATED:
             raise ContentError("this file is still the untranslated copy: translate it first",
@@ -132,7 +134,10 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
         shutil.copyfile(source, target)
         original = content_path(project, project.source_locale, material)
         if original.is_file():
-            set_fingerprint(target, fingerprint(original))
+            value = fingerprint(original)
+            if source != original:  # copied from another translation: remember that text too
+                value += f" {COPY}{fingerprint(source)}"
+            set_fingerprint(target, value)
         written.append(target)
     strings = project.content_dir / base / STRINGS_FILE
     if strings.is_file():

@@ -48,10 +48,13 @@ def check_project(project: Project) -> Report:
                 report.errors.append(problem.format_message())
         report.warnings += [str(d) for d in diagnostics]
     for status in status_table(project):
+        catch_up = f"mark-translated {status.locale} {status.material}"
         message = {
             OUTDATED: f"outdated: the {project.source_locale} source changed since this was "
-                      f"translated (once caught up: mark-translated {status.locale} "
-                      f"{status.material})",
+                      f"translated (once caught up: {catch_up})" if status.fingerprinted else
+                      "outdated: this file does not say which version of the "
+                      f"{project.source_locale} source it translates (once it matches: "
+                      f"{catch_up})",
             UNTRANSLATED: "untranslated: still the copy made by new-locale",
             MISSING: f"missing: the {project.source_locale} text is used instead",
         }.get(status.state)

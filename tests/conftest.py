@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import traceback
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,15 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(*args: str) -> tuple[int, str]:
-    """Run the CLI in-process; return the exit code and everything it printed."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    """Run the CLI in-process; return the exit code and everything it printed.
+
+    An exception that escapes the CLI is what a user would see as a traceback: it is added to
+    the output (so ``"Traceback" not in output`` checks mean something) and the code is 99.
+    """
+    result = CliRunner().invoke(main, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        trace = "".join(traceback.format_exception(result.exception))
+        return 99, result.output + "\n" + trace
     return result.exit_code, result.output
 
 

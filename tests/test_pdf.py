@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import http.server
+import io
 import threading
 
+import pikepdf
 import pytest
 
 from pamphleteer.errors import BuildError
@@ -49,10 +51,17 @@ def test_fetcher_never_reaches_the_network(project):
     assert hits == []
 
 
-def test_attachments_are_not_embedded(project):
-    html = f'<link rel="attachment" href="{(project / "campaign.toml").as_uri()}"><p>x</p>'
-    with pytest.raises(BuildError, match="blocked"):
-        render_pdf(html, root=project, source=project / "t.html", diagnostics=[])
+def test_attachments_are_never_embedded(project):
+    inside = (project / "templates" / "css" / "print.css").as_uri()
+    html = (f'<link rel="attachment" href="{inside}">'
+            f'<p><a rel="attachment" href="{inside}">file</a></p>')
+    rendered = render_pdf(html, root=project, source=project / "t.html", diagnostics=[])
+    with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
+        assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+        for page in pdf.pages:
+            assert all(annot.get("/Subtype") != "/FileAttachment"
+                       for annot in page.get("/Annots", []))
+        assert b"EmbeddedFile" not in rendered.pdf
 
 
 def test_write_atomic_replaces_whole_files_only(tmp_path):
