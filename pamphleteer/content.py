@@ -196,7 +196,7 @@ def load_strings(project: Project, locale: str, diagnostics: list[Diagnostic]) -
     if locale == project.source_locale:
         return source
     path = project.content_dir / locale / STRINGS_FILE
-    if not path.is_file():
+    if not path.exists():
         diagnostics.append(Diagnostic(f"no {STRINGS_FILE}: every template word falls back to "
                                       f"{project.source_locale}", path))
         return source
