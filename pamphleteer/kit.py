@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -221,9 +223,20 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
         if result.output is not None and result.pdf is not None:
             write_atomic(out / result.output.path, result.pdf)
             outputs.append(result.output)
+            if result.job.material == "signsheet":
+                _write_signsheet_csv(project, result.job.locale, out)
     write_manifest(project, out, outputs)
     return KitResult(outputs=outputs, errors=list(dict.fromkeys(errors)),
                      warnings=list(dict.fromkeys(warnings)))
+
+
+def _write_signsheet_csv(project: Project, locale: str, out: Path) -> None:
+    """The header row volunteers type the signature sheets into, in the sheet's own words."""
+    strings = load_strings(project, locale, [])
+    columns = [strings[key] for key in ("name", "email", "zip", "phone", "keep_informed")]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([*columns, "sheet", "row"])
+    write_atomic(out / locale / "signsheet.csv", buffer.getvalue().encode("utf-8-sig"))
 
 
 def _run(project: Project, jobs: list[Job], workers: int, strict: bool):

@@ -294,3 +294,15 @@ def test_home_sheets_print_nothing_but_marks_near_the_edge(kit, material):
             stray = strip[:, ~allowed]
             assert not stray.any(), (material, int(stray.sum()))
     pdf.close()
+
+
+def test_signature_sheet_ships_a_matching_csv_header(kit):
+    import csv
+
+    with (kit / "en/signsheet.csv").open(encoding="utf-8-sig", newline="") as stream:
+        [header] = list(csv.reader(stream))
+    assert header == ["Name", "Email", "ZIP code", "Phone (optional)", "Keep me informed",
+                      "sheet", "row"]
+    text = norm(" ".join(page_texts(kit / "en/signsheet-home.pdf")))
+    for column in header[:5]:
+        assert column in text
