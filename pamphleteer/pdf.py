@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import io
 import logging
 import mimetypes
 import os
 import re
-import shutil
 import tempfile
 import uuid
 import warnings
@@ -44,12 +42,18 @@ def _fontconfig_file(fonts_dir: Path) -> str:
     than borrowed silently from the machine. (Pango crashes with no fonts at all, so the
     bundled folder is the fallback.)
     """
-    folder = Path(tempfile.mkdtemp(prefix="pamphleteer-fc-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    # One folder per fonts folder, reused by every run and worker: nothing piles up in /tmp,
+    # and fontconfig's cache of the bundled fonts stays warm between builds.
+    key = hashlib.sha256(str(fonts_dir).encode()).hexdigest()[:16]
+    user = getattr(os, "getuid", lambda: 0)()
+    folder = Path(tempfile.gettempdir()) / f"pamphleteer-fc-{user}-{key}"
+    folder.mkdir(exist_ok=True)
     config = folder / "fonts.conf"
-    config.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-                      f"<fontconfig><dir>{escape(str(fonts_dir))}</dir>"
-                      f"<cachedir>{escape(str(folder))}/cache</cachedir></fontconfig>\n")
+    text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+            f"<fontconfig><dir>{escape(str(fonts_dir))}</dir>"
+            f"<cachedir>{escape(str(folder))}/cache</cachedir></fontconfig>\n")
+    if not config.is_file() or config.read_text() != text:
+        write_atomic(config, text.encode())
     return str(config)
 
 
