@@ -62,8 +62,9 @@ def _cmap(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
+@cache
 def coverage(faces: tuple[FontFace, ...], families: tuple[str, ...]) -> frozenset[int]:
-    """Code points that every style of at least one of ``families`` can draw."""
+    """Code points that some face of ``families`` can draw."""
     covered: set[int] = set()
     for family in families:
         for face in faces:

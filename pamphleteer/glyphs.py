@@ -18,15 +18,11 @@ MAX_SHOWN = 8
 
 def uncovered(project: Project, locale: str, text: str) -> list[str]:
     """Characters of ``text`` that some font role of ``locale`` cannot draw, in order seen."""
-    faces = project.font_faces
     stacks = project.locales[locale].fonts.values()
-    missing: dict[str, None] = {}
-    for char in text:
-        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
-            continue
-        if any(ord(char) not in coverage(faces, stack) for stack in stacks):
-            missing[char] = None
-    return list(missing)
+    drawable = frozenset.intersection(*(coverage(project.font_faces, s) for s in stacks))
+    return [char for char in dict.fromkeys(text)
+            if ord(char) not in drawable and not char.isspace()
+            and unicodedata.category(char) not in ("Cc", "Cf")]
 
 
 def describe(chars: list[str]) -> str:

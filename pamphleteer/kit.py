@@ -223,8 +223,8 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
         if result.output is not None and result.pdf is not None:
             write_atomic(out / result.output.path, result.pdf)
             outputs.append(result.output)
-            if result.job.material == "signsheet":
-                _write_signsheet_csv(project, result.job.locale, out)
+    for locale in dict.fromkeys(o.locale for o in outputs if o.material == "signsheet"):
+        _write_signsheet_csv(project, locale, out)
     write_manifest(project, out, outputs)
     return KitResult(outputs=outputs, errors=list(dict.fromkeys(errors)),
                      warnings=list(dict.fromkeys(warnings)))

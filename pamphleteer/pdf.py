@@ -120,10 +120,9 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
         document = page.render()
         _drop_attachments(document)
         digest = hashlib.sha256(f"{pdf_variant}\n{html}".encode()).hexdigest()
+        cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
         pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
-                                 finisher=partial(_finish, digest=digest,
-                                                  cmyk=bool(pdf_variant
-                                                            and pdf_variant.startswith("pdf/x"))))
+                                 finisher=partial(_finish, digest=digest, cmyk=cmyk))
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise BuildError(f"could not fetch a resource: {exc}", source) from None
     finally:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pamphleteer.content import STRINGS_FILE, content_path, load_document, load_strings
 from pamphleteer.errors import Diagnostic, PamphleteerError
 from pamphleteer.glyphs import check_file
-from pamphleteer.markup import inline, to_html
 from pamphleteer.materials import MATERIALS
 from pamphleteer.project import Project
+from pamphleteer.render import document_context
 from pamphleteer.translation import MISSING, OUTDATED, UNTRANSLATED, status_table
 
 
@@ -32,14 +32,9 @@ def check_project(project: Project) -> Report:
             if not path.is_file():
                 continue  # reported by the translation status below
             try:
-                doc = load_document(project, locale, material, diagnostics)
-                options = {"edition": project.edition,
-                           "keep_words": project.locales[locale].keep_words}
-                for key, value in doc.meta.items():
-                    inline(value, path=path, line=doc.meta_lines[key], **options)
-                for part in doc.parts.values():
-                    to_html(part.markdown, path=path, line=part.line, diagnostics=diagnostics,
-                            **options)
+                # The same Markdown and placeholder pass a build makes, without the rendering.
+                document_context(project, load_document(project, locale, material, diagnostics),
+                                 diagnostics)
             except PamphleteerError as exc:
                 report.errors.append(exc.format_message())
                 continue
