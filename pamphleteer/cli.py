@@ -52,13 +52,15 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     for output in result.outputs:
         click.echo(f"wrote {out.name}/{output.path} ({output.pages} page"
-                   f"{'s' if output.pages != 1 else ''}, QR verified)")
+                   f"{'s' if output.pages != 1 else ''}, fitted at {output.fit_scale:.0%}, "
+                   "QR verified)")
     if result.errors:
         for error in result.errors:
             click.secho(f"error: {error}", fg="red", err=True)
         raise PamphleteerError(f"{len(result.errors)} error(s); "
                                f"{len(result.outputs)} of {len(jobs)} PDFs written")
-    click.echo(f"{len(result.outputs)} PDF(s) and {out.name}/manifest.json written to {out}")
+    click.echo(f"{len(result.outputs)} PDF(s) and {out.name}/manifest.json written to {out} "
+               f"({result.layouts} layouts)")
 
 
 def _finish(errors: list[str], warnings: list[str], strict: bool, what: str) -> None:

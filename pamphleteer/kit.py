@@ -1,36 +1,38 @@
-"""Stage 9: plan the kit (locale x material x profile), build every job, write the manifest."""
+"""Stage 9: plan the kit (locale x material x profile) and build it, a document at a time.
+
+The jobs of one document (a locale's material) are built together: its copy is fitted once
+and every profile is laid out at that fit, so one piece has the same type in every profile
+and a copy that does not fit is reported once, not once per profile.
+"""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from pamphleteer import __version__
-from pamphleteer.checks import unembedded_fonts, verify_qr_codes
-from pamphleteer.content import STRINGS_FILE, load_document, load_strings
+from pamphleteer.content import Document, load_document, load_strings
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
-from pamphleteer.glyphs import check_file
+from pamphleteer.fit import Fit, fit_document, problems
 from pamphleteer.impose import impose, instruction_keys, plan_sheets
 from pamphleteer.materials import MATERIALS, SHEETS, Material
-from pamphleteer.pdf import Rendered, page_count, render_pdf, write_atomic
-from pamphleteer.profiles import PROFILES, Profile
+from pamphleteer.outputs import Output, write_atomic, write_manifest, write_signsheet_csv
+from pamphleteer.pdf import Rendered, page_count, render_pdf
+from pamphleteer.preflight import check_glyphs, check_layout, check_pdf
+from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
-from pamphleteer.qr import display_url, make_qr, tagged_url
+from pamphleteer.qr import QRCode, display_url, make_qr, tagged_url
 from pamphleteer.render import (
     Geometry,
     base_context,
     colours,
+    document_context,
     geometry,
     render_html,
     render_template,
 )
-
-MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -48,24 +50,6 @@ class Job:
 
 
 @dataclass
-class Output:
-    """A manifest entry: one finished PDF and what the checks found."""
-
-    path: str
-    locale: str
-    material: str
-    profile: str
-    content_locale: str
-    event: str | None
-    pages: int
-    bytes: int
-    sha256: str
-    fit_scale: float
-    qr: list[dict]
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
 class JobResult:
     """What a worker hands back: the PDF and its entry, or the errors (as printable text)."""
 
@@ -74,15 +58,33 @@ class JobResult:
     pdf: bytes | None = None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    layouts: int = 0  # WeasyPrint layouts of the document (counted on its first job)
+    underlays: int = 0  # layouts of home-printer sheet underlays
 
 
 @dataclass
 class KitResult:
-    """The outcome of a build: entries written, and every error and warning."""
+    """The outcome of a build: entries written, every error and warning, layouts made."""
 
     outputs: list[Output]
     errors: list[str]
     warnings: list[str]
+    layouts: int = 0
+    underlays: int = 0
+    jobs: int = 0
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Everything one document's renders share: content, strings, codes and geometry."""
+
+    locale: str
+    material: Material
+    doc: Document
+    html_parts: dict
+    strings: dict[str, str]
+    codes: dict[str, list[QRCode]]  # per profile (colours differ)
+    geometries: dict[str, Geometry]  # per profile
 
 
 def plan(project: Project, locales: list[str] | None = None, materials: list[str] | None = None,
@@ -99,104 +101,141 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
                               for profile in (profiles or list(PROFILES))))
 
 
-def build_job(project: Project, job: Job, strict: bool = False) -> JobResult:
-    """Render, check and return one PDF; errors come back as values, never raised."""
+def prepare(project: Project, locale: str, material: Material, profiles: tuple[str, ...],
+            diagnostics: list[Diagnostic]) -> Piece:
+    """Read, check and convert one document's content once for all its renders."""
+    doc = load_document(project, locale, material, diagnostics)
+    strings = load_strings(project, locale, diagnostics)
+    check_glyphs(project, locale, doc.content_locale, doc.path)
+    paper = project.locales[locale].paper
+    codes, geometries = {}, {}
+    for name in profiles:
+        ink = colours(project, PROFILES[name].cmyk)
+        codes[name] = [make_qr(purpose, tagged_url(project.links[purpose], material=material.name,
+                                                   campaign=project.slug, locale=locale),
+                               display_url(project.links[purpose]), ink["black"], ink["white"])
+                       for purpose in material.qr]
+        geometries[name] = geometry(material, PROFILES[name], paper)
+    return Piece(locale=locale, material=material, doc=doc,
+                 html_parts=document_context(project, doc, diagnostics), strings=strings,
+                 codes=codes, geometries=geometries)
+
+
+def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diagnostic],
+            counter: list[int], fit: Fit, tall: bool = False, write: bool = True) -> Rendered:
+    """One WeasyPrint layout of ``piece`` for ``profile`` at ``fit`` (counted in ``counter``)."""
+    html = render_html(project, piece.material, PROFILES[profile], piece.doc, piece.html_parts,
+                       piece.strings, piece.codes[profile], piece.geometries[profile],
+                       fit.css(), tall)
+    counter[0] += 1
+    return render_pdf(html, root=project.root, source=piece.doc.path,
+                      pdf_variant=PROFILES[profile].pdf_variant, diagnostics=diagnostics,
+                      write=write and not tall)
+
+
+def fit_check(project: Project, locale: str, material: Material,
+              diagnostics: list[Diagnostic]) -> Fit:
+    """Fit one document without writing a PDF (for ``check``); raises what a build would."""
+    piece = prepare(project, locale, material, ("screen",), diagnostics)
+    counter = [0]
+    render = partial(lay_out, project, piece, "screen", diagnostics, counter, write=False)
+    fit, _ = fit_document(render, material, piece.doc.path)
+    return fit
+
+
+def build_document(project: Project, locale: str, material: str, profiles: tuple[str, ...],
+                   strict: bool = False) -> list[JobResult]:
+    """Fit one document once, then render, check and return it in each of ``profiles``."""
+    jobs = [Job(locale, material, profile) for profile in profiles]
     diagnostics: list[Diagnostic] = []
+    counter = [0]
     try:
-        output, pdf = _build(project, job, diagnostics)
-    except PamphleteerError as exc:
-        return JobResult(job, errors=[f"{exc.format_message()} [{job.path}]"],
-                         warnings=[str(d) for d in diagnostics])
-    except Exception as exc:  # one broken job must not abort the whole kit
-        return JobResult(job, errors=[f"could not build {job.path}: "
-                                      f"{type(exc).__name__}: {exc} (please report this)"],
-                         warnings=[str(d) for d in diagnostics])
-    warnings = [str(d) for d in diagnostics]
-    output.warnings = warnings
-    if strict and warnings:
-        return JobResult(job, errors=[f"{w} (--strict)" for w in warnings], warnings=[])
-    return JobResult(job, output=output, pdf=pdf, warnings=warnings)
+        piece = prepare(project, locale, MATERIALS[material], profiles, diagnostics)
+        render = partial(lay_out, project, piece, profiles[0], diagnostics, counter)
+        fit, first = fit_document(render, piece.material, piece.doc.path)
+    except Exception as exc:  # one broken document must not abort the whole kit
+        error = _describe(exc, f"{locale}/{material}: {', '.join(profiles)}")
+        return [JobResult(jobs[0], errors=[error], warnings=_texts(diagnostics),
+                          layouts=counter[0])] + [JobResult(job) for job in jobs[1:]]
+    results = []
+    for job in jobs:
+        underlays = [0]
+        try:
+            job_fit, rendered = fit, first
+            if job.profile != profiles[0]:
+                job_fit, rendered = _render_profile(project, piece, job.profile, fit,
+                                                    diagnostics, counter)
+            output, pdf = _finish(project, job, piece, job_fit, rendered, underlays)
+        except Exception as exc:
+            results.append(JobResult(job, errors=[_describe(exc, job.path)],
+                                     warnings=_texts(diagnostics), underlays=underlays[0]))
+            continue
+        warnings = _texts(diagnostics + list(job_fit.notes))
+        output.warnings = warnings
+        if strict and warnings:
+            results.append(JobResult(job, errors=[f"{w} (--strict)" for w in warnings],
+                                     underlays=underlays[0]))
+        else:
+            results.append(JobResult(job, output=output, pdf=pdf, warnings=warnings,
+                                     underlays=underlays[0]))
+    results[0].layouts = counter[0]
+    return results
 
 
-def _build(project: Project, job: Job, diagnostics: list[Diagnostic]) -> tuple[Output, bytes]:
-    material, profile = MATERIALS[job.material], PROFILES[job.profile]
-    locale = project.locales[job.locale]
-    doc = load_document(project, job.locale, material, diagnostics)
-    strings = load_strings(project, job.locale, diagnostics)
-    _check_glyphs(project, job.locale, doc.content_locale, doc.path)
-    ink = colours(project, profile.cmyk)
-    codes = [make_qr(purpose,
-                     tagged_url(project.links[purpose], material=material.name,
-                                campaign=project.slug, locale=job.locale),
-                     display_url(project.links[purpose]), ink["black"], ink["white"])
-             for purpose in material.qr]
-    geo = geometry(material, profile, locale.paper)
+def build_job(project: Project, job: Job, strict: bool = False) -> JobResult:
+    """Build a single PDF (its document fitted for it alone)."""
+    return build_document(project, job.locale, job.material, (job.profile,), strict)[0]
 
-    def render(blank_pages: int = 0) -> Rendered:
-        html = render_html(project, material, profile, doc, strings, codes, geo, diagnostics,
-                           blank_pages=blank_pages)
-        return render_pdf(html, root=project.root, source=doc.path,
-                          pdf_variant=profile.pdf_variant, diagnostics=diagnostics)
 
-    rendered = render()
-    if rendered.pages % material.page_multiple:
-        # Booklets: blank pages go before the back cover, which must stay the last page.
-        rendered = render(blank_pages=-rendered.pages % material.page_multiple)
-        if rendered.pages % material.page_multiple:
-            raise BuildError(f"the {material.name} needs a multiple of "
-                             f"{material.page_multiple} pages but has {rendered.pages} even "
-                             "with blank pages added (check its template)",
-                             project.templates_dir / material.template)
-    _check_fit(material, geo, rendered, doc.path)
+def _texts(diagnostics) -> list[str]:
+    return list(dict.fromkeys(str(d) for d in diagnostics))
+
+
+def _describe(exc: Exception, what: str) -> str:
+    if isinstance(exc, PamphleteerError):
+        return f"{exc.format_message()} [{what}]"
+    return f"could not build {what}: {type(exc).__name__}: {exc} (please report this)"
+
+
+def _render_profile(project: Project, piece: Piece, profile: str, fit: Fit,
+                    diagnostics: list[Diagnostic], counter: list[int]) -> tuple[Fit, Rendered]:
+    """Lay out another profile at the document's fit; refit it only if its layout differs."""
+    render = partial(lay_out, project, piece, profile, diagnostics, counter)
+    rendered = render(fit)
+    if not problems(rendered.layout, fit, piece.material):
+        return fit, rendered
+    return fit_document(render, piece.material, piece.doc.path)
+
+
+def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Rendered,
+            underlays: list[int]) -> tuple[Output, bytes]:
+    """Preflight a profile's render, impose it for home printers, and describe it."""
+    geo, profile = piece.geometries[job.profile], PROFILES[job.profile]
+    check_layout(piece.material.name, rendered.overflows, rendered.pages, geo.max_pages,
+                 piece.doc.path)
     pdf = rendered.pdf
     if profile.impose:
-        pdf = _impose(project, job, material, profile, geo, strings, rendered)
-    checks = verify_qr_codes(pdf, codes)
-    failed = [check for check in checks if not check.verified]
-    if failed:
-        found = ", ".join(failed[0].found) or "no code at all"
-        raise BuildError(f"QR code for the {failed[0].purpose} does not decode to "
-                         f"{failed[0].url} (decoded: {found})", project.templates_dir
-                         / material.template)
-    missing_fonts = unembedded_fonts(pdf)
-    if missing_fonts:
-        raise BuildError(f"fonts not embedded: {', '.join(missing_fonts)}", doc.path)
+        pdf = _impose(project, job, piece, rendered, underlays)
+    checks = check_pdf(pdf, piece.codes[job.profile],
+                       project.templates_dir / piece.material.template, piece.doc.path)
     output = Output(path=job.path, locale=job.locale, material=job.material,
-                    profile=job.profile, content_locale=doc.content_locale, event=None,
+                    profile=job.profile, content_locale=piece.doc.content_locale, event=None,
                     pages=page_count(pdf), bytes=len(pdf),
-                    sha256=hashlib.sha256(pdf).hexdigest(), fit_scale=1.0,
+                    sha256=hashlib.sha256(pdf).hexdigest(), fit_scale=round(fit.scale, 3),
                     qr=[{"purpose": c.purpose, "url": c.url, "verified": c.verified}
                         for c in checks])
     return output, pdf
 
 
-def _check_glyphs(project: Project, locale: str, content_locale: str, path: Path) -> None:
-    """Refuse text the locale's bundled fonts cannot draw, before it becomes boxes."""
-    strings = project.content_dir / locale / STRINGS_FILE
-    for code, file in ((content_locale, path), (locale, strings)):
-        problem = check_file(project, code, file) if file.is_file() else None
-        if problem:
-            raise problem
-
-
-def _check_fit(material: Material, geo: Geometry, rendered: Rendered, source: Path) -> None:
-    """Text must fit its frames, and the document its page budget."""
-    for frame, excess in rendered.overflows:
-        by = f"by about {max(excess, 1):.0f} mm " if excess else ""
-        raise BuildError(f"the text does not fit: the {material.name}'s {frame} area is too "
-                         f"small {by}for it; shorten the text", source)
-    if rendered.pages > geo.max_pages:
-        raise BuildError(f"the text does not fit: the {material.name} has room for "
-                         f"{geo.max_pages} page(s) but needs {rendered.pages}; shorten it", source)
-
-
-def _impose(project: Project, job: Job, material: Material, profile: Profile, geo: Geometry,
-            strings: dict[str, str], rendered: Rendered) -> bytes:
+def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
+            underlays: list[int]) -> bytes:
     """Put the trim pages on the home printer's sheets, with marks and a print instruction."""
+    material, profile = piece.material, PROFILES[job.profile]
     paper = project.locales[job.locale].paper
-    words = [strings[key] for key in instruction_keys(material)]
+    words = [piece.strings[key] for key in instruction_keys(material)]
     instruction = "; ".join(words[:1] + [w[:1].lower() + w[1:] for w in words[1:]])
-    layout = plan_sheets(material, SHEETS[paper], geo.trim, rendered.pages, instruction)
+    layout = plan_sheets(material, SHEETS[paper], piece.geometries[job.profile].trim,
+                         rendered.pages, instruction)
     if layout is None:
         return rendered.pdf
     sheet = layout.sheets[0]
@@ -206,7 +245,17 @@ def _impose(project: Project, job: Job, material: Material, profile: Profile, ge
     html = render_template(project, "sheet.html.j2", context)
     underlay = render_pdf(html, root=project.root, source=project.templates_dir / "sheet.html.j2",
                           diagnostics=[])
+    underlays[0] += 1
     return impose(rendered.pdf, layout, underlay.pdf)
+
+
+def documents(jobs: list[Job]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The jobs grouped by document (locale, material), each with its profiles, in order."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for job in jobs:
+        groups.setdefault((job.locale, job.material), []).append(job.profile)
+    return [(locale, material, tuple(profiles))
+            for (locale, material), profiles in groups.items()]
 
 
 def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
@@ -215,53 +264,32 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
     notes = [str(note) for note in project.notes]
     if strict and notes:
         return KitResult(outputs=[], errors=[f"{n} (--strict)" for n in notes], warnings=[])
-    outputs, errors, warnings = [], [], notes
+    result = KitResult(outputs=[], errors=[], warnings=notes, jobs=len(jobs))
     # Each PDF is written as soon as it is ready, so a late failure loses nothing.
-    for result in _run(project, jobs, workers, strict):
-        errors += result.errors
-        warnings += result.warnings
-        if result.output is not None and result.pdf is not None:
-            write_atomic(out / result.output.path, result.pdf)
-            outputs.append(result.output)
-    for locale in dict.fromkeys(o.locale for o in outputs if o.material == "signsheet"):
-        _write_signsheet_csv(project, locale, out)
-    write_manifest(project, out, outputs)
-    return KitResult(outputs=outputs, errors=list(dict.fromkeys(errors)),
-                     warnings=list(dict.fromkeys(warnings)))
-
-
-def _write_signsheet_csv(project: Project, locale: str, out: Path) -> None:
-    """The header row volunteers type the signature sheets into, in the sheet's own words."""
-    strings = load_strings(project, locale, [])
-    columns = [strings[key] for key in ("name", "email", "zip", "phone", "keep_informed")]
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([*columns, "sheet", "row"])
-    write_atomic(out / locale / "signsheet.csv", buffer.getvalue().encode("utf-8-sig"))
+    for job_result in _run(project, jobs, workers, strict):
+        result.errors += job_result.errors
+        result.warnings += job_result.warnings
+        result.layouts += job_result.layouts
+        result.underlays += job_result.underlays
+        if job_result.output is not None and job_result.pdf is not None:
+            write_atomic(out / job_result.output.path, job_result.pdf)
+            result.outputs.append(job_result.output)
+    for locale in dict.fromkeys(o.locale for o in result.outputs if o.material == "signsheet"):
+        write_signsheet_csv(project, locale, out)
+    write_manifest(project, out, result.outputs)
+    result.errors = list(dict.fromkeys(result.errors))
+    result.warnings = list(dict.fromkeys(result.warnings))
+    return result
 
 
 def _run(project: Project, jobs: list[Job], workers: int, strict: bool):
-    """Job results in plan order, from a pool of warm worker processes when asked for."""
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            yield from pool.map(build_job, [project] * len(jobs), jobs, [strict] * len(jobs))
+    """Job results in plan order, from a pool of worker processes when asked for."""
+    groups = documents(jobs)
+    if workers > 1 and len(groups) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(groups))) as pool:
+            for results in pool.map(build_document, [project] * len(groups),
+                                    *zip(*groups, strict=True), [strict] * len(groups)):
+                yield from results
     else:
-        for job in jobs:
-            yield build_job(project, job, strict)
-
-
-def write_manifest(project: Project, out: Path, outputs: list[Output]) -> None:
-    """Merge this build's outputs into ``manifest.json`` (entries of other files are kept)."""
-    path = out / MANIFEST
-    rebuilt = {output.path for output in outputs}
-    kept: list[dict] = []
-    if path.is_file():
-        try:
-            previous = json.loads(path.read_text(encoding="utf-8")).get("outputs", [])
-        except (ValueError, AttributeError):  # not JSON, not UTF-8, not a manifest
-            previous = []
-        kept = [entry for entry in previous if isinstance(entry, dict)
-                and entry.get("path") not in rebuilt and (out / str(entry.get("path"))).is_file()]
-    entries = sorted(kept + [asdict(o) for o in outputs], key=lambda e: e["path"])
-    manifest = {"campaign": project.name, "generator": f"pamphleteer {__version__}",
-                "outputs": entries}
-    write_atomic(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+        for locale, material, profiles in groups:
+            yield from build_document(project, locale, material, profiles, strict)

@@ -36,6 +36,11 @@ class Material:
     parts: tuple[str, ...] = ()  # named parts (panels, card sides) the Markdown must provide
     qr: tuple[str, ...] = ("petition", "representatives")
     page_multiple: int = 1  # page count must be a multiple of this (booklets: 4)
+    # Copyfit: the smallest and largest type scale. Floors keep body text at its minimum size
+    # (10 pt on flyers, handbills, tri-folds and booklets, 9 pt on cards).
+    fit: tuple[float, float] = (0.85, 1.3)
+    page_counts: tuple[int, ...] = ()  # page counts a flowing text may take (booklets)
+    fixed_pages: int = 0  # pages that do not hold the flowing text (covers)
 
     @property
     def template(self) -> str:
@@ -52,20 +57,24 @@ MATERIALS: dict[str, Material] = {
     for material in (
         Material("flyer", "one-page flyer on a full sheet", dict(SHEETS), 1, "sheet"),
         Material("handbill", "half-sheet handout, two to a sheet",
-                 _size((5.5, 8.5), (148, 210)), 1, "cut-2up"),
+                 _size((5.5, 8.5), (148, 210)), 1, "cut-2up", fit=(0.87, 1.3)),
         Material("trifold", "letter-fold brochure: six panels on two sides of a sheet",
                  {paper: (h, w) for paper, (w, h) in SHEETS.items()}, 2, "trifold",
-                 parts=("cover", "flap", "inside-1", "inside-2", "inside-3", "back")),
-        Material("booklet", "saddle-stitched booklet of 8 or 12 pages",
-                 _size((5.5, 8.5), (148, 210)), 12, "saddle",
-                 parts=("cover", "body", "back"), page_multiple=4),
+                 parts=("cover", "flap", "inside-1", "inside-2", "inside-3", "back"),
+                 fit=(0.87, 1.3)),
+        Material("booklet", "saddle-stitched booklet of 8, 12 or 16 pages",
+                 _size((5.5, 8.5), (148, 210)), 16, "saddle",
+                 parts=("cover", "body", "back"), page_multiple=4, fit=(0.87, 1.3),
+                 page_counts=(8, 12, 16), fixed_pages=2),
         Material("palmcard", "long canvassing card, front and back",
-                 _size((4, 9), (99, 210)), 2, "cards", parts=("front", "back")),
+                 _size((4, 9), (99, 210)), 2, "cards", parts=("front", "back"),
+                 fit=(0.86, 1.3)),
         Material("poster", "poster for walls and windows",
                  _size((11, 17), (297, 420)), 1, "scale"),
         Material("callscript", "phone-call script card, front and back",
-                 _size((4.25, 5.5), (105, 148)), 2, "cards", parts=("front", "back")),
+                 _size((4.25, 5.5), (105, 148)), 2, "cards", parts=("front", "back"),
+                 fit=(0.86, 1.3)),
         Material("signsheet", "petition signature sheet", dict(SHEETS), 1, "sheet",
-                 qr=("petition",)),
+                 qr=("petition",), fit=(0.85, 1.15)),
     )
 }

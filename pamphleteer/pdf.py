@@ -11,7 +11,7 @@ import re
 import tempfile
 import uuid
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,6 +19,8 @@ from urllib.request import url2pathname
 from xml.sax.saxutils import escape
 
 from pamphleteer.errors import BuildError, Diagnostic
+from pamphleteer.measure import Layout, mark_frame_ends, measure
+from pamphleteer.outputs import write_atomic
 
 # Folders of a project that a render may read: never content/, events/ or anything outside.
 READABLE_DIRS = ("assets", "templates")
@@ -26,11 +28,16 @@ READABLE_DIRS = ("assets", "templates")
 
 @dataclass(frozen=True)
 class Rendered:
-    """A rendered PDF and what was learnt while rendering it."""
+    """A rendered PDF (empty for a layout-only render) and its measured layout."""
 
     pdf: bytes
     pages: int
-    overflows: tuple[tuple[str, float], ...] = ()  # (frame name, mm that did not fit)
+    layout: Layout = field(default_factory=Layout)
+
+    @property
+    def overflows(self) -> tuple[tuple[str, float], ...]:
+        """Frames whose content did not fit: (frame name, mm that did not fit)."""
+        return self.layout.overflows
 
 
 @cache
@@ -107,8 +114,12 @@ class _Collect(logging.Handler):
 
 
 def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None = None,
-               diagnostics: list[Diagnostic]) -> Rendered:
-    """Lay out ``html`` and return the PDF; ``source`` is the file blamed for problems."""
+               diagnostics: list[Diagnostic], write: bool = True) -> Rendered:
+    """Lay out ``html`` and return the PDF; ``source`` is the file blamed for problems.
+
+    With ``write=False`` only the layout is made and measured (no PDF): for fitting and
+    for ``check``.
+    """
     weasyprint = _weasyprint(root)
     fetcher = fetcher_class()(root)
     handler = _Collect()
@@ -116,13 +127,15 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     logger.addHandler(handler)
     try:
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
-        _mark_frame_ends(page.etree_element)
+        mark_frame_ends(page.etree_element)
         document = page.render()
-        _drop_attachments(document)
-        digest = hashlib.sha256(f"{pdf_variant}\n{html}".encode()).hexdigest()
-        cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
-        pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
-                                 finisher=partial(_finish, digest=digest, cmyk=cmyk))
+        pdf = b""
+        if write:
+            _drop_attachments(document)
+            digest = hashlib.sha256(f"{pdf_variant}\n{html}".encode()).hexdigest()
+            cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
+            pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
+                                     finisher=partial(_finish, digest=digest, cmyk=cmyk))
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise BuildError(f"could not fetch a resource: {exc}", source) from None
     finally:
@@ -132,7 +145,7 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
         raise BuildError(f"blocked resource(s) outside assets/ and templates/: {shown}", source)
     for message in dict.fromkeys(handler.messages):
         diagnostics.append(Diagnostic(f"WeasyPrint: {message}", source))
-    return Rendered(pdf=pdf, pages=len(document.pages), overflows=tuple(frame_overflows(document)))
+    return Rendered(pdf=pdf, pages=len(document.pages), layout=measure(document))
 
 
 _RGB_BLACK = {b"0 0 0 rg": b"0 0 0 1 k", b"0 0 0 RG": b"0 0 0 1 K"}
@@ -171,85 +184,8 @@ def _finish(document, pdf, *, digest: str, cmyk: bool) -> None:
         obj.stream = items
 
 
-def _boxes(box, parent=None):
-    """Every box below ``box``, with its parent."""
-    yield box, parent
-    for child in getattr(box, "children", ()):
-        yield from _boxes(child, box)
-
-
-def _mark_frame_ends(root) -> None:
-    """Append an empty marker to every frame, to see later whether its last line was laid out.
-
-    WeasyPrint drops what runs past the bottom of the page inside a fixed-size box, so a frame
-    whose end marker is missing lost text even though nothing shows below it.
-    """
-    from xml.etree import ElementTree
-
-    for element in list(root.iter()):
-        if element.get("data-frame"):
-            ElementTree.SubElement(element, "div", {"data-frame-end": "",
-                                                    "style": "height: 0; margin: 0"})
-
-
-def frame_overflows(document) -> list[tuple[str, float]]:
-    """Frames (elements with ``data-frame``) whose content does not fit: (name, excess in mm).
-
-    Frames have a fixed size and hide their overflow, so the layout tree is the only place
-    where text that does not fit can be seen. The excess is 0 when the text was cut off.
-    """
-    found = []
-    for page in document.pages:
-        for box, parent in _boxes(page._page_box):
-            element = getattr(box, "element", None)
-            name = element.get("data-frame") if element is not None else None
-            if not name or box.element_tag is None or not hasattr(box, "content_box_y"):
-                continue
-            if parent is not None and getattr(parent, "element", None) is element:
-                continue  # an anonymous box WeasyPrint made inside the frame, not the frame
-            bottom = box.content_box_y() + box.height
-            right = box.content_box_x() + box.width
-            inner = [b for b, _ in _boxes(box) if b is not box]
-            ended = any(b.element_tag == "div" and b.element is not None
-                        and b.element.get("data-frame-end") is not None for b in inner)
-            # Lines and blocks, not glyph boxes: a glyph may poke past a tight line height.
-            lowest = max((b.position_y + _height(b) for b in inner if _is_block_or_line(b)),
-                         default=bottom)
-            # Sideways, text counts too: a line box is as wide as its frame, its words may not be.
-            widest = max((b.position_x + b.margin_width() for b in inner
-                          if hasattr(b, "margin_width")), default=right)
-            if lowest > bottom + 0.5 or widest > right + 0.5 or not ended:
-                excess = max(lowest - bottom, widest - right, 0)
-                found.append((name, excess * 25.4 / 96))  # CSS px to mm
-    return found
-
-
-def _is_block_or_line(box) -> bool:
-    return type(box).__name__ not in ("TextBox", "InlineBox")
-
-
-def _height(box) -> float:
-    """Border-box height: a trailing margin may hang past the frame, text may not."""
-    if hasattr(box, "border_height"):
-        return box.margin_top + box.border_height()
-    return box.height or 0
-
-
 def page_count(pdf: bytes) -> int:
     """Number of pages of a finished PDF."""
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` so that a reader never sees a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -76,10 +76,14 @@ def document_context(project: Project, doc: Document, diagnostics: list[Diagnost
     return {"meta": meta, "parts": parts, "lang": doc.content_locale}
 
 
-def page_css(geo: Geometry, profile: Profile) -> str:
+TALL = 8  # a measuring layout's pages are this many times taller, so nothing is cut off
+
+
+def page_css(geo: Geometry, profile: Profile, tall: bool = False) -> str:
     """The ``@page`` rules of one render, from data rather than from templates."""
     def rule(name: str, size: tuple[float, float]) -> str:
-        return (f"@page {name}{{ size: {size[0]:.3f}pt {size[1]:.3f}pt; margin: 0; "
+        height = size[1] * TALL if tall else size[1]
+        return (f"@page {name}{{ size: {size[0]:.3f}pt {height:.3f}pt; margin: 0; "
                 f"bleed: {geo.bleed:.3f}pt; marks: {geo.marks}; }}")
 
     rules = [rule("", geo.trim)] + [rule(f"{name} ", size) for name, size in geo.named.items()]
@@ -124,7 +128,8 @@ def theme_css(project: Project, locale_code: str, cmyk: bool) -> str:
     return "\n".join(lines)
 
 
-def base_context(project: Project, locale_code: str, profile: Profile, geo: Geometry) -> dict:
+def base_context(project: Project, locale_code: str, profile: Profile, geo: Geometry,
+                 tall: bool = False) -> dict:
     """What every template gets: campaign, locale, page geometry, fonts and colours."""
     locale = project.locales[locale_code]
     edition = dt.datetime.combine(project.edition, dt.time(), dt.UTC).strftime(
@@ -135,23 +140,29 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
         "profile": profile.name,
         "layout": geo.layout,
         "edition": edition,
-        "page_css": Markup(page_css(geo, profile)),
+        "page_css": Markup(page_css(geo, profile, tall)),
+        "fit_css": "",
         "theme_css": Markup(theme_css(project, locale_code, profile.cmyk)),
     }
 
 
 def render_html(project: Project, material: Material, profile: Profile, doc: Document,
-                strings: dict[str, str], codes: list[QRCode], geo: Geometry,
-                diagnostics: list[Diagnostic], blank_pages: int = 0) -> str:
-    """Render the material's template to a complete HTML document."""
-    context = base_context(project, doc.content_locale, profile, geo)
+                html_parts: dict, strings: dict[str, str], codes: list[QRCode], geo: Geometry,
+                fit_css: str = "", tall: bool = False) -> str:
+    """Render the material's template to a complete HTML document.
+
+    ``html_parts`` is the document's ``document_context``; ``fit_css`` carries the copyfit
+    (type scale and spread spacing); ``tall`` lays the pages out taller than trim, to measure
+    copy that runs past its frames.
+    """
+    context = base_context(project, doc.content_locale, profile, geo, tall)
     context.update({
-        "doc": document_context(project, doc, diagnostics),
+        "fit_css": Markup(fit_css),
+        "doc": html_parts,
         "material": material.name,
         "strings": strings,
         "qr": {code.purpose: {"svg": Markup(code.svg), "display": code.display, "url": code.url}
                for code in codes},
-        "blank_pages": blank_pages,
     })
     # The page's language is the requested locale's only when the text really is in it.
     context["locale"]["code"] = doc.content_locale

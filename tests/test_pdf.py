@@ -10,7 +10,8 @@ import pikepdf
 import pytest
 
 from pamphleteer.errors import BuildError
-from pamphleteer.pdf import render_pdf, write_atomic
+from pamphleteer.outputs import write_atomic
+from pamphleteer.pdf import render_pdf
 
 from conftest import run
 

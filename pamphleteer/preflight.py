@@ -1,10 +1,17 @@
-"""Stage 8: checks on the finished PDF (QR codes decode, fonts embedded, page budget)."""
+"""Stage 10: preflight. Every check a piece must pass before it is written: glyphs before
+rendering; then text that fits its frames and page budget, QR codes that decode from the
+printed page, and fonts that are embedded."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
+from pamphleteer.content import STRINGS_FILE
+from pamphleteer.errors import BuildError
+from pamphleteer.glyphs import check_file
+from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
 
 VERIFY_DPI = 200  # a 2 cm code decodes from 150 dpi; keep some margin
@@ -62,3 +69,38 @@ def unembedded_fonts(pdf: bytes) -> list[str]:
             if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 missing.add(str(font.get("/BaseFont", "?")))
     return sorted(missing)
+
+
+def check_glyphs(project: Project, locale: str, content_locale: str, path: Path) -> None:
+    """Refuse text the locale's bundled fonts cannot draw, before it becomes boxes."""
+    strings = project.content_dir / locale / STRINGS_FILE
+    for code, file in ((content_locale, path), (locale, strings)):
+        problem = check_file(project, code, file) if file.is_file() else None
+        if problem:
+            raise problem
+
+
+def check_layout(name: str, overflows: tuple[tuple[str, float], ...], pages: int,
+                 max_pages: int, source: Path) -> None:
+    """Text must fit its frames, and the document its page budget."""
+    for frame, excess in overflows:
+        by = f"by about {max(excess, 1):.0f} mm " if excess else ""
+        raise BuildError(f"the text does not fit: the {name}'s {frame} area is too "
+                         f"small {by}for it; shorten the text", source)
+    if pages > max_pages:
+        raise BuildError(f"the text does not fit: the {name} has room for "
+                         f"{max_pages} page(s) but needs {pages}; shorten it", source)
+
+
+def check_pdf(pdf: bytes, codes: list[QRCode], template: Path, source: Path) -> list[QRCheck]:
+    """Every QR code decodes from the printed page and every font is embedded."""
+    checks = verify_qr_codes(pdf, codes)
+    failed = [check for check in checks if not check.verified]
+    if failed:
+        found = ", ".join(failed[0].found) or "no code at all"
+        raise BuildError(f"QR code for the {failed[0].purpose} does not decode to "
+                         f"{failed[0].url} (decoded: {found})", template)
+    missing_fonts = unembedded_fonts(pdf)
+    if missing_fonts:
+        raise BuildError(f"fonts not embedded: {', '.join(missing_fonts)}", source)
+    return checks

@@ -1,0 +1,387 @@
+"""Read a laid-out document into plain data: fit areas, what fills them, frames that overflow.
+
+WeasyPrint's box tree is the only place where the real line breaks and heights are known.
+This module reduces it to small frozen records (``Node``, ``Area``, ``Layout``) so that the fit
+stage can predict heights at another type scale without touching WeasyPrint.
+
+Conventions the templates follow, so that the prediction is right:
+- an element with ``data-fit="name"`` is a fit area: its content must fit its height, and its
+  ``--fit-gap`` spreads what is left; ``data-fit-flow`` marks one that flows over pages;
+- type sizes and vertical spacing inside areas scale with ``--fit`` (``em`` or ``var(--pt)``);
+  padding, borders, rules and QR codes do not; ``.fixed-size`` blocks never change;
+- ``.flow`` elements spread extra space as ``padding-top`` on every child but the first (twice
+  as much above a heading, none right under one): their children have no padding-top of their
+  own (``print.css`` holds the rules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+# Node kinds.
+TEXT, FIXED, STACK, GRID, COLUMNS = "text", "fixed", "stack", "grid", "columns"
+HEADINGS = {"h1", "h2", "h3", "h4"}
+PX_PER_MM = 96 / 25.4
+
+
+@dataclass(frozen=True)
+class Node:
+    """A box reduced to what predicts its height at another type scale (CSS px)."""
+
+    kind: str
+    height: float = 0.0  # FIXED: border-box height; TEXT: its lines; COLUMNS: imbalance
+    pad: float = 0.0  # vertical padding and borders, which do not scale
+    lines: tuple[float, ...] = ()  # TEXT: the width of each line's content
+    width: float = 0.0  # TEXT: the width lines may take
+    word: float = 0.0  # TEXT: the widest unbreakable word (0: unknown)
+    words: tuple[float, ...] = ()  # TEXT: the width of each unbreakable piece, in order
+    trailing: tuple[float, ...] = ()  # TEXT: the width of the space after each piece
+    breaks: tuple[int, ...] = ()  # TEXT: forced line breaks, as piece counts before them
+    children: tuple[Node, ...] = ()
+    spaces: tuple[float, ...] = ()  # STACK, GRID: margin space above each child
+    weights: tuple[int, ...] = ()  # STACK: how many gaps of spread space go above each child
+    count: int = 1  # COLUMNS: how many columns
+
+
+@dataclass(frozen=True)
+class Area:
+    """A fit area: the room it has and what fills it."""
+
+    name: str
+    capacity: float  # content height; for a flow, the height of one page's area
+    content: Node
+    complete: bool = True  # nothing was cut off at a page bottom
+    flow: bool = False
+    pages: int = 1  # flows: pages it ran over
+    last_used: float = 0.0  # flows: height used on the last page
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the fit and preflight stages need to know about one laid-out document."""
+
+    areas: tuple[Area, ...] = ()
+    overflows: tuple[tuple[str, float], ...] = ()  # (frame name, mm that did not fit)
+    pages: int = 0
+
+    def area(self, name: str) -> Area | None:
+        """The area called ``name``, if the document has one."""
+        return next((a for a in self.areas if a.name == name), None)
+
+
+def measure(document) -> Layout:
+    """Fit areas and frame overflows of a rendered WeasyPrint document."""
+    fragments: dict[int, list] = {}
+    order: list = []
+    for page in document.pages:
+        for box, _ in _boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or element.get("data-fit") is None or box.element_tag is None:
+                continue
+            if not hasattr(box, "content_box_y"):
+                continue
+            if id(element) not in fragments:
+                fragments[id(element)] = []
+                order.append(element)
+            fragments[id(element)].append((box, page))
+    _WIDTH_CACHE.clear()  # keyed by style objects, which live only as long as the document
+    areas = tuple(_area(element, fragments[id(element)]) for element in order)
+    _WIDTH_CACHE.clear()
+    return Layout(areas=areas, overflows=tuple(frame_overflows(document)),
+                  pages=len(document.pages))
+
+
+def _area(element, pieces: list) -> Area:
+    name = element.get("data-fit")
+    boxes = [_unwrap(box) for box, _ in pieces]
+    complete = all(_frames_complete(box) for box in boxes)
+    if element.get("data-fit-flow") is None:
+        box = boxes[0]
+        return Area(name=name, capacity=box.height, content=_content(box), complete=complete)
+    # A flow: its fragments, one per page, read as one long stack.
+    children, spaces, weights = [], [], []
+    for box in boxes:
+        node = _content(box)
+        children += node.children
+        spaces += node.spaces
+        weights += node.weights
+    last_box, last_page = boxes[-1], pieces[-1][1]._page_box
+    bottom = max((c.border_box_y() + c.border_height() for c in _in_flow(last_box)),
+                 default=last_box.content_box_y())
+    return Area(name=name, capacity=last_page.height,
+                content=Node(STACK, children=tuple(children), spaces=tuple(spaces),
+                             weights=tuple(weights)),
+                complete=complete, flow=True, pages=len(boxes),
+                last_used=bottom - last_page.content_box_y())
+
+
+def _unwrap(box):
+    """The laid-out box behind an absolute-position placeholder."""
+    return getattr(box, "_box", box)
+
+
+def _in_flow(box) -> list:
+    """Children that take part in the vertical flow (no markers, floats or frame-end marks)."""
+    kept = []
+    for child in getattr(box, "children", ()):
+        child = _unwrap(child)
+        if child.is_absolutely_positioned() or child.is_floated():
+            continue
+        element = getattr(child, "element", None)
+        if element is not None and element.get("data-frame-end") is not None \
+                and child.element_tag == "div":
+            continue
+        kept.append(child)
+    return kept
+
+
+def _classes(box) -> set[str]:
+    element = getattr(box, "element", None)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def _spreads(box) -> bool:
+    """Whether a box's children get the area's spread space above them."""
+    element = getattr(box, "element", None)
+    return element is not None and "flow" in _classes(box)
+
+
+def _node(box) -> Node:
+    """The prediction record of one box."""
+    from weasyprint.formatting_structure import boxes as wb
+
+    pad = _vertical_pad(box)
+    if "fixed-size" in _classes(box) or isinstance(
+            box, (wb.ReplacedBox, wb.TableBox, wb.FlexContainerBox, wb.InlineBlockBox)):
+        return Node(FIXED, height=box.border_height())
+    children = _in_flow(box)
+    if not children:
+        return Node(FIXED, height=box.border_height())
+    if all(isinstance(child, wb.LineBox) for child in children):
+        return _text(box, children, pad)
+    if isinstance(box, wb.GridContainerBox):
+        return Node(GRID, pad=pad, children=tuple(_node(c) for c in children),
+                    spaces=tuple(c.margin_top + c.margin_bottom for c in children))
+    if children and all(getattr(c, "is_column", False) for c in children):
+        # Columns are balanced, but never perfectly: keep how much taller the tallest is.
+        filled = [max((g.border_box_y() + g.border_height() for g in _in_flow(c)),
+                      default=c.content_box_y()) - c.content_box_y() for c in children]
+        return Node(COLUMNS, pad=pad, children=tuple(_content(c) for c in children),
+                    count=len(children), height=max(filled) - sum(filled) / len(filled))
+    node = _content(box)
+    return Node(STACK, pad=pad, children=node.children, spaces=node.spaces,
+                weights=node.weights)
+
+
+def _content(box) -> Node:
+    """A block's in-flow children as a stack, with the space above each and its gap weight."""
+    children = _in_flow(box)
+    spreads = _spreads(box)
+    nodes, spaces, weights = [], [], []
+    previous_bottom = box.content_box_y()
+    for index, child in enumerate(children):
+        top = child.border_box_y() if hasattr(child, "border_box_y") else child.position_y
+        spaces.append(max(top - previous_bottom, 0.0))
+        previous_bottom = top + (child.border_height() if hasattr(child, "border_height")
+                                 else child.height)
+        weight = 0
+        if spreads and index and not getattr(child, "is_column", False):
+            weight = 2 if child.element_tag in HEADINGS else 1
+            if _previous_tag(children, index) in HEADINGS:
+                weight = 0  # a heading stays with what follows it
+        node = _node(child)
+        if weight:
+            # The gap is padding-top: leave it out, the fit stage adds its own.
+            node = _without_top(node, _padding_top(child))
+        nodes.append(node)
+        weights.append(weight)
+    return Node(STACK, children=tuple(nodes), spaces=tuple(spaces), weights=tuple(weights))
+
+
+def _previous_tag(children: list, index: int) -> str | None:
+    """The tag of the element before ``children[index]`` in its parent."""
+    previous = children[index - 1]
+    return getattr(previous, "element_tag", None)
+
+
+def _padding_top(box) -> float:
+    """Padding above a box's content (a table keeps it on the table inside its wrapper)."""
+    inner = getattr(box, "children", None) or [box]
+    table = inner[0] if type(inner[0]).__name__ == "TableBox" else box
+    return getattr(box, "padding_top", 0.0) + (table.padding_top if table is not box else 0.0)
+
+
+def _without_top(node: Node, gap: float) -> Node:
+    """``node`` without ``gap`` of padding at its top."""
+    if not gap:
+        return node
+    if node.kind == FIXED:
+        return replace(node, height=max(node.height - gap, 0.0))
+    return replace(node, pad=max(node.pad - gap, 0.0))
+
+
+def _text(box, lines: list, pad: float) -> Node:
+    """A paragraph: its lines' heights, and the width of each unbreakable piece of text (with
+    the space after it), so that the fit stage can break its lines again at another size."""
+    from weasyprint.formatting_structure import boxes as wb
+
+    words: list[float] = []
+    trailing: list[float] = []
+    breaks: list[int] = []
+    for number, line in enumerate(lines):
+        inner = [b for b, _ in _boxes(line)]
+        if any(isinstance(b, (wb.AtomicInlineLevelBox, wb.InlineFlexBox)) for b in inner):
+            return Node(FIXED, height=box.border_height())
+        first = len(words)
+        joined = False  # whether the next piece of text continues the last one
+        last = ("", None)
+        for text_box in inner:
+            text = getattr(text_box, "text", None)
+            if not isinstance(text_box, wb.TextBox) or not text:
+                continue
+            last = (text, text_box)
+            for piece in _pieces(text, text_box.style):
+                word = piece.rstrip()
+                width = _width(text_box, word) if word else 0.0
+                space = _width(text_box, " ") if word != piece else 0.0
+                if joined and words:
+                    words[-1] += width
+                    trailing[-1] = space
+                elif word:
+                    words.append(width)
+                    trailing.append(space)
+                elif words:
+                    trailing[-1] = max(trailing[-1], space)
+                joined = not space
+        text, text_box = last
+        if number < len(lines) - 1 and words and not trailing[-1] and _spaced(text):
+            trailing[-1] = _width(text_box, " ")  # the space a line ends at is not kept
+        # A line that ended early, though the next line's first piece would have fit on it.
+        if first and first < len(words) \
+                and lines[number - 1].width + trailing[first - 1] + words[first] <= box.width:
+            breaks.append(first)
+    return Node(TEXT, height=sum(line.height for line in lines), pad=pad,
+                lines=tuple(line.width for line in lines), width=box.width,
+                word=max(words, default=0.0), words=tuple(words), trailing=tuple(trailing),
+                breaks=tuple(breaks))
+
+
+def _spaced(text: str) -> bool:
+    """Whether a line that ends with ``text`` broke at a space (not a hyphen or ideograph)."""
+    end = text.rstrip()[-1:]
+    if not end or end in "-\u2010\u2013\u2014/":
+        return False
+    return not ("\u2e80" <= end <= "\u9fff" or "\uf900" <= end <= "\ufaff")
+
+
+def _pieces(text: str, style) -> list[str]:
+    """``text`` cut where a line may break, each piece with the spaces that follow it."""
+    if style["white_space"] in ("nowrap", "pre"):
+        return [text]
+    from weasyprint.text.line_break import get_log_attrs
+
+    attrs = get_log_attrs(text, style["lang"])
+    cuts = [i for i in range(1, len(text)) if attrs[i].is_line_break] + [len(text)]
+    pieces, start = [], 0
+    for cut in cuts:
+        pieces.append(text[start:cut])
+        start = cut
+    return pieces
+
+
+def _width(text_box, text: str) -> float:
+    """The width ``text`` takes in a text box's style, as Pango sets it."""
+    from weasyprint.text.line_break import create_layout, line_size
+
+    key = (id(text_box.style), text)
+    if key not in _WIDTH_CACHE:
+        layout = create_layout(text, text_box.style, None, None, 0)
+        _WIDTH_CACHE[key] = line_size(layout.get_first_line()[0], text_box.style)[0]
+        layout.deactivate()
+    return _WIDTH_CACHE[key]
+
+
+_WIDTH_CACHE: dict[tuple[int, str], float] = {}
+
+
+def _vertical_pad(box) -> float:
+    return (box.padding_top + box.padding_bottom + box.border_top_width
+            + box.border_bottom_width) if hasattr(box, "padding_top") else 0.0
+
+
+def _boxes(box, parent=None):
+    """Every box below ``box``, with its parent."""
+    yield box, parent
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child, box)
+
+
+def _frames_complete(box) -> bool:
+    """Whether every frame inside ``box`` kept its end marker (nothing cut off below)."""
+    frames, ends = set(), 0
+    for inner, _ in _boxes(box):
+        element = getattr(inner, "element", None)
+        if element is None or inner.element_tag is None:
+            continue
+        if element.get("data-frame"):
+            frames.add(id(element))
+        elif element.get("data-frame-end") is not None:
+            ends += 1
+    return ends >= len(frames)
+
+
+def mark_frame_ends(root) -> None:
+    """Append an empty marker to every frame, to see later whether its last line was laid out.
+
+    WeasyPrint drops what runs past the bottom of the page inside a fixed-size box, so a frame
+    whose end marker is missing lost text even though nothing shows below it.
+    """
+    from xml.etree import ElementTree
+
+    for element in list(root.iter()):
+        if element.get("data-frame"):
+            ElementTree.SubElement(element, "div", {"data-frame-end": "",
+                                                    "style": "height: 0; margin: 0; padding: 0"})
+
+
+def frame_overflows(document) -> list[tuple[str, float]]:
+    """Frames (elements with ``data-frame``) whose content does not fit: (name, excess in mm).
+
+    Frames have a fixed size and hide their overflow, so the layout tree is the only place
+    where text that does not fit can be seen. The excess is 0 when the text was cut off.
+    """
+    found = []
+    for page in document.pages:
+        for box, parent in _boxes(page._page_box):
+            element = getattr(box, "element", None)
+            name = element.get("data-frame") if element is not None else None
+            if not name or box.element_tag is None or not hasattr(box, "content_box_y"):
+                continue
+            if parent is not None and getattr(parent, "element", None) is element:
+                continue  # an anonymous box WeasyPrint made inside the frame, not the frame
+            bottom = box.content_box_y() + box.height
+            right = box.content_box_x() + box.width
+            inner = [b for b, _ in _boxes(box) if b is not box]
+            ended = any(b.element_tag == "div" and b.element is not None
+                        and b.element.get("data-frame-end") is not None for b in inner)
+            # Lines and blocks, not glyph boxes: a glyph may poke past a tight line height.
+            lowest = max((b.position_y + _height(b) for b in inner if _is_block_or_line(b)),
+                         default=bottom)
+            # Sideways, text counts too: a line box is as wide as its frame, its words may not be.
+            widest = max((b.position_x + b.margin_width() for b in inner
+                          if hasattr(b, "margin_width")), default=right)
+            if lowest > bottom + 0.5 or widest > right + 0.5 or not ended:
+                excess = max(lowest - bottom, widest - right, 0)
+                found.append((name, excess / PX_PER_MM))
+    return found
+
+
+def _is_block_or_line(box) -> bool:
+    return type(box).__name__ not in ("TextBox", "InlineBox")
+
+
+def _height(box) -> float:
+    """Border-box height: a trailing margin may hang past the frame, text may not."""
+    if hasattr(box, "border_height"):
+        return box.margin_top + box.border_height()
+    return box.height or 0
