@@ -23,8 +23,10 @@ LAST_FILL = 0.9  # how full the last page of a flowing text is aimed to be
 LOOSE = 0.9  # an area a layout leaves less full than this is spread again
 LOOSE_LAST = 0.82  # the same, for the last page of a flowing text
 HOLE = 0.15  # a warning when spreading would leave a band this tall (share of the area)
+LEAD = 0.12  # body copy's leading may grow by this share of a line, to spread spare room
 MAX_RENDERS = 5  # layouts one fit may take before it gives up
 STEP = 0.005  # scales are rounded down to half a per cent
+SURE = 1.04  # an estimate this far above the floor is sure to fit (``check`` stops there)
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Fit:
 
     scale: float = 1.0
     gaps: tuple[tuple[str, float], ...] = ()  # (area, CSS px of space per gap)
+    leads: tuple[tuple[str, float], ...] = ()  # (area, CSS px added to each line of copy)
     pages: int = 0  # flows: the page count aimed at (0: whatever the layout gives)
     renders: int = 0  # layouts it took to find this
     notes: tuple[Diagnostic, ...] = field(default=())
@@ -40,9 +43,11 @@ class Fit:
     def css(self) -> str:
         """The custom properties that carry the fit into the stylesheets."""
         rules = [f":root {{ --fit: {self.scale:.3f}; }}"]
+        leads = dict(self.leads)
         for name, gap in self.gaps:
             quoted = name.replace("\\", "\\\\").replace('"', '\\"')
-            rules.append(f'[data-fit="{quoted}"] {{ --fit-gap: {gap:.2f}px; }}')
+            lead = f" --fit-lead: {leads[name]:.2f}px;" if leads.get(name) else ""
+            rules.append(f'[data-fit="{quoted}"] {{ --fit-gap: {gap:.2f}px;{lead} }}')
         return "\n".join(rules)
 
 
@@ -53,16 +58,7 @@ def fit_document(render: Callable[..., Rendered], material: Material,
     ``render(fit, tall=False)`` lays the document out; ``tall`` makes the pages tall enough
     that nothing is cut off, for measuring copy that runs far past its frames.
     """
-    rendered = render(Fit())
-    renders = 1
-    layout = rendered.layout
-    if not all(area.complete for area in layout.areas if not area.flow):
-        tall = render(Fit(), tall=True)
-        renders += 1
-        flows = {area.name: area for area in layout.areas if area.flow}
-        layout = replace(layout, areas=tuple(flows.get(area.name, area)
-                                             for area in tall.layout.areas))
-    fit = solve(layout, Fit(), material, source)
+    fit, rendered, renders = _first_estimate(render, material, source)
     if _same(fit, Fit()) and not problems(rendered.layout, fit, material):
         return replace(fit, renders=renders), rendered
     failures, good, spilled = 0, None, None
@@ -93,11 +89,43 @@ def fit_document(render: Callable[..., Rendered], material: Material,
                      f"{'; '.join(trouble)} (please report this)", source)
 
 
+def estimate(render: Callable[..., Rendered], material: Material, source: Path) -> Fit:
+    """The fit a build will find, from as few layouts as it can be known (for ``check``).
+
+    The first layout's estimate is trusted when it leaves room above the smallest type;
+    near the floor, the build's whole procedure is followed, so ``check`` refuses exactly
+    what the build refuses.
+    """
+    fit, _, renders = _first_estimate(render, material, source)
+    if fit.scale >= material.fit[0] * SURE:
+        return replace(fit, renders=renders)
+    return fit_document(render, material, source)[0]
+
+
+def _first_estimate(render: Callable[..., Rendered], material: Material,
+                    source: Path) -> tuple[Fit, Rendered, int]:
+    """Lay out at 100% (and, if copy is cut off, on tall pages) and solve from that."""
+    rendered = render(Fit())
+    renders = 1
+    layout = rendered.layout
+    if not all(area.complete for area in layout.areas if not area.flow):
+        tall = render(Fit(), tall=True)
+        renders += 1
+        flows = {area.name: area for area in layout.areas if area.flow}
+        layout = replace(layout, areas=tuple(flows.get(area.name, area)
+                                             for area in tall.layout.areas))
+    return solve(layout, Fit(), material, source), rendered, renders
+
+
 def _between(fits: Fit, spills: Fit) -> Fit:
     """Spacing halfway between a fit that fits and one that spilled, at the same scale."""
-    wider = dict(spills.gaps)
-    gaps = tuple((name, round((gap + wider.get(name, gap)) / 2, 2)) for name, gap in fits.gaps)
-    return replace(fits, gaps=gaps)
+    def halfway(low: tuple, high: tuple) -> tuple:
+        wider = dict(high)
+        return tuple((name, round((value + wider.get(name, value)) / 2, 2))
+                     for name, value in low)
+
+    return replace(fits, gaps=halfway(fits.gaps, spills.gaps),
+                   leads=halfway(fits.leads, spills.leads))
 
 
 def problems(layout: Layout, fit: Fit, material: Material) -> list[str]:
@@ -114,10 +142,10 @@ def problems(layout: Layout, fit: Fit, material: Material) -> list[str]:
 def _loose(layout: Layout, fit: Fit) -> bool:
     """Whether an area was left clearly less full than aimed at, with gaps to spread into."""
     for area in layout.areas:
-        gap = dict(fit.gaps).get(area.name, 0.0)
+        gap, lead = dict(fit.gaps).get(area.name, 0.0), dict(fit.leads).get(area.name, 0.0)
         if predict(area.content, 1, gap + 1) == predict(area.content, 1, gap):
             continue  # nowhere to spread
-        used = area.last_used if area.flow else predict(area.content, 1, gap)
+        used = area.last_used if area.flow else predict(area.content, 1, gap, lead)
         if used < (LOOSE_LAST if area.flow else LOOSE) * area.capacity:
             return True
     return False
@@ -125,8 +153,9 @@ def _loose(layout: Layout, fit: Fit) -> bool:
 
 def _same(a: Fit, b: Fit) -> bool:
     """Whether laying out with ``a`` would give the layout already made with ``b``."""
-    def spacing(fit: Fit) -> dict[str, float]:
-        return {name: gap for name, gap in fit.gaps if gap}
+    def spacing(fit: Fit) -> tuple[dict[str, float], dict[str, float]]:
+        return ({name: gap for name, gap in fit.gaps if gap},
+                {name: lead for name, lead in fit.leads if lead})
 
     return abs(a.scale - b.scale) < STEP / 2 and spacing(a) == spacing(b) \
         and a.pages in (0, b.pages)
@@ -154,16 +183,18 @@ def solve(layout: Layout, measured: Fit, material: Material, source: Path,
         k = min(k, max(_word_limit(layout), floor))  # a word too wide for its line never helps
         scale = max(math.floor(k * measured.scale / STEP + 1e-6) * STEP, material.fit[0])
         k = scale / measured.scale
-    gaps, notes = [], []
+    gaps, leads, notes = [], [], []
     for area in frames + ([flow] if flow else []):
         room = _flow_room(flow, measured, material, pages, fill) if area.flow \
             else area.capacity * fill
-        gap, used = _spread(area.content, room, k)
+        # Leading would move a flowing text's page breaks: flows spread between blocks only.
+        gap, lead, used, hole = _spread(area.content, room, k, leading=not area.flow)
         gaps.append((area.name, gap))
-        hole = _largest_hole(area.content, room - used, gap)
+        leads.append((area.name, lead))
         if hole > HOLE * area.capacity:
             notes.append(_underfull(area, used, room, scale, material, source))
-    return Fit(scale=scale, gaps=tuple(gaps), pages=pages if flow else 0, notes=tuple(notes))
+    return Fit(scale=scale, gaps=tuple(gaps), leads=tuple(leads), pages=pages if flow else 0,
+               notes=tuple(notes))
 
 
 def _flow_room(flow: Area, measured: Fit, material: Material, pages: int, fill: float) -> float:
@@ -173,12 +204,6 @@ def _flow_room(flow: Area, measured: Fit, material: Material, pages: int, fill: 
     return ((body - 1) * _efficiency(flow, measured) + last) * flow.capacity
 
 
-def _largest_hole(content: Node, slack: float, gap: float) -> float:
-    """The tallest empty band spreading leaves: the widest gap, or all of it at the bottom."""
-    weights = [w for node in _stacks(content) for w in node.weights]
-    return max(weights, default=0) * gap if gap else max(slack, 0.0)
-
-
 def _stacks(node: Node):
     if node.weights:
         yield node
@@ -186,13 +211,15 @@ def _stacks(node: Node):
         yield from _stacks(child)
 
 
-def predict(node: Node, k: float, gap: float) -> float:
-    """A node's height with type scaled by ``k`` and ``gap`` px of spread per gap."""
+def predict(node: Node, k: float, gap: float = 0.0, lead: float = 0.0) -> float:
+    """A node's height with type scaled by ``k``, ``gap`` px of spread per gap and ``lead`` px
+    more leading on each line of body copy."""
     if node.kind == FIXED:
         return node.height
     if node.kind == TEXT:
-        return node.pad + _line_count(node, k) * node.height / len(node.lines) * k
-    inner = [predict(child, k, gap) for child in node.children]
+        line = (node.height / len(node.lines) - node.lead) * k + (lead if node.leads else 0.0)
+        return node.pad + _line_count(node, k) * line
+    inner = [predict(child, k, gap, lead) for child in node.children]
     if node.kind == GRID:
         return node.pad + sum(node.spaces) + sum(inner)
     if node.kind == COLUMNS:
@@ -291,9 +318,9 @@ def _pages(flow: Area, measured: Fit, material: Material, floor: float,
 
 
 def _refuse(area: Area, content: Node, k: float, scale: float, material: Material,
-            source: Path, gap: float = 0.0) -> None:
+            source: Path, gap: float = 0.0, lead: float = 0.0) -> None:
     """Refuse copy that overflows ``area`` at the smallest type, saying by how much."""
-    excess = predict(content, k, gap) - area.capacity
+    excess = predict(content, k, gap, lead) - area.capacity
     lines = max(1, round(excess / (_line_height(content) * k)))
     floor = k * scale
     raise BuildError(f"the text does not fit: the {material.name}'s {area.name} is too long "
@@ -307,16 +334,32 @@ def _refuse_measured(layout: Layout, fit: Fit, material: Material, source: Path)
     over = [a for a in layout.areas if not a.flow] or list(layout.areas)
     area = max(over, key=lambda a: (a.name in names, predict(a.content, 1, 0) - a.capacity))
     _refuse(area, area.content, 1.0, fit.scale, material, source,
-            dict(fit.gaps).get(area.name, 0.0))
+            dict(fit.gaps).get(area.name, 0.0), dict(fit.leads).get(area.name, 0.0))
 
 
-def _spread(content: Node, room: float, k: float) -> tuple[float, float]:
-    """The space per gap that fills ``room``, and the height used before spreading."""
-    used = predict(content, k, 0)
+def _spread(content: Node, room: float, k: float,
+            leading: bool) -> tuple[float, float, float, float]:
+    """Spread the room left: (px per gap, px more leading per line, height before, hole).
+
+    Space goes between blocks first, up to a line's height per gap; then into the leading of
+    body copy, up to a tenth more; whatever is still left goes between blocks again.
+    """
+    used = predict(content, k)
+    slack = room - used
     per_gap = predict(content, k, 1) - used
-    if per_gap <= 0 or used >= room:
-        return 0.0, used
-    return round((room - used) / per_gap, 2), used
+    per_lead = predict(content, k, 0, 1) - used if leading else 0.0
+    if slack <= 0:
+        return 0.0, 0.0, used, 0.0
+    line = _line_height(content) * k
+    gap = min(slack / per_gap, line) if per_gap > 0 else 0.0
+    slack -= gap * per_gap
+    lead = min(slack / per_lead, LEAD * line) if per_lead > 0 else 0.0
+    slack -= lead * per_lead
+    if per_gap > 0:
+        gap, slack = gap + slack / per_gap, 0.0
+    weights = [w for node in _stacks(content) for w in node.weights]
+    hole = max(weights, default=0) * gap if gap else slack
+    return round(gap, 2), round(lead, 2), used, hole
 
 
 def _underfull(area: Area, used: float, room: float, scale: float, material: Material,

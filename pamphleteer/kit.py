@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pamphleteer.content import Document, load_document, load_strings
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
-from pamphleteer.fit import Fit, fit_document, problems
+from pamphleteer.fit import Fit, estimate, fit_document, problems
 from pamphleteer.impose import impose, instruction_keys, plan_sheets
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Output, write_atomic, write_manifest, write_signsheet_csv
@@ -135,12 +135,14 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
 
 def fit_check(project: Project, locale: str, material: Material,
               diagnostics: list[Diagnostic]) -> Fit:
-    """Fit one document without writing a PDF (for ``check``); raises what a build would."""
+    """Estimate one document's fit without writing a PDF (for ``check``).
+
+    Raises what a build would raise for copy that does not fit.
+    """
     piece = prepare(project, locale, material, ("screen",), diagnostics)
     counter = [0]
     render = partial(lay_out, project, piece, "screen", diagnostics, counter, write=False)
-    fit, _ = fit_document(render, material, piece.doc.path)
-    return fit
+    return estimate(render, material, piece.doc.path)
 
 
 def build_document(project: Project, locale: str, material: str, profiles: tuple[str, ...],

@@ -11,7 +11,10 @@ Conventions the templates follow, so that the prediction is right:
   padding, borders, rules and QR codes do not; ``.fixed-size`` blocks never change;
 - ``.flow`` elements spread extra space as ``padding-top`` on every child but the first (twice
   as much above a heading, none right under one): their children have no padding-top of their
-  own (``print.css`` holds the rules).
+  own (``print.css`` holds the rules). An element with ``data-fit-weight="N"`` takes N gaps
+  wherever it is: a designed element (a colour block) that grows with the spare room;
+- paragraphs and list items of ``.prose`` (body copy) add ``--fit-lead`` to each line's
+  height, for room that spreading between blocks alone would leave as holes.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class Node:
     words: tuple[float, ...] = ()  # TEXT: the width of each unbreakable piece, in order
     trailing: tuple[float, ...] = ()  # TEXT: the width of the space after each piece
     breaks: tuple[int, ...] = ()  # TEXT: forced line breaks, as piece counts before them
+    leads: bool = False  # TEXT: body copy, whose leading takes spare room (``--fit-lead``)
+    lead: float = 0.0  # TEXT: the spare leading each line had when measured
     children: tuple[Node, ...] = ()
     spaces: tuple[float, ...] = ()  # STACK, GRID: margin space above each child
     weights: tuple[int, ...] = ()  # STACK: how many gaps of spread space go above each child
@@ -146,8 +151,8 @@ def _spreads(box) -> bool:
     return element is not None and "flow" in _classes(box)
 
 
-def _node(box) -> Node:
-    """The prediction record of one box."""
+def _node(box, prose: bool = False) -> Node:
+    """The prediction record of one box (``prose``: inside body copy, see print.css)."""
     from weasyprint.formatting_structure import boxes as wb
 
     pad = _vertical_pad(box)
@@ -157,8 +162,12 @@ def _node(box) -> Node:
     children = _in_flow(box)
     if not children:
         return Node(FIXED, height=box.border_height())
+    prose = prose or "prose" in _classes(box)
     if all(isinstance(child, wb.LineBox) for child in children):
-        return _text(box, children, pad)
+        node = _text(box, children, pad)
+        if prose and node.kind == TEXT and box.element_tag in ("p", "li"):
+            node = replace(node, leads=True, lead=_custom_px(box, "__fit_lead"))
+        return node
     if isinstance(box, wb.GridContainerBox):
         return Node(GRID, pad=pad, children=tuple(_node(c) for c in children),
                     spaces=tuple(c.margin_top + c.margin_bottom for c in children))
@@ -166,17 +175,18 @@ def _node(box) -> Node:
         # Columns are balanced, but never perfectly: keep how much taller the tallest is.
         filled = [max((g.border_box_y() + g.border_height() for g in _in_flow(c)),
                       default=c.content_box_y()) - c.content_box_y() for c in children]
-        return Node(COLUMNS, pad=pad, children=tuple(_content(c) for c in children),
+        return Node(COLUMNS, pad=pad, children=tuple(_content(c, prose) for c in children),
                     count=len(children), height=max(filled) - sum(filled) / len(filled))
-    node = _content(box)
+    node = _content(box, prose)
     return Node(STACK, pad=pad, children=node.children, spaces=node.spaces,
                 weights=node.weights)
 
 
-def _content(box) -> Node:
+def _content(box, prose: bool = False) -> Node:
     """A block's in-flow children as a stack, with the space above each and its gap weight."""
     children = _in_flow(box)
     spreads = _spreads(box)
+    prose = prose or "prose" in _classes(box)
     nodes, spaces, weights = [], [], []
     previous_bottom = box.content_box_y()
     for index, child in enumerate(children):
@@ -189,10 +199,13 @@ def _content(box) -> Node:
             weight = 2 if child.element_tag in HEADINGS else 1
             if _previous_tag(children, index) in HEADINGS:
                 weight = 0  # a heading stays with what follows it
-        node = _node(child)
+        element = getattr(child, "element", None)
+        if element is not None and element.get("data-fit-weight"):
+            weight = int(element.get("data-fit-weight"))  # a designed element that grows
+        node = _node(child, prose)
         if weight:
             # The gap is padding-top: leave it out, the fit stage adds its own.
-            node = _without_top(node, _padding_top(child))
+            node = _without_top(node, weight * _custom_px(child, "__fit_gap"))
         nodes.append(node)
         weights.append(weight)
     return Node(STACK, children=tuple(nodes), spaces=tuple(spaces), weights=tuple(weights))
@@ -204,11 +217,13 @@ def _previous_tag(children: list, index: int) -> str | None:
     return getattr(previous, "element_tag", None)
 
 
-def _padding_top(box) -> float:
-    """Padding above a box's content (a table keeps it on the table inside its wrapper)."""
-    inner = getattr(box, "children", None) or [box]
-    table = inner[0] if type(inner[0]).__name__ == "TableBox" else box
-    return getattr(box, "padding_top", 0.0) + (table.padding_top if table is not box else 0.0)
+def _custom_px(box, name: str) -> float:
+    """A custom property in CSS px (``__fit_gap`` is ``--fit-gap``) a box was laid out with."""
+    tokens = box.style[name] if hasattr(box, "style") else None
+    for token in tokens or ():
+        if getattr(token, "type", None) == "dimension" and token.unit == "px":
+            return float(token.value)
+    return 0.0
 
 
 def _without_top(node: Node, gap: float) -> Node:

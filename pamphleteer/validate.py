@@ -1,4 +1,9 @@
-"""``check``: fast validation of a whole campaign without rendering anything."""
+"""``check``: validation of a whole campaign without writing a PDF.
+
+Settings, content and glyphs are checked without rendering. Copyfit is checked the way the
+build does it (the same layouts, the same decisions, but no PDF, no imposition and no QR
+decoding), so that ``check`` never passes copy that the build then refuses.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass, field
 from pamphleteer.content import STRINGS_FILE, content_path, load_document, load_strings
 from pamphleteer.errors import Diagnostic, PamphleteerError
 from pamphleteer.glyphs import check_file
+from pamphleteer.kit import fit_check
 from pamphleteer.materials import MATERIALS
 from pamphleteer.project import Project
 from pamphleteer.render import document_context
@@ -41,6 +47,13 @@ def check_project(project: Project) -> Report:
             problem = check_file(project, locale, path)
             if problem:
                 report.errors.append(problem.format_message())
+                continue
+            try:
+                fit = fit_check(project, locale, material, diagnostics)
+            except PamphleteerError as exc:
+                report.errors.append(exc.format_message())
+                continue
+            report.warnings += [str(note) for note in fit.notes]
         report.warnings += [str(d) for d in diagnostics]
     for status in status_table(project):
         catch_up = f"mark-translated {status.locale} {status.material}"

@@ -1,4 +1,4 @@
-"""Shared fixtures: the demo project, copies of it to break, and PDF inspection helpers."""
+"""Shared fixtures: fixture campaigns, copies of them to break, and the CLI runner."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from pamphleteer.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture
@@ -50,3 +51,18 @@ def demo_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
                        "-p", "home", "-l", "en", "-l", "ko")
     assert code == 0, output
     return out
+
+
+def fixture_campaign(name: str, into: Path) -> Path:
+    """A private copy of ``tests/fixtures/<name>`` that a test may edit, with the theme."""
+    copy = into / name
+    shutil.copytree(FIXTURES / name, copy)
+    shutil.copytree(ROOT / "templates", copy / "templates")
+    (copy / "assets").symlink_to(ROOT / "assets")
+    return copy
+
+
+@pytest.fixture
+def campaign(tmp_path: Path) -> Path:
+    """A private copy of the fixture campaign (English and German, on letter and A4)."""
+    return fixture_campaign("campaign", tmp_path)

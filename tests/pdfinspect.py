@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
+import numpy
 import pypdfium2
 import zxingcpp
 from pypdf import PdfReader
@@ -81,3 +83,41 @@ def boxes(path: Path, name: str) -> list[list[float]]:
     """A page box (``/TrimBox``, ``/BleedBox``, ...) of each page, or [] where it is absent."""
     return [[float(v) for v in page[name]] if name in page else []
             for page in PdfReader(path).pages]
+
+
+def empty_bands(path: Path, dpi: int = 40, margin_in: float = 0.25) -> list[float]:
+    """Each page's tallest band of blank paper, as a share of the page height.
+
+    The band is measured inside a ``margin_in`` border (where printers leave paper anyway);
+    a row counts as blank when it is all paper, so a filled colour block is not empty.
+    """
+    pdf = pypdfium2.PdfDocument(str(path))
+    shares = []
+    for page in pdf:
+        pixels = numpy.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+        margin = round(margin_in * dpi)
+        inner = pixels[margin:pixels.shape[0] - margin, margin:pixels.shape[1] - margin]
+        blank = (inner > 245).all(axis=1)
+        longest = run = 0
+        for row_is_blank in blank:
+            run = run + 1 if row_is_blank else 0
+            longest = max(longest, run)
+        shares.append(longest / pixels.shape[0])
+    pdf.close()
+    return shares
+
+
+def text_sizes(path: Path) -> list[Counter]:
+    """Each page's printed text sizes (points, to 0.1), counted by characters set in them."""
+    pages = []
+    for page in PdfReader(path).pages:
+        sizes: Counter = Counter()
+
+        def visit(text, cm, tm, font, size, sizes=sizes):
+            scale = (tm[0] * cm[0] + tm[1] * cm[2]) if tm and cm else 1
+            if text.strip():
+                sizes[round(abs(size * scale), 1)] += len(text.strip())
+
+        page.extract_text(visitor_text=visit)
+        pages.append(sizes)
+    return pages

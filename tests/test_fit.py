@@ -1,0 +1,243 @@
+"""Copyfit on real PDFs of the fixture campaign: type that shrinks and grows, pages that follow
+the copy, no holes, refusals that say by how much, and a ``check`` that predicts them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pamphleteer.fit import Fit, _wrap, predict
+from pamphleteer.materials import MATERIALS
+from pamphleteer.measure import STACK, TEXT, Node
+
+from conftest import FIXTURES, fixture_campaign, run
+from pdfinspect import empty_bands, page_texts, text_runs, text_sizes
+
+FITTED = ("flyer", "trifold", "booklet")
+BODY_PT = {"flyer": 11.8, "trifold": 11.5, "booklet": 11.5}  # body size at 100% (the CSS)
+
+
+def build(project: Path, out: Path, *args: str) -> tuple[int, str]:
+    return run("build", "--project", str(project), "--out", str(out), *args)
+
+
+def manifest(out: Path) -> dict[str, dict]:
+    return {e["path"]: e for e in json.loads((out / "manifest.json").read_text())["outputs"]}
+
+
+def body_of(path: Path) -> str:
+    """A Markdown file's text after its front matter."""
+    return path.read_text(encoding="utf-8").split("---\n", 2)[2]
+
+
+def with_body(path: Path, body: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    front = text[:len(text) - len(body_of(path))]
+    path.write_text(front + body, encoding="utf-8")
+
+
+def main_size(path: Path, page: int = 0) -> float:
+    """The text size most characters on a page are set in."""
+    return text_sizes(path)[page].most_common(1)[0][0]
+
+
+@pytest.fixture(scope="session")
+def fitted(tmp_path_factory) -> Path:
+    """English and German flyer, tri-fold and booklet of the fixture campaign, every profile."""
+    root = tmp_path_factory.mktemp("fit")
+    project = fixture_campaign("campaign", root)
+    out = root / "dist"
+    code, output = build(project, out, "-l", "en", "-l", "de", *[
+        arg for material in FITTED for arg in ("-m", material)], "-j", "2")
+    assert code == 0, output
+    (out / "output.txt").write_text(output)
+    return out
+
+
+@pytest.mark.slow
+def test_each_document_has_one_scale_in_every_profile_and_says_so(fitted):
+    entries = manifest(fitted)
+    output = (fitted / "output.txt").read_text()
+    for locale in ("en", "de"):
+        for material in FITTED:
+            scales = {entries[f"{locale}/{material}-{p}.pdf"]["fit_scale"]
+                      for p in ("home", "shop", "screen")}
+            assert len(scales) == 1, (locale, material, scales)
+            [scale] = scales
+            floor, ceiling = MATERIALS[material].fit
+            assert floor <= scale <= ceiling
+            assert f"{locale}/{material}-home.pdf (" in output
+            assert f"fitted at {scale:.0%}" in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("locale", ["en", "de"])
+@pytest.mark.parametrize("material", FITTED)
+def test_screen_pages_are_filled_without_holes(fitted, locale, material):
+    path = fitted / f"{locale}/{material}-screen.pdf"
+    texts = page_texts(path)
+    assert all(len(text.strip()) > 40 for text in texts), "a blank or nearly blank page"
+    bands = empty_bands(path)
+    assert max(bands) < 0.2, [round(b, 2) for b in bands]
+
+
+@pytest.mark.slow
+def test_type_has_one_size_on_every_panel_and_follows_the_scale(fitted):
+    entries = manifest(fitted)
+    for locale in ("en", "de"):
+        path = fitted / f"{locale}/trifold-screen.pdf"
+        scale = entries[f"{locale}/trifold-screen.pdf"]["fit_scale"]
+        # The inside panels hold only body copy under a heading.
+        sizes = {main_size(path, page) for page in (2, 3, 4)}
+        assert len(sizes) == 1, sizes
+        assert sizes.pop() == pytest.approx(BODY_PT["trifold"] * scale, abs=0.1)
+
+
+@pytest.mark.slow
+def test_a_language_a_quarter_longer_builds_on_a4(fitted):
+    for material in FITTED:
+        english = body_of(FIXTURES / f"campaign/content/en/{material}.md")
+        german = body_of(FIXTURES / f"campaign/content/de/{material}.md")
+        assert len(german) >= 1.2 * len(english), material  # the fixture is what it claims
+    entries = manifest(fitted)
+    for material in FITTED:
+        for profile in ("home", "shop", "screen"):
+            assert f"de/{material}-{profile}.pdf" in entries
+    booklet = entries["de/booklet-screen.pdf"]
+    assert booklet["pages"] in (8, 12, 16)
+    assert booklet["pages"] >= entries["en/booklet-screen.pdf"]["pages"]
+
+
+@pytest.mark.slow
+def test_booklet_home_sheets_have_no_blank_half(fitted):
+    for locale, sheet_width in (("en", 11 * 72), ("de", 297 / 25.4 * 72)):
+        sheets = text_runs(fitted / f"{locale}/booklet-home.pdf")
+        for number, runs in enumerate(sheets):
+            left = [t for x, _, t in runs if x < sheet_width / 2 and len(t.strip()) > 3]
+            right = [t for x, _, t in runs if x >= sheet_width / 2 and len(t.strip()) > 3]
+            assert len(left) > 2 and len(right) > 2, (locale, number)
+
+
+@pytest.mark.slow
+def test_doubled_prose_shrinks_onto_one_page(campaign, tmp_path):
+    flyer = campaign / "content/en/flyer.md"
+    body = body_of(flyer)
+    with_body(flyer, body + "\n" + body)
+    code, output = build(campaign, tmp_path, "-l", "en", "-m", "flyer", "-p", "screen")
+    assert code == 0, output
+    entry = manifest(tmp_path)["en/flyer-screen.pdf"]
+    assert entry["pages"] == 1
+    assert MATERIALS["flyer"].fit[0] <= entry["fit_scale"] < 1
+    # Nothing was cut: the last sentence of the copy is printed twice.
+    text = re.sub(r"\s+", " ", page_texts(tmp_path / "en/flyer-screen.pdf")[0])
+    assert text.count("urging Congress to act") == 2
+    assert main_size(tmp_path / "en/flyer-screen.pdf") == pytest.approx(
+        BODY_PT["flyer"] * entry["fit_scale"], abs=0.1)
+
+
+@pytest.mark.slow
+def test_halved_prose_grows_to_fill_the_page(campaign, tmp_path):
+    flyer = campaign / "content/en/flyer.md"
+    sections = body_of(flyer).split("\n## ")
+    with_body(flyer, "\n## ".join(sections[:2]) + "\n")
+    code, output = build(campaign, tmp_path, "-l", "en", "-m", "flyer", "-p", "screen")
+    assert code == 0, output
+    entry = manifest(tmp_path)["en/flyer-screen.pdf"]
+    assert entry["fit_scale"] > 1
+    assert main_size(tmp_path / "en/flyer-screen.pdf") > BODY_PT["flyer"]
+    assert max(empty_bands(tmp_path / "en/flyer-screen.pdf")) < 0.2
+
+
+@pytest.mark.slow
+def test_ten_times_the_prose_is_refused_once_with_the_scale_tried(campaign, tmp_path):
+    flyer = campaign / "content/en/flyer.md"
+    with_body(flyer, "\n".join([body_of(flyer)] * 10))
+    code, output = build(campaign, tmp_path, "-l", "en", "-m", "flyer")
+    assert code == 1
+    assert "Traceback" not in output
+    refusals = [line for line in output.splitlines() if "does not fit" in line]
+    assert len(refusals) == 1, output  # once for the document, not once per profile
+    assert re.search(r"content/en/flyer\.md: the text does not fit: the flyer's page is too "
+                     r"long by about \d+ lines even at 85% type", refusals[0]), refusals[0]
+    assert "home, shop, screen" in refusals[0]
+    assert not list(tmp_path.glob("en/*.pdf"))
+
+
+@pytest.mark.slow
+def test_booklet_pages_follow_the_copy(campaign, tmp_path):
+    booklet = campaign / "content/en/booklet.md"
+    text = booklet.read_text(encoding="utf-8")
+    body = text.split("::: body", 1)[1].split("::: back", 1)[0]
+    booklet.write_text(text.replace("::: back", body + "\n::: back"), encoding="utf-8")
+    code, output = build(campaign, tmp_path, "-l", "en", "-m", "booklet", "-p", "screen")
+    assert code == 0, output
+    pages = manifest(tmp_path)["en/booklet-screen.pdf"]["pages"]
+    assert pages in (12, 16)
+    texts = page_texts(tmp_path / "en/booklet-screen.pdf")
+    assert all(len(t.strip()) > 40 for t in texts)
+    assert max(empty_bands(tmp_path / "en/booklet-screen.pdf")) < 0.2
+
+    booklet.write_text(text.replace("::: back", body * 6 + "\n::: back"), encoding="utf-8")
+    code, output = build(campaign, tmp_path, "-l", "en", "-m", "booklet", "-p", "screen")
+    assert code == 1 and "Traceback" not in output
+    assert re.search(r"content/en/booklet\.md: the text does not fit: the booklet is too long "
+                     r"by about \d+ lines even at 87% type on 16 pages", output), output
+
+
+@pytest.mark.slow
+def test_a_panel_too_short_to_fill_is_a_warning_and_fails_strict(campaign, tmp_path):
+    trifold = campaign / "content/en/trifold.md"
+    text = trifold.read_text(encoding="utf-8")
+    flap = text.split("::: flap", 1)[1].split("::: inside-1", 1)[0]
+    trifold.write_text(text.replace(flap, "\n\n## Why now\n\nBecause.\n\n"), encoding="utf-8")
+    code, output = build(campaign, tmp_path, "-l", "en", "-m", "trifold", "-p", "screen")
+    assert code == 0, output
+    assert re.search(r"warning: \S*content/en/trifold\.md: the trifold's flap panel is only \d+% "
+                     r"full", output), output
+    entry = manifest(tmp_path)["en/trifold-screen.pdf"]
+    assert any("flap panel" in w for w in entry["warnings"])
+    code, output = build(campaign, tmp_path, "-l", "en", "-m", "trifold", "-p", "screen",
+                         "--strict")
+    assert code == 1 and "flap panel" in output
+
+
+@pytest.mark.slow
+def test_check_refuses_what_the_build_refuses(campaign, tmp_path):
+    code, output = run("check", "--project", str(campaign))
+    assert code == 0, output
+    flyer = campaign / "content/en/flyer.md"
+    with_body(flyer, "\n".join([body_of(flyer)] * 10))
+    code, checked = run("check", "--project", str(campaign))
+    assert code == 1 and "Traceback" not in checked
+    _, built = build(campaign, tmp_path, "-l", "en", "-m", "flyer", "-p", "home")
+    [refusal] = [line for line in built.splitlines() if "does not fit" in line]
+    assert refusal.removeprefix("error: ").split(" [")[0] in checked
+
+
+def text_node(words: list[float], width: float, lines: int, line_height: float = 20.0) -> Node:
+    return Node(TEXT, height=line_height * lines, lines=(width,) * lines, width=width,
+                words=tuple(words), trailing=(5.0,) * len(words))
+
+
+def test_a_paragraph_is_broken_again_at_its_new_size():
+    # Ten 45 px words with 5 px spaces: two to a 100 px line at 100%, three at 60%.
+    node = text_node([45.0] * 10, 100.0, 5)
+    assert _wrap(node, 1.0) == 5
+    assert _wrap(node, 0.6) == 4
+    assert _wrap(node, 1.2) == 10  # one word a line
+    # Heights scale with the type and the line count.
+    assert predict(node, 1.0, 0) == 100.0
+    assert predict(node, 1.2, 0) == pytest.approx(10 * 20 * 1.2)
+
+
+def test_spread_space_goes_between_blocks_not_under_headings():
+    heading, paragraph = text_node([40.0], 100.0, 1), text_node([40.0] * 4, 100.0, 2)
+    stack = Node(STACK, children=(heading, paragraph, paragraph), spaces=(0, 4, 4),
+                 weights=(0, 0, 1))
+    assert predict(stack, 1.0, 10.0) - predict(stack, 1.0, 0.0) == 10.0
+    assert "--fit: 0.920" in Fit(scale=0.92).css()
+    assert '[data-fit="cover panel"] { --fit-gap: 3.50px; }' in \
+        Fit(gaps=(("cover panel", 3.5),)).css()
