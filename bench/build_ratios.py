@@ -3,6 +3,8 @@
     python bench/build_ratios.py [--repeat 3]
 
 Prints:
+- layouts per PDF: WeasyPrint layouts copyfit and rendering took for the whole demo kit
+  (every locale, material and profile), and with the home sheets' underlays counted too;
 - parallel speed-up: building six PDFs with -j 2 against -j 1;
 - QR verification share: decoding the codes from a raster, against rendering the flyer.
 """
@@ -19,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pamphleteer.checks import decode_qr_codes  # noqa: E402
 from pamphleteer.kit import build_job, build_kit, plan  # noqa: E402
+from pamphleteer.preflight import decode_qr_codes  # noqa: E402
 from pamphleteer.project import load_project  # noqa: E402
 
 
@@ -35,6 +37,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     repeat = parser.parse_args().repeat
     project = load_project(ROOT)
+    with tempfile.TemporaryDirectory() as out:
+        kit = build_kit(project, plan(project), Path(out), workers=2)
+    if kit.errors:
+        sys.exit("the demo kit did not build:\n" + "\n".join(kit.errors))
+    pdfs = len(kit.outputs)
+    print(f"layouts per PDF (whole kit, {pdfs} PDFs): {kit.layouts / pdfs:.2f} "
+          f"({kit.layouts} layouts; {(kit.layouts + kit.underlays) / pdfs:.2f} with the "
+          f"{kit.underlays} home-sheet underlays)")
+
     jobs = plan(project, ["en"], ["flyer", "handbill", "callscript"], ["home", "screen"])
     build_job(project, jobs[0])  # warm up: WeasyPrint import, font loading
 
