@@ -172,7 +172,7 @@ def build_document(project: Project, locale: str, material: str, profiles: tuple
             results.append(JobResult(job, errors=[_describe(exc, job.path)],
                                      warnings=_texts(diagnostics), underlays=underlays[0]))
             continue
-        warnings = _texts(diagnostics + list(job_fit.notes))
+        warnings = _texts(diagnostics + list(job_fit.notes)) + output.warnings
         output.warnings = warnings
         if strict and warnings:
             results.append(JobResult(job, errors=[f"{w} (--strict)" for w in warnings],
@@ -218,14 +218,16 @@ def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Render
     pdf = rendered.pdf
     if profile.impose:
         pdf = _impose(project, job, piece, rendered, underlays)
-    checks = check_pdf(pdf, piece.codes[job.profile],
-                       project.templates_dir / piece.material.template, piece.doc.path)
+    # Screen pages are the piece's own pages, with nothing around them: look for holes there.
+    checks, holes = check_pdf(pdf, piece.codes[job.profile],
+                              project.templates_dir / piece.material.template, piece.doc.path,
+                              trim_pages=profile.name == "screen")
     output = Output(path=job.path, locale=job.locale, material=job.material,
                     profile=job.profile, content_locale=piece.doc.content_locale, event=None,
                     pages=page_count(pdf), bytes=len(pdf),
                     sha256=hashlib.sha256(pdf).hexdigest(), fit_scale=round(fit.scale, 3),
                     qr=[{"purpose": c.purpose, "url": c.url, "verified": c.verified}
-                        for c in checks])
+                        for c in checks], warnings=[str(hole) for hole in holes])
     return output, pdf
 
 

@@ -1,6 +1,6 @@
 """Stage 10: preflight. Every check a piece must pass before it is written: glyphs before
 rendering; then text that fits its frames and page budget, QR codes that decode from the
-printed page, and fonts that are embedded."""
+printed page, no page left with a band of blank paper, and fonts that are embedded."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pamphleteer.content import STRINGS_FILE
-from pamphleteer.errors import BuildError
+from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.glyphs import check_file
 from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
 
 VERIFY_DPI = 200  # a 2 cm code decodes from 150 dpi; keep some margin
+BLANK_BAND = 0.2  # a trim page with a band of blank paper this tall (share of it) has a hole
+PAPER = 245  # grey level from which a pixel counts as blank paper
+EDGE = 0.25  # inches at each edge left out of the blank-band check (a printer's margin)
 
 
 @dataclass(frozen=True)
@@ -27,27 +30,61 @@ class QRCheck:
     found: tuple[str, ...] = ()
 
 
-def decode_qr_codes(pdf: bytes, dpi: int = VERIFY_DPI) -> list[list[str]]:
-    """Decode every QR code on each page from a raster of the PDF."""
+@dataclass(frozen=True)
+class PageScan:
+    """What a raster of one printed page shows: its QR codes, and its tallest blank band."""
+
+    codes: tuple[str, ...]
+    band: tuple[float, float] = (0.0, 0.0)  # top and bottom, as shares of the page height
+
+
+def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI) -> list[PageScan]:
+    """Decode every QR code on each page from a raster of the PDF, and find blank bands."""
     import pypdfium2
     import zxingcpp
 
-    texts: list[list[str]] = []
+    scans: list[PageScan] = []
     document = pypdfium2.PdfDocument(pdf)
     try:
         for page in document:
             image = page.render(scale=dpi / 72, grayscale=True).to_pil()
             codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-            texts.append([code.text for code in codes])
+            scans.append(PageScan(tuple(code.text for code in codes), _blank_band(image, dpi)))
             page.close()
     finally:
         document.close()
-    return texts
+    return scans
 
 
-def verify_qr_codes(pdf: bytes, codes: list[QRCode]) -> list[QRCheck]:
+def decode_qr_codes(pdf: bytes, dpi: int = VERIFY_DPI) -> list[list[str]]:
+    """Decode every QR code on each page from a raster of the PDF."""
+    return [list(scan.codes) for scan in scan_pages(pdf, dpi)]
+
+
+def _blank_band(image, dpi: int) -> tuple[float, float]:
+    """The tallest run of rows that are all paper, inside the printer's margin."""
+    from PIL import Image
+
+    edge = round(EDGE * dpi)
+    width, height = image.size
+    inner = image.convert("L").crop((edge, edge, width - edge, height - edge))
+    # Ink becomes 255, paper 0; each row's mean is then 0 only if the row is all paper.
+    ink = inner.point(lambda v: 0 if v > PAPER else 255)
+    rows = ink.resize((1, inner.size[1]), Image.Resampling.BOX).tobytes()
+    best, start = (0, 0), None
+    for y, value in enumerate([*rows, 255]):
+        if value == 0 and start is None:
+            start = y
+        elif value and start is not None:
+            best, start = max(best, (y - start, start)), None
+    size, top = best
+    return ((top + edge) / height, (top + size + edge) / height)
+
+
+def verify_qr_codes(pdf: bytes, codes: list[QRCode],
+                    scans: list[PageScan] | None = None) -> list[QRCheck]:
     """Check that each code is printed and decodes to exactly its URL."""
-    found = [text for page in decode_qr_codes(pdf) for text in page]
+    found = [text for scan in scans or scan_pages(pdf) for text in scan.codes]
     return [QRCheck(purpose=code.purpose, url=code.url, verified=code.url in found,
                     found=tuple(found)) for code in codes]
 
@@ -92,9 +129,20 @@ def check_layout(name: str, overflows: tuple[tuple[str, float], ...], pages: int
                          f"{max_pages} page(s) but needs {pages}; shorten it", source)
 
 
-def check_pdf(pdf: bytes, codes: list[QRCode], template: Path, source: Path) -> list[QRCheck]:
-    """Every QR code decodes from the printed page and every font is embedded."""
-    checks = verify_qr_codes(pdf, codes)
+def check_pdf(pdf: bytes, codes: list[QRCode], template: Path, source: Path,
+              trim_pages: bool = False) -> tuple[list[QRCheck], list[Diagnostic]]:
+    """Every QR code decodes from the printed page and every font is embedded.
+
+    On ``trim_pages`` (a PDF whose pages are the piece's own pages, with no bleed or sheet
+    around them), a band of blank paper taller than a fifth of a page is a warning.
+    """
+    scans = scan_pages(pdf)
+    holes = [Diagnostic(f"page {number} has a band of blank paper {bottom - top:.0%} of its "
+                        f"height ({top:.0%} to {bottom:.0%} down the page): the copy does not "
+                        "fill it", source)
+             for number, scan in enumerate(scans, 1) if trim_pages
+             for top, bottom in [scan.band] if bottom - top > BLANK_BAND]
+    checks = verify_qr_codes(pdf, codes, scans)
     failed = [check for check in checks if not check.verified]
     if failed:
         found = ", ".join(failed[0].found) or "no code at all"
@@ -103,4 +151,4 @@ def check_pdf(pdf: bytes, codes: list[QRCode], template: Path, source: Path) -> 
     missing_fonts = unembedded_fonts(pdf)
     if missing_fonts:
         raise BuildError(f"fonts not embedded: {', '.join(missing_fonts)}", source)
-    return checks
+    return checks, holes
