@@ -17,6 +17,7 @@ from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.materials import Material
 from pamphleteer.measure import COLUMNS, FIXED, GRID, TEXT, Area, Layout, Node
 from pamphleteer.pdf import Rendered
+from pamphleteer.render import TALL
 
 FILL = 0.98  # aim a little short of full: the model is close, not exact
 LAST_FILL = 0.9  # how full the last page of a flowing text is aimed to be
@@ -111,6 +112,11 @@ def _first_estimate(render: Callable[..., Rendered], material: Material,
     if not all(area.complete for area in layout.areas if not area.flow):
         tall = render(Fit(), tall=True)
         renders += 1
+        for area in tall.layout.areas:
+            if not area.complete and not area.flow:
+                raise BuildError(f"the text does not fit: the {material.name}'s {area.name} "
+                                 f"is far too long (not even 1/{TALL} of it fits at 100% "
+                                 "type); shorten it", source)
         flows = {area.name: area for area in layout.areas if area.flow}
         layout = replace(layout, areas=tuple(flows.get(area.name, area)
                                              for area in tall.layout.areas))
@@ -164,6 +170,8 @@ def _same(a: Fit, b: Fit) -> bool:
 def solve(layout: Layout, measured: Fit, material: Material, source: Path,
           tighten: int = 0, keep_scale: bool = False) -> Fit:
     """The scale, spacing and page count to lay out with next, from one measured layout."""
+    if not layout.areas:
+        return replace(measured, notes=())  # a template without fit areas is laid out as is
     floor, ceiling = (limit / measured.scale for limit in material.fit)
     fill = FILL - 0.02 * tighten
     frames = [area for area in layout.areas if not area.flow]
