@@ -1,4 +1,4 @@
-"""Stage 7: put trim pages on the home printer's sheets (n-up, saddle stitch, cards, scaling).
+"""Stage 8: put trim pages on the home printer's sheets (n-up, saddle stitch, cards, scaling).
 
 A plan is plain data (which trim page goes where on which sheet, and where the cut and fold
 marks are); ``impose`` carries it out with pypdf. The marks and the print instruction are drawn

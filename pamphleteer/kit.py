@@ -1,4 +1,4 @@
-"""Stage 9: plan the kit (locale x material x profile) and build it, a document at a time.
+"""Stage 10: plan the kit (locale x material x profile) and build it, a document at a time.
 
 The jobs of one document (a locale's material) are built together: its copy is fitted once
 and every profile is laid out at that fit, so one piece has the same type in every profile

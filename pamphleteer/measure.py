@@ -145,12 +145,6 @@ def _classes(box) -> set[str]:
     return set((element.get("class") or "").split()) if element is not None else set()
 
 
-def _spreads(box) -> bool:
-    """Whether a box's children get the area's spread space above them."""
-    element = getattr(box, "element", None)
-    return element is not None and "flow" in _classes(box)
-
-
 def _node(box, prose: bool = False) -> Node:
     """The prediction record of one box (``prose``: inside body copy, see print.css)."""
     from weasyprint.formatting_structure import boxes as wb
@@ -185,7 +179,7 @@ def _node(box, prose: bool = False) -> Node:
 def _content(box, prose: bool = False) -> Node:
     """A block's in-flow children as a stack, with the space above each and its gap weight."""
     children = _in_flow(box)
-    spreads = _spreads(box)
+    spreads = "flow" in _classes(box)  # its children get the area's spread space above them
     prose = prose or "prose" in _classes(box)
     nodes, spaces, weights = [], [], []
     previous_bottom = box.content_box_y()
@@ -197,7 +191,7 @@ def _content(box, prose: bool = False) -> Node:
         weight = 0
         if spreads and index and not getattr(child, "is_column", False):
             weight = 2 if child.element_tag in HEADINGS else 1
-            if _previous_tag(children, index) in HEADINGS:
+            if getattr(children[index - 1], "element_tag", None) in HEADINGS:
                 weight = 0  # a heading stays with what follows it
         element = getattr(child, "element", None)
         if element is not None and element.get("data-fit-weight"):
@@ -209,12 +203,6 @@ def _content(box, prose: bool = False) -> Node:
         nodes.append(node)
         weights.append(weight)
     return Node(STACK, children=tuple(nodes), spaces=tuple(spaces), weights=tuple(weights))
-
-
-def _previous_tag(children: list, index: int) -> str | None:
-    """The tag of the element before ``children[index]`` in its parent."""
-    previous = children[index - 1]
-    return getattr(previous, "element_tag", None)
 
 
 def _custom_px(box, name: str) -> float:

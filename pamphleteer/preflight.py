@@ -1,4 +1,4 @@
-"""Stage 10: preflight. Every check a piece must pass before it is written: glyphs before
+"""Stage 9: preflight. Every check a piece must pass before it is written: glyphs before
 rendering; then text that fits its frames and page budget, QR codes that decode from the
 printed page, no page left with a band of blank paper, and fonts that are embedded."""
 
