@@ -78,13 +78,20 @@ def _finish(errors: list[str], warnings: list[str], strict: bool, what: str) -> 
 
 @main.command()
 @project_option
+@click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
+              help="Check only this locale (repeatable).  [default: all]")
+@click.option("-m", "--material", "materials", multiple=True,
+              type=click.Choice(list(MATERIALS)), help="Check only this material (repeatable).")
 @strict_option
-def check(project_dir: Path, strict: bool) -> None:
-    """Validate settings, content, glyph coverage and translations, without rendering."""
+def check(project_dir: Path, locales: tuple[str, ...], materials: tuple[str, ...],
+          strict: bool) -> None:
+    """Validate settings, content, glyphs, translations and the fit of every piece; no PDF."""
     project = load_project(project_dir)
-    report = check_project(project)
+    plan(project, list(locales))  # an unknown locale is an error, as in build
+    report = check_project(project, list(locales), list(materials))
     _finish(report.errors, report.warnings, strict, "check")
-    click.echo(f"check: {len(project.locales)} locale(s) and {len(MATERIALS)} materials OK"
+    click.echo(f"check: {len(locales or project.locales)} locale(s) and "
+               f"{len(materials or MATERIALS)} materials OK"
                + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
 
 

@@ -1,9 +1,9 @@
 """Stage 7: copyfit. One type scale per document, shrunk or grown within the material's range,
-the page count a flowing text needs, and the space left over spread between blocks.
+the page count a flowing text needs, and the room left over shared out between blocks.
 
 The first layout is measured (``measure.Layout``); a model of every paragraph's lines predicts
 the height of each area at another scale, the scale and spacing are solved from that, and one
-more layout confirms them. Only when the confirmation is off does a third layout correct it.
+more layout confirms them. Only when the confirmation is off does another layout correct it.
 """
 
 from __future__ import annotations
@@ -15,19 +15,20 @@ from pathlib import Path
 
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.materials import Material
-from pamphleteer.measure import COLUMNS, FIXED, GRID, TEXT, Area, Layout, Node
+from pamphleteer.measure import COLUMNS, FIXED, GRID, STACK, TEXT, Area, Layout, Node
 from pamphleteer.pdf import Rendered
-from pamphleteer.render import TALL
 
 FILL = 0.98  # aim a little short of full: the model is close, not exact
 LAST_FILL = 0.9  # how full the last page of a flowing text is aimed to be
+SHORT_LAST = 0.5  # a flowing text that cannot fill its last page this far is too short
 LOOSE = 0.9  # an area a layout leaves less full than this is spread again
 LOOSE_LAST = 0.82  # the same, for the last page of a flowing text
 HOLE = 0.15  # a warning when spreading would leave a band this tall (share of the area)
 LEAD = 0.12  # body copy's leading may grow by this share of a line, to spread spare room
-MAX_RENDERS = 5  # layouts one fit may take before it gives up
+FLOW_GAP = 1.5  # a flowing text's paragraphs move apart by at most this many lines
+MAX_RENDERS = 6  # layouts one fit may take before it gives up
 STEP = 0.005  # scales are rounded down to half a per cent
-SURE = 1.04  # an estimate this far above the floor is sure to fit (``check`` stops there)
+DESIGNED = 2  # gap weights above this come from designed elements (data-fit-weight)
 
 
 @dataclass(frozen=True)
@@ -60,47 +61,34 @@ def fit_document(render: Callable[..., Rendered], material: Material,
     that nothing is cut off, for measuring copy that runs far past its frames.
     """
     fit, rendered, renders = _first_estimate(render, material, source)
-    if _same(fit, Fit()) and not problems(rendered.layout, fit, material):
-        return replace(fit, renders=renders), rendered
-    failures, good, spilled = 0, None, None
+    if not rendered.layout.areas or (
+            _same(fit, Fit()) and not problems(rendered.layout, fit, material)):
+        return replace(fit, renders=renders), rendered  # nothing to fit, or nothing to change
+    failures, good, spilled, trouble = 0, None, None, []
     while renders < MAX_RENDERS:
         rendered = render(fit)
         renders += 1
-        trouble = problems(rendered.layout, fit, material)
-        if trouble:
+        layout = rendered.layout
+        trouble = problems(layout, fit, material)
+        if trouble and good is None:
             failures += 1
-            if good:  # spread too far: try between what fitted and this
-                spilled, fit = fit, _between(good[0], fit)
-                continue
-            if fit.scale <= material.fit[0] + STEP / 2 and rendered.layout.overflows:
-                _refuse_measured(rendered.layout, fit, material, source)
-            fit = solve(rendered.layout, fit, material, source, tighten=failures)
+            fit = _recover(layout, fit, material, source, failures)
             continue
-        good = (fit, rendered)
-        if not _loose(rendered.layout, fit):
-            break
-        # Spread what an area has left; the gaps alone move no line break.
-        fit = _between(fit, spilled) if spilled else \
-            solve(rendered.layout, fit, material, source, keep_scale=True)
+        if trouble:  # spread too far: try between what fitted and this
+            spilled, fit = fit, _between(good[0], fit)
+        else:
+            good = (fit, rendered)
+            if not _loose(layout, fit):
+                break
+            # Spread what an area has left; the gaps alone move no line break.
+            fit = _between(fit, spilled) if spilled else \
+                solve(layout, fit, material, source, keep_scale=True)
         if _same(fit, good[0]):
             break
     if good:
         return replace(good[0], renders=renders), good[1]
     raise BuildError(f"could not fit the {material.name}'s copy in {renders} layouts: "
                      f"{'; '.join(trouble)} (please report this)", source)
-
-
-def estimate(render: Callable[..., Rendered], material: Material, source: Path) -> Fit:
-    """The fit a build will find, from as few layouts as it can be known (for ``check``).
-
-    The first layout's estimate is trusted when it leaves room above the smallest type;
-    near the floor, the build's whole procedure is followed, so ``check`` refuses exactly
-    what the build refuses.
-    """
-    fit, _, renders = _first_estimate(render, material, source)
-    if fit.scale >= material.fit[0] * SURE:
-        return replace(fit, renders=renders)
-    return fit_document(render, material, source)[0]
 
 
 def _first_estimate(render: Callable[..., Rendered], material: Material,
@@ -113,30 +101,33 @@ def _first_estimate(render: Callable[..., Rendered], material: Material,
         tall = render(Fit(), tall=True)
         renders += 1
         for area in tall.layout.areas:
-            if not area.complete and not area.flow:
-                raise BuildError(f"the text does not fit: the {material.name}'s {area.name} "
-                                 f"is far too long (not even 1/{TALL} of it fits at 100% "
-                                 "type); shorten it", source)
+            if not area.complete and not area.flow:  # runs past even the tall page
+                _refuse(area, material.fit[0], 1.0, material, source, at_least=True)
         flows = {area.name: area for area in layout.areas if area.flow}
         layout = replace(layout, areas=tuple(flows.get(area.name, area)
                                              for area in tall.layout.areas))
     return solve(layout, Fit(), material, source), rendered, renders
 
 
-def _between(fits: Fit, spills: Fit) -> Fit:
-    """Spacing halfway between a fit that fits and one that spilled, at the same scale."""
-    def halfway(low: tuple, high: tuple) -> tuple:
-        wider = dict(high)
-        return tuple((name, round((value + wider.get(name, value)) / 2, 2))
-                     for name, value in low)
-
-    return replace(fits, gaps=halfway(fits.gaps, spills.gaps),
-                   leads=halfway(fits.leads, spills.leads))
+def _recover(layout: Layout, fit: Fit, material: Material, source: Path,
+             failures: int) -> Fit:
+    """The next fit after a layout that did not fit, when none has fitted yet."""
+    if fit.scale <= material.fit[0] + STEP / 2:
+        if layout.overflows:
+            frames = [a for a in layout.areas if not a.flow] or list(layout.areas)
+            gaps, leads = dict(fit.gaps), dict(fit.leads)
+            worst = max(frames, key=lambda a: predict(a.content, 1, gaps.get(a.name, 0.0),
+                                                      leads.get(a.name, 0.0)) - a.capacity)
+            _refuse(worst, 1.0, fit.scale, material, source, gaps.get(worst.name, 0.0),
+                    leads.get(worst.name, 0.0))
+        fit = replace(fit, pages=0)  # a flowing text that outgrew its pages: take more
+    return solve(layout, fit, material, source, tighten=failures)
 
 
 def problems(layout: Layout, fit: Fit, material: Material) -> list[str]:
     """What is wrong with a layout made for ``fit``: overflow, cut text, wrong page count."""
     found = [f"the {name} area overflows" for name, _ in layout.overflows]
+    found += [f"a word in the {name} is wider than its line" for name, _ in layout.wide]
     found += [f"the {a.name} area is cut off" for a in layout.areas if not a.complete]
     if fit.pages and layout.pages != fit.pages:
         found.append(f"{layout.pages} pages instead of {fit.pages}")
@@ -151,6 +142,8 @@ def _loose(layout: Layout, fit: Fit) -> bool:
         gap, lead = dict(fit.gaps).get(area.name, 0.0), dict(fit.leads).get(area.name, 0.0)
         if predict(area.content, 1, gap + 1) == predict(area.content, 1, gap):
             continue  # nowhere to spread
+        if area.flow and gap >= FLOW_GAP * _line_height(area.content) - 0.5:
+            continue  # spread as far as a flowing text may be
         used = area.last_used if area.flow else predict(area.content, 1, gap, lead)
         if used < (LOOSE_LAST if area.flow else LOOSE) * area.capacity:
             return True
@@ -167,6 +160,17 @@ def _same(a: Fit, b: Fit) -> bool:
         and a.pages in (0, b.pages)
 
 
+def _between(fits: Fit, spills: Fit) -> Fit:
+    """Spacing halfway between a fit that fits and one that spilled, at the same scale."""
+    def halfway(low: tuple, high: tuple) -> tuple:
+        wider = dict(high)
+        return tuple((name, round((value + wider.get(name, value)) / 2, 2))
+                     for name, value in low)
+
+    return replace(fits, gaps=halfway(fits.gaps, spills.gaps),
+                   leads=halfway(fits.leads, spills.leads))
+
+
 def solve(layout: Layout, measured: Fit, material: Material, source: Path,
           tighten: int = 0, keep_scale: bool = False) -> Fit:
     """The scale, spacing and page count to lay out with next, from one measured layout."""
@@ -175,48 +179,41 @@ def solve(layout: Layout, measured: Fit, material: Material, source: Path,
     floor, ceiling = (limit / measured.scale for limit in material.fit)
     fill = FILL - 0.02 * tighten
     frames = [area for area in layout.areas if not area.flow]
-    flows = [area for area in layout.areas if area.flow]
-    flow = flows[0] if flows else None
+    flow = next((area for area in layout.areas if area.flow), None)
+    pages = measured.pages
     if keep_scale:
-        scale, k, pages = measured.scale, 1.0, measured.pages
+        k = 1.0
     else:
         for area in frames:
-            if predict(area.content, floor, 0) > area.capacity:
-                _refuse(area, area.content, floor, measured.scale, material, source)
-        k = min([ceiling] + [_largest(a, floor, ceiling, fill) for a in frames])
-        pages = 0
+            if predict(area.content, floor) > area.capacity:
+                _refuse(area, floor, measured.scale, material, source)
+        k = min([ceiling] + [_largest(area, floor, ceiling, fill) for area in frames])
         if flow:
             pages, k_flow = _pages(flow, measured, material, floor, ceiling, fill, source)
             k = min(k, k_flow)
-        k = min(k, max(_word_limit(layout), floor))  # a word too wide for its line never helps
-        scale = max(math.floor(k * measured.scale / STEP + 1e-6) * STEP, material.fit[0])
-        k = scale / measured.scale
+        limit = _word_limit(layout)
+        if limit < floor:
+            raise BuildError(f"the text does not fit: a word in the {material.name} is wider "
+                             f"than its line even at {material.fit[0]:.0%} type; shorten "
+                             "it or put a space in it", source)
+        k = min(k, limit)
+    scale = max(math.floor(k * measured.scale / STEP + 1e-6) * STEP, material.fit[0])
+    k = scale / measured.scale
     gaps, leads, notes = [], [], []
     for area in frames + ([flow] if flow else []):
-        room = _flow_room(flow, measured, material, pages, fill) if area.flow \
+        room = _flow_room(area, measured, material, pages, fill) if area.flow \
             else area.capacity * fill
-        # Leading would move a flowing text's page breaks: flows spread between blocks only.
-        gap, lead, used, hole = _spread(area.content, room, k, leading=not area.flow)
+        # Leading would move a flowing text's page breaks: it takes gaps only, and fewer after
+        # each layout that spilled onto another page.
+        cap = FLOW_GAP * _line_height(area.content) * k / 2 ** tighten if area.flow \
+            else math.inf
+        gap, lead, used, hole = _spread(area.content, room, k, not area.flow, cap)
         gaps.append((area.name, gap))
         leads.append((area.name, lead))
         if hole > HOLE * area.capacity:
             notes.append(_underfull(area, used, room, scale, material, source))
     return Fit(scale=scale, gaps=tuple(gaps), leads=tuple(leads), pages=pages if flow else 0,
                notes=tuple(notes))
-
-
-def _flow_room(flow: Area, measured: Fit, material: Material, pages: int, fill: float) -> float:
-    """The height a flowing text may take on ``pages``: full pages, the last one nearly."""
-    last = LAST_FILL - (FILL - fill)
-    body = pages - material.fixed_pages
-    return ((body - 1) * _efficiency(flow, measured) + last) * flow.capacity
-
-
-def _stacks(node: Node):
-    if node.weights:
-        yield node
-    for child in node.children:
-        yield from _stacks(child)
 
 
 def predict(node: Node, k: float, gap: float = 0.0, lead: float = 0.0) -> float:
@@ -233,14 +230,17 @@ def predict(node: Node, k: float, gap: float = 0.0, lead: float = 0.0) -> float:
     if node.kind == COLUMNS:
         # Balanced columns: the content shared out, plus the tallest column's excess.
         return node.pad + sum(inner) / node.count + max(node.height, 0.3 * _line_height(node)) * k
-    return node.pad + k * sum(node.spaces) + sum(inner) + gap * sum(node.weights)
+    # Spacing in em scales with the type; a negative margin (a block that runs off the top
+    # into the bleed) is set in absolute units and does not.
+    spaces = sum(k * space if space > 0 else space for space in node.spaces)
+    return node.pad + spaces + sum(inner) + gap * sum(node.weights)
 
 
 def _line_count(node: Node, k: float) -> int:
     """How many lines a paragraph takes with its type scaled by ``k``.
 
-    Its words are wrapped again at their scaled widths; the difference the wrapping makes at
-    the measured scale (widths of words are estimated) is kept as a correction.
+    Its words are wrapped again at their scaled widths; any difference the wrapping makes at
+    the measured scale is kept as a correction.
     """
     if not node.words:
         return len(node.lines)
@@ -261,35 +261,38 @@ def _wrap(node: Node, k: float) -> int:
     return count
 
 
-def _texts(node: Node):
-    if node.kind == TEXT:
+def _nodes(node: Node, kind: str | None = None):
+    if kind is None or node.kind == kind:
         yield node
     for child in node.children:
-        yield from _texts(child)
+        yield from _nodes(child, kind)
 
 
 def _line_height(node: Node) -> float:
     """The commonest line height of a node's paragraphs (CSS px, at the measured scale)."""
-    heights = sorted(t.height / len(t.lines) for t in _texts(node))
+    heights = sorted(t.height / len(t.lines) for t in _nodes(node, TEXT))
     return heights[len(heights) // 2] if heights else 16.0
 
 
 def _word_limit(layout: Layout) -> float:
-    """The largest scale at which every word that fits its line still does."""
-    limits = [t.width / t.word for area in layout.areas for t in _texts(area.content)
-              if 0 < t.word <= t.width]
-    return min(limits, default=math.inf)
+    """The largest scale at which every word that must stay whole still fits its line."""
+    return min((t.width / t.word for area in layout.areas for t in _nodes(area.content, TEXT)
+                if t.word > 0), default=math.inf)
 
 
 def _largest(area: Area, floor: float, ceiling: float, fill: float) -> float:
     """The largest scale (between the limits) at which ``area`` is filled to ``fill``."""
-    room = area.capacity * fill
-    if predict(area.content, ceiling, 0) <= room:
+    return _bisect(lambda k: predict(area.content, k) <= area.capacity * fill, floor, ceiling)
+
+
+def _bisect(fits: Callable[[float], bool], floor: float, ceiling: float) -> float:
+    """The largest k in [floor, ceiling] for which ``fits(k)`` (``floor`` if none)."""
+    if fits(ceiling):
         return ceiling
     low, high = floor, ceiling
     for _ in range(30):
         middle = (low + high) / 2
-        low, high = (middle, high) if predict(area.content, middle, 0) <= room else (low, middle)
+        low, high = (middle, high) if fits(middle) else (low, middle)
     return low
 
 
@@ -299,74 +302,89 @@ def _efficiency(flow: Area, measured: Fit) -> float:
     if flow.pages < 2 or used <= 0:
         return 0.97
     height = predict(flow.content, 1, dict(measured.gaps).get(flow.name, 0.0))
-    return min(1.0, max(0.8, height / used))
+    return min(1.0, max(0.5, height / used))
+
+
+def _flow_room(flow: Area, measured: Fit, material: Material, pages: int, fill: float,
+               last: float = LAST_FILL) -> float:
+    """The height a flowing text may take on ``pages``: full pages, the last one to ``last``."""
+    body = pages - material.fixed_pages
+    return ((body - 1) * _efficiency(flow, measured) + last - (FILL - fill)) * flow.capacity
 
 
 def _pages(flow: Area, measured: Fit, material: Material, floor: float,
            ceiling: float, fill: float, source: Path) -> tuple[int, float]:
-    """The fewest pages the flowing copy fits at a scale in range, and the largest scale."""
-    counts = [measured.pages] if measured.pages else list(material.page_counts)
+    """The fewest pages the flowing copy fits at a scale in range, and the largest scale.
+
+    A page count once chosen is only ever grown, never shrunk, by later layouts.
+    """
+    counts = [count for count in material.page_counts if count >= measured.pages]
+    fewest = material.page_counts[0]
+    if counts[0] == fewest:
+        # Too short even for the fewest pages, with type and spacing at their largest?
+        most = predict(flow.content, ceiling,
+                       FLOW_GAP * _line_height(flow.content) * ceiling)
+        needed = _flow_room(flow, measured, material, fewest, 1.0, last=SHORT_LAST)
+        if most < needed:
+            lines = max(1, round((needed - most) / (_line_height(flow.content) * ceiling)))
+            raise BuildError(f"the text is too short for a {material.name}: it cannot fill "
+                             f"{fewest} pages even at {material.fit[1]:.0%} type; add about "
+                             f"{lines} line{'s' if lines != 1 else ''}, or print it as a "
+                             "tri-fold or handbill", source)
     for count in counts:
-        body = _flow_room(flow, measured, material, count, fill)
-        if predict(flow.content, floor, 0) <= body:
-            if predict(flow.content, ceiling, 0) <= body:
-                return count, ceiling
-            low, high = floor, ceiling
-            for _ in range(30):
-                middle = (low + high) / 2
-                fits = predict(flow.content, middle, 0) <= body
-                low, high = (middle, high) if fits else (low, middle)
-            return count, low
+        room = _flow_room(flow, measured, material, count, fill)
+        if predict(flow.content, floor) <= room:
+            return count, _bisect(lambda k, room=room: predict(flow.content, k) <= room,
+                                  floor, ceiling)
     most = counts[-1]
-    excess = predict(flow.content, floor, 0) - _flow_room(flow, measured, material, most, 1.0)
+    excess = predict(flow.content, floor) - _flow_room(flow, measured, material, most, 1.0)
     lines = max(1, round(excess / (_line_height(flow.content) * floor)))
     raise BuildError(f"the text does not fit: the {material.name} is too long by about "
                      f"{lines} line{'s' if lines != 1 else ''} even at "
                      f"{floor * measured.scale:.0%} type on {most} pages; shorten it", source)
 
 
-def _refuse(area: Area, content: Node, k: float, scale: float, material: Material,
-            source: Path, gap: float = 0.0, lead: float = 0.0) -> None:
-    """Refuse copy that overflows ``area`` at the smallest type, saying by how much."""
-    excess = predict(content, k, gap, lead) - area.capacity
-    lines = max(1, round(excess / (_line_height(content) * k)))
-    floor = k * scale
+def _refuse(area: Area, k: float, scale: float, material: Material, source: Path,
+            gap: float = 0.0, lead: float = 0.0, at_least: bool = False) -> None:
+    """Refuse copy that overflows ``area`` at the smallest type, saying by how much.
+
+    ``k`` is the smallest type relative to the measured layout, made at ``scale``.
+    """
+    floor = material.fit[0]
+    k = floor / scale if at_least else k
+    excess = predict(area.content, k, gap, lead) - area.capacity
+    lines = max(1, round(excess / (_line_height(area.content) * k)))
+    by = "more than" if at_least else "about"
     raise BuildError(f"the text does not fit: the {material.name}'s {area.name} is too long "
-                     f"by about {lines} line{'s' if lines != 1 else ''} even at "
+                     f"by {by} {lines} line{'s' if lines != 1 else ''} even at "
                      f"{floor:.0%} type; shorten it", source)
 
 
-def _refuse_measured(layout: Layout, fit: Fit, material: Material, source: Path) -> None:
-    """Refuse copy that a layout at the smallest type shows overflowing."""
-    names = {name for name, _ in layout.overflows}
-    over = [a for a in layout.areas if not a.flow] or list(layout.areas)
-    area = max(over, key=lambda a: (a.name in names, predict(a.content, 1, 0) - a.capacity))
-    _refuse(area, area.content, 1.0, fit.scale, material, source,
-            dict(fit.gaps).get(area.name, 0.0), dict(fit.leads).get(area.name, 0.0))
-
-
-def _spread(content: Node, room: float, k: float,
-            leading: bool) -> tuple[float, float, float, float]:
+def _spread(content: Node, room: float, k: float, leading: bool,
+            cap: float) -> tuple[float, float, float, float]:
     """Spread the room left: (px per gap, px more leading per line, height before, hole).
 
     Space goes between blocks first, up to a line's height per gap; then into the leading of
-    body copy, up to a tenth more; whatever is still left goes between blocks again.
+    body copy, up to ``LEAD`` of a line; whatever is still left goes between blocks again, up
+    to ``cap`` per gap. The hole is the tallest band of blank paper that leaves (the room a
+    designed element takes is no hole).
     """
     used = predict(content, k)
     slack = room - used
-    per_gap = predict(content, k, 1) - used
-    per_lead = predict(content, k, 0, 1) - used if leading else 0.0
     if slack <= 0:
         return 0.0, 0.0, used, 0.0
+    per_gap = predict(content, k, 1) - used
+    per_lead = predict(content, k, 0, 1) - used if leading else 0.0
     line = _line_height(content) * k
-    gap = min(slack / per_gap, line) if per_gap > 0 else 0.0
+    gap = min(slack / per_gap, line, cap) if per_gap > 0 else 0.0
     slack -= gap * per_gap
     lead = min(slack / per_lead, LEAD * line) if per_lead > 0 else 0.0
     slack -= lead * per_lead
     if per_gap > 0:
-        gap, slack = gap + slack / per_gap, 0.0
-    weights = [w for node in _stacks(content) for w in node.weights]
-    hole = max(weights, default=0) * gap if gap else slack
+        more = min(slack / per_gap, cap - gap)
+        gap, slack = gap + more, slack - more * per_gap
+    weights = [w for node in _nodes(content, STACK) for w in node.weights if w <= DESIGNED]
+    hole = max(max(weights, default=0) * gap, slack)
     return round(gap, 2), round(lead, 2), used, hole
 
 

@@ -1,21 +1,22 @@
 """Stage 10: plan the kit (locale x material x profile) and build it, a document at a time.
 
-The jobs of one document (a locale's material) are built together: its copy is fitted once
-and every profile is laid out at that fit, so one piece has the same type in every profile
-and a copy that does not fit is reported once, not once per profile.
+The jobs of one document (a locale's material) are built together: its copy is fitted once,
+on its screen layout whichever profiles are built, and every profile is laid out at that fit.
+So one piece has the same type in every profile and in every build, and a copy that does not
+fit is reported once, not once per profile.
 """
 
 from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from pamphleteer.content import Document, load_document, load_strings
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
-from pamphleteer.fit import Fit, estimate, fit_document, problems
+from pamphleteer.fit import Fit, fit_document, problems
 from pamphleteer.impose import impose, instruction_keys, plan_sheets
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Output, write_atomic, write_manifest, write_signsheet_csv
@@ -33,6 +34,8 @@ from pamphleteer.render import (
     render_html,
     render_template,
 )
+
+FIT_PROFILE = "screen"  # the layout every document is fitted on
 
 
 @dataclass(frozen=True)
@@ -135,14 +138,25 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
 
 def fit_check(project: Project, locale: str, material: Material,
               diagnostics: list[Diagnostic]) -> Fit:
-    """Estimate one document's fit without writing a PDF (for ``check``).
+    """Fit one document as a build does, without writing a PDF (for ``check``).
 
     Raises what a build would raise for copy that does not fit.
     """
-    piece = prepare(project, locale, material, ("screen",), diagnostics)
-    counter = [0]
-    render = partial(lay_out, project, piece, "screen", diagnostics, counter, write=False)
-    return estimate(render, material, piece.doc.path)
+    piece = prepare(project, locale, material, (FIT_PROFILE,), diagnostics)
+    render = partial(lay_out, project, piece, FIT_PROFILE, diagnostics, [0], write=False)
+    fit, rendered = fit_document(render, material, piece.doc.path)
+    check_layout(material.name, rendered.layout, piece.geometries[FIT_PROFILE].max_pages,
+                 piece.doc.path)
+    return _for_locale(fit, piece)
+
+
+def _for_locale(fit: Fit, piece: Piece) -> Fit:
+    """A fit whose warnings say which kit they are about, when its copy is another's."""
+    if piece.doc.content_locale == piece.locale:
+        return fit
+    where = f" (in the {piece.locale} kit, which uses this copy)"
+    return replace(fit, notes=tuple(Diagnostic(note.message + where, note.file, note.line)
+                                    for note in fit.notes))
 
 
 def build_document(project: Project, locale: str, material: str, profiles: tuple[str, ...],
@@ -152,9 +166,13 @@ def build_document(project: Project, locale: str, material: str, profiles: tuple
     diagnostics: list[Diagnostic] = []
     counter = [0]
     try:
-        piece = prepare(project, locale, MATERIALS[material], profiles, diagnostics)
-        render = partial(lay_out, project, piece, profiles[0], diagnostics, counter)
-        fit, first = fit_document(render, piece.material, piece.doc.path)
+        piece = prepare(project, locale, MATERIALS[material],
+                        tuple(dict.fromkeys((*profiles, FIT_PROFILE))), diagnostics)
+        # The screen layout fits the copy; when no screen PDF is asked for, it is not written.
+        render = partial(lay_out, project, piece, FIT_PROFILE, diagnostics, counter,
+                         write=FIT_PROFILE in profiles)
+        fit, fitted = fit_document(render, piece.material, piece.doc.path)
+        fit = _for_locale(fit, piece)
     except Exception as exc:  # one broken document must not abort the whole kit
         error = _describe(exc, f"{locale}/{material}: {', '.join(profiles)}")
         return [JobResult(jobs[0], errors=[error], warnings=_texts(diagnostics),
@@ -163,16 +181,14 @@ def build_document(project: Project, locale: str, material: str, profiles: tuple
     for job in jobs:
         underlays = [0]
         try:
-            job_fit, rendered = fit, first
-            if job.profile != profiles[0]:
-                job_fit, rendered = _render_profile(project, piece, job.profile, fit,
-                                                    diagnostics, counter)
-            output, pdf = _finish(project, job, piece, job_fit, rendered, underlays)
+            rendered = fitted if job.profile == FIT_PROFILE else \
+                _render_profile(project, piece, job.profile, fit, diagnostics, counter)
+            output, pdf = _finish(project, job, piece, fit, rendered, underlays)
         except Exception as exc:
             results.append(JobResult(job, errors=[_describe(exc, job.path)],
                                      warnings=_texts(diagnostics), underlays=underlays[0]))
             continue
-        warnings = _texts(diagnostics + list(job_fit.notes)) + output.warnings
+        warnings = _texts(diagnostics + list(fit.notes)) + output.warnings
         output.warnings = warnings
         if strict and warnings:
             results.append(JobResult(job, errors=[f"{w} (--strict)" for w in warnings],
@@ -200,21 +216,23 @@ def _describe(exc: Exception, what: str) -> str:
 
 
 def _render_profile(project: Project, piece: Piece, profile: str, fit: Fit,
-                    diagnostics: list[Diagnostic], counter: list[int]) -> tuple[Fit, Rendered]:
-    """Lay out another profile at the document's fit; refit it only if its layout differs."""
-    render = partial(lay_out, project, piece, profile, diagnostics, counter)
-    rendered = render(fit)
-    if not problems(rendered.layout, fit, piece.material):
-        return fit, rendered
-    return fit_document(render, piece.material, piece.doc.path)
+                    diagnostics: list[Diagnostic], counter: list[int]) -> Rendered:
+    """Lay out another profile at the document's fit, which must fit it as it fits screen."""
+    rendered = lay_out(project, piece, profile, diagnostics, counter, fit)
+    trouble = problems(rendered.layout, fit, piece.material)
+    if trouble:
+        raise BuildError(f"the {profile} layout does not fit at the type the screen layout "
+                         f"was fitted to ({fit.scale:.0%}): {'; '.join(trouble)}. The "
+                         f"template's {profile}-only styles change the size of its text "
+                         "areas; they must not", project.templates_dir / piece.material.template)
+    return rendered
 
 
 def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Rendered,
             underlays: list[int]) -> tuple[Output, bytes]:
     """Preflight a profile's render, impose it for home printers, and describe it."""
     geo, profile = piece.geometries[job.profile], PROFILES[job.profile]
-    check_layout(piece.material.name, rendered.overflows, rendered.pages, geo.max_pages,
-                 piece.doc.path)
+    check_layout(piece.material.name, rendered.layout, geo.max_pages, piece.doc.path)
     pdf = rendered.pdf
     if profile.impose:
         pdf = _impose(project, job, piece, rendered, underlays)

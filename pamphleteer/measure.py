@@ -36,7 +36,7 @@ class Node:
     pad: float = 0.0  # vertical padding and borders, which do not scale
     lines: tuple[float, ...] = ()  # TEXT: the width of each line's content
     width: float = 0.0  # TEXT: the width lines may take
-    word: float = 0.0  # TEXT: the widest unbreakable word (0: unknown)
+    word: float = 0.0  # TEXT: the widest piece that must stay whole (no-wrap, headlines)
     words: tuple[float, ...] = ()  # TEXT: the width of each unbreakable piece, in order
     trailing: tuple[float, ...] = ()  # TEXT: the width of the space after each piece
     breaks: tuple[int, ...] = ()  # TEXT: forced line breaks, as piece counts before them
@@ -67,6 +67,7 @@ class Layout:
 
     areas: tuple[Area, ...] = ()
     overflows: tuple[tuple[str, float], ...] = ()  # (frame name, mm that did not fit)
+    wide: tuple[tuple[str, float], ...] = ()  # (area name, mm a word runs past its line)
     pages: int = 0
 
     def area(self, name: str) -> Area | None:
@@ -92,8 +93,19 @@ def measure(document) -> Layout:
     _WIDTH_CACHE.clear()  # keyed by style objects, which live only as long as the document
     areas = tuple(_area(element, fragments[id(element)]) for element in order)
     _WIDTH_CACHE.clear()
-    return Layout(areas=areas, overflows=tuple(frame_overflows(document)),
+    # A line wider than its column (a no-wrap word) runs into its neighbour.
+    wide = [(area.name, (width - t.width) / PX_PER_MM)
+            for area in areas for t in _texts(area.content)
+            for width in [max(t.lines, default=0.0)] if width > t.width + 0.5]
+    return Layout(areas=areas, overflows=tuple(frame_overflows(document)), wide=tuple(wide),
                   pages=len(document.pages))
+
+
+def _texts(node: Node):
+    if node.kind == TEXT:
+        yield node
+    for child in node.children:
+        yield from _texts(child)
 
 
 def _area(element, pieces: list) -> Area:
@@ -106,7 +118,7 @@ def _area(element, pieces: list) -> Area:
     # A flow: its fragments, one per page, read as one long stack.
     children, spaces, weights = [], [], []
     for box in boxes:
-        node = _content(box)
+        node = _content(box, gap_in_margin=True)
         children += node.children
         spaces += node.spaces
         weights += node.weights
@@ -176,8 +188,11 @@ def _node(box, prose: bool = False) -> Node:
                 weights=node.weights)
 
 
-def _content(box, prose: bool = False) -> Node:
-    """A block's in-flow children as a stack, with the space above each and its gap weight."""
+def _content(box, prose: bool = False, gap_in_margin: bool = False) -> Node:
+    """A block's in-flow children as a stack, with the space above each and its gap weight.
+
+    A flowing text takes its spread space as margin (which a page break drops), not padding.
+    """
     children = _in_flow(box)
     spreads = "flow" in _classes(box)  # its children get the area's spread space above them
     prose = prose or "prose" in _classes(box)
@@ -185,7 +200,7 @@ def _content(box, prose: bool = False) -> Node:
     previous_bottom = box.content_box_y()
     for index, child in enumerate(children):
         top = child.border_box_y() if hasattr(child, "border_box_y") else child.position_y
-        spaces.append(max(top - previous_bottom, 0.0))
+        spaces.append(top - previous_bottom)  # negative: a block pulled up into the margin
         previous_bottom = top + (child.border_height() if hasattr(child, "border_height")
                                  else child.height)
         weight = 0
@@ -197,7 +212,9 @@ def _content(box, prose: bool = False) -> Node:
         if element is not None and element.get("data-fit-weight"):
             weight = int(element.get("data-fit-weight"))  # a designed element that grows
         node = _node(child, prose)
-        if weight:
+        if weight and gap_in_margin:
+            spaces[-1] -= weight * _custom_px(child, "__fit_gap")
+        elif weight:
             # The gap is padding-top: leave it out, the fit stage adds its own.
             node = _without_top(node, weight * _custom_px(child, "__fit_gap"))
         nodes.append(node)
@@ -230,7 +247,9 @@ def _text(box, lines: list, pad: float) -> Node:
 
     words: list[float] = []
     trailing: list[float] = []
+    whole: list[bool] = []  # pieces that must not be broken: no-wrap text, headline words
     breaks: list[int] = []
+    heading = box.element_tag in HEADINGS
     for number, line in enumerate(lines):
         inner = [b for b, _ in _boxes(line)]
         if any(isinstance(b, (wb.AtomicInlineLevelBox, wb.InlineFlexBox)) for b in inner):
@@ -247,12 +266,15 @@ def _text(box, lines: list, pad: float) -> Node:
                 word = piece.rstrip()
                 width = _width(text_box, word) if word else 0.0
                 space = _width(text_box, " ") if word != piece else 0.0
+                keep = heading or text_box.style["white_space"] in ("nowrap", "pre")
                 if joined and words:
                     words[-1] += width
                     trailing[-1] = space
+                    whole[-1] = whole[-1] or keep
                 elif word:
                     words.append(width)
                     trailing.append(space)
+                    whole.append(keep)
                 elif words:
                     trailing[-1] = max(trailing[-1], space)
                 joined = not space
@@ -263,9 +285,12 @@ def _text(box, lines: list, pad: float) -> Node:
         if first and first < len(words) \
                 and lines[number - 1].width + trailing[first - 1] + words[first] <= box.width:
             breaks.append(first)
+    # A headline word already too wide was broken by overflow-wrap and may stay so.
+    kept = [w for w, keep in zip(words, whole, strict=True)
+            if keep and (w <= box.width + 0.5 or not heading)]
     return Node(TEXT, height=sum(line.height for line in lines), pad=pad,
                 lines=tuple(line.width for line in lines), width=box.width,
-                word=max(words, default=0.0), words=tuple(words), trailing=tuple(trailing),
+                word=max(kept, default=0.0), words=tuple(words), trailing=tuple(trailing),
                 breaks=tuple(breaks))
 
 
@@ -355,6 +380,7 @@ def frame_overflows(document) -> list[tuple[str, float]]:
     """
     found = []
     for page in document.pages:
+        page_right = page._page_box.content_box_x() + page._page_box.width
         for box, parent in _boxes(page._page_box):
             element = getattr(box, "element", None)
             name = element.get("data-frame") if element is not None else None
@@ -363,7 +389,7 @@ def frame_overflows(document) -> list[tuple[str, float]]:
             if parent is not None and getattr(parent, "element", None) is element:
                 continue  # an anonymous box WeasyPrint made inside the frame, not the frame
             bottom = box.content_box_y() + box.height
-            right = box.content_box_x() + box.width
+            right = min(box.content_box_x() + box.width, page_right)  # not past the trim
             inner = [b for b, _ in _boxes(box) if b is not box]
             ended = any(b.element_tag == "div" and b.element is not None
                         and b.element.get("data-frame-end") is not None for b in inner)

@@ -34,11 +34,6 @@ class Rendered:
     pages: int
     layout: Layout = field(default_factory=Layout)
 
-    @property
-    def overflows(self) -> tuple[tuple[str, float], ...]:
-        """Frames whose content did not fit: (frame name, mm that did not fit)."""
-        return self.layout.overflows
-
 
 @cache
 def _fontconfig_file(fonts_dir: Path) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from pamphleteer.content import STRINGS_FILE
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.glyphs import check_file
+from pamphleteer.measure import Layout
 from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
 
@@ -117,13 +118,17 @@ def check_glyphs(project: Project, locale: str, content_locale: str, path: Path)
             raise problem
 
 
-def check_layout(name: str, overflows: tuple[tuple[str, float], ...], pages: int,
-                 max_pages: int, source: Path) -> None:
-    """Text must fit its frames, and the document its page budget."""
-    for frame, excess in overflows:
+def check_layout(name: str, layout: Layout, max_pages: int, source: Path) -> None:
+    """Text must fit its frames and lines, and the document its page budget."""
+    for frame, excess in layout.overflows:
         by = f"by about {max(excess, 1):.0f} mm " if excess else ""
         raise BuildError(f"the text does not fit: the {name}'s {frame} area is too "
                          f"small {by}for it; shorten the text", source)
+    for area, excess in layout.wide:
+        raise BuildError(f"the text does not fit: a word in the {name}'s {area} is wider than "
+                         f"its line by about {max(excess, 1):.0f} mm; shorten it or put a "
+                         "space in it", source)
+    pages = layout.pages
     if pages > max_pages:
         raise BuildError(f"the text does not fit: the {name} has room for "
                          f"{max_pages} page(s) but needs {pages}; shorten it", source)

@@ -11,9 +11,9 @@ import pytest
 
 from pamphleteer.fit import Fit, _wrap, predict
 from pamphleteer.materials import MATERIALS
-from pamphleteer.measure import STACK, TEXT, Node
+from pamphleteer.measure import TEXT, Node
 
-from conftest import FIXTURES, fixture_campaign, run
+from conftest import FIXTURES, ROOT, fixture_campaign, run
 from pdfinspect import empty_bands, page_texts, text_runs, text_sizes
 
 FITTED = ("flyer", "trifold", "booklet")
@@ -52,7 +52,7 @@ def fitted(tmp_path_factory) -> Path:
     out = root / "dist"
     code, english = build(project, out, "-l", "en", "-j", "2", "--strict")
     assert code == 0, english
-    code, german = build(project, out, "-l", "de", "-j", "2",
+    code, german = build(project, out, "-l", "de", "-j", "2", "--strict",
                          *[arg for material in FITTED for arg in ("-m", material)])
     assert code == 0, german
     (out / "output.txt").write_text(english + german)
@@ -71,8 +71,9 @@ def test_each_document_has_one_scale_in_every_profile_and_says_so(fitted):
             [scale] = scales
             floor, ceiling = MATERIALS[material].fit
             assert floor <= scale <= ceiling
-            assert f"{locale}/{material}-home.pdf (" in output
-            assert f"fitted at {scale:.0%}" in output
+            for profile in ("home", "shop", "screen"):
+                line = re.search(rf"wrote \S*{locale}/{material}-{profile}\.pdf \(.*", output)
+                assert line and f"fitted at {scale:.0%}, QR verified)" in line[0], line
 
 
 @pytest.mark.slow
@@ -209,17 +210,93 @@ def test_a_panel_too_short_to_fill_is_a_warning_and_fails_strict(campaign, tmp_p
     assert code == 1 and "flap panel" in output
 
 
-@pytest.mark.slow
-def test_check_refuses_what_the_build_refuses(campaign, tmp_path):
-    code, output = run("check", "--project", str(campaign))
-    assert code == 0, output
+def _ten_times_the_flyer(campaign: Path) -> tuple[str, str]:
     flyer = campaign / "content/en/flyer.md"
     with_body(flyer, "\n".join([body_of(flyer)] * 10))
-    code, checked = run("check", "--project", str(campaign))
-    assert code == 1 and "Traceback" not in checked
-    _, built = build(campaign, tmp_path, "-l", "en", "-m", "flyer", "-p", "home")
-    [refusal] = [line for line in built.splitlines() if "does not fit" in line]
-    assert refusal.removeprefix("error: ").split(" [")[0] in checked
+    return "en", "flyer"
+
+
+def _a_booklet_of_one_paragraph(campaign: Path) -> tuple[str, str]:
+    booklet = campaign / "content/en/booklet.md"
+    text = booklet.read_text(encoding="utf-8")
+    body = text.split("::: body", 1)[1].split("::: back", 1)[0]
+    booklet.write_text(text.replace(body, "\n\nJust one short paragraph.\n\n"),
+                       encoding="utf-8")
+    return "en", "booklet"
+
+
+def _a_palm_card_that_fits_letter_not_a4(campaign: Path) -> tuple[str, str]:
+    # German has no palm card of its own: it prints the English copy, on A4's shorter card.
+    card = campaign / "content/en/palmcard.md"
+    line = ("Every year the armistice holds without a treaty, the risk of a deadly mistake "
+            "stays with us.\n\n")
+    card.write_text(card.read_text(encoding="utf-8").replace("::: back", line * 5 + "::: back"),
+                    encoding="utf-8")
+    return "de", "palmcard"
+
+
+def _a_poster_template_without_fit_areas(campaign: Path) -> tuple[str, str]:
+    template = campaign / "templates/poster.html.j2"
+    template.write_text(template.read_text().replace(' data-fit="page"', ""))
+    poster = campaign / "content/en/poster.md"
+    with_body(poster, "\n".join([body_of(poster)] * 6))
+    return "en", "poster"
+
+
+def _a_korean_word_wider_than_its_column(campaign: Path) -> tuple[str, str]:
+    flyer = campaign / "content/ko/flyer.md"
+    with_body(flyer, body_of(flyer) + "\n" + "평화협정" * 12 + "\n")
+    return "ko", "flyer"
+
+
+REFUSED = [_ten_times_the_flyer, _a_booklet_of_one_paragraph,
+           _a_palm_card_that_fits_letter_not_a4, _a_poster_template_without_fit_areas,
+           _a_korean_word_wider_than_its_column]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edit", REFUSED, ids=lambda edit: edit.__name__.strip("_"))
+def test_check_refuses_what_the_build_refuses(campaign, tmp_path, edit):
+    locale, material = edit(campaign)
+    built_code, built = build(campaign, tmp_path, "-l", locale, "-m", material, "-p", "screen")
+    check_code, checked = run("check", "--project", str(campaign), "-l", locale,
+                              "-m", material)
+
+    def errors(output: str) -> set[str]:
+        return {line.removeprefix("error: ").split(" [")[0]
+                for line in output.splitlines() if line.startswith("error: ")}
+
+    assert (built_code, check_code) == (1, 1), built + checked
+    assert errors(built) and errors(built) == errors(checked)
+    assert "Traceback" not in built + checked
+    if locale != "en":  # the English copy itself still fits its own paper
+        assert build(campaign, tmp_path, "-l", "en", "-m", material, "-p", "screen")[0] == 0
+
+
+@pytest.mark.slow
+def test_check_passes_the_fixture_and_warns_as_the_build_does(campaign, tmp_path):
+    code, output = run("check", "--project", str(campaign), "-l", "en", "-l", "de")
+    assert code == 0, output
+    trifold = campaign / "content/en/trifold.md"
+    text = trifold.read_text(encoding="utf-8")
+    flap = text.split("::: flap", 1)[1].split("::: inside-1", 1)[0]
+    trifold.write_text(text.replace(flap, "\n\n## Why now\n\nBecause.\n\n"), encoding="utf-8")
+    _, built = build(campaign, tmp_path, "-l", "en", "-m", "trifold", "-p", "screen")
+    _, checked = run("check", "--project", str(campaign), "-l", "en", "-m", "trifold")
+    [warning] = [line for line in built.splitlines() if "flap panel is only" in line]
+    assert warning in checked.splitlines()
+
+
+@pytest.mark.slow
+def test_a_piece_is_fitted_alike_whichever_profiles_are_built(fitted, campaign, tmp_path):
+    full = manifest(fitted)
+    for profile in ("home", "screen"):
+        out = tmp_path / profile
+        code, output = build(campaign, out, "-l", "en", "-m", "booklet", "-p", profile)
+        assert code == 0, output
+        alone = manifest(out)[f"en/booklet-{profile}.pdf"]
+        assert alone["fit_scale"] == full[f"en/booklet-{profile}.pdf"]["fit_scale"]
+        assert alone["sha256"] == full[f"en/booklet-{profile}.pdf"]["sha256"]
 
 
 def text_node(words: list[float], width: float, lines: int, line_height: float = 20.0) -> Node:
@@ -238,11 +315,41 @@ def test_a_paragraph_is_broken_again_at_its_new_size():
     assert predict(node, 1.2, 0) == pytest.approx(10 * 20 * 1.2)
 
 
-def test_spread_space_goes_between_blocks_not_under_headings():
-    heading, paragraph = text_node([40.0], 100.0, 1), text_node([40.0] * 4, 100.0, 2)
-    stack = Node(STACK, children=(heading, paragraph, paragraph), spaces=(0, 4, 4),
-                 weights=(0, 0, 1))
-    assert predict(stack, 1.0, 10.0) - predict(stack, 1.0, 0.0) == 10.0
+def test_spread_space_goes_between_blocks_never_under_a_heading():
+    """The gap weights measure.py reads are the ones print.css applies, on a real layout."""
+    import weasyprint
+
+    from pamphleteer.measure import measure
+
+    def area(gap: float) -> tuple[Node, list[float]]:
+        html = (f'<html><head><link rel="stylesheet" href="templates/css/print.css">'
+                f'<style>[data-fit] {{ --fit-gap: {gap}px; height: 900px }}</style></head>'
+                '<body><div data-fit="a"><div class="flow"><h2>Heading</h2><p>One.</p>'
+                '<p>Two.</p><h2>Another</h2><p>Three.</p></div></div></body></html>')
+        document = weasyprint.HTML(string=html, base_url=str(ROOT) + "/").render()
+        [measured] = measure(document).areas
+        tops = [box.content_box_y() for box in _flow_children(document)]
+        return measured.content.children[0], tops
+
+    flow, plain = area(0.0)
+    assert flow.weights == (0, 0, 1, 2, 0)  # none under a heading, two above one
+    _, spread = area(10.0)
+    moved = [round(b - a, 1) for a, b in zip(plain, spread, strict=True)]
+    assert moved == [0.0, 0.0, 10.0, 30.0, 30.0]  # what the weights say, added up
+    assert predict(flow, 1.0, 10.0) - predict(flow, 1.0, 0.0) == pytest.approx(30.0)
     assert "--fit: 0.920" in Fit(scale=0.92).css()
     assert '[data-fit="cover panel"] { --fit-gap: 3.50px; }' in \
         Fit(gaps=(("cover panel", 3.5),)).css()
+
+
+def _flow_children(document) -> list:
+    page = document.pages[0]._page_box
+    stack = [page]
+    while stack:
+        box = stack.pop()
+        element = getattr(box, "element", None)
+        if element is not None and "flow" in (element.get("class") or "") \
+                and box.element_tag == "div":
+            return list(box.children)
+        stack.extend(getattr(box, "children", ()))
+    return []
