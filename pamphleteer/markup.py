@@ -55,8 +55,8 @@ def expand_placeholders(text: str, edition: dt.date, path: Path, line: int) -> s
 
 
 def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words: bool,
-            diagnostics: list[Diagnostic]) -> str:
-    """Render Markdown to HTML that is safe to put in a template."""
+            diagnostics: list[Diagnostic], lang: str = "en") -> str:
+    """Render Markdown to HTML that is safe to put in a template, typeset for ``lang``."""
     if (len(source) > MAX_CHARS or source.count("[") > MAX_BRACKETS
             or source.count("<") > MAX_ANGLES):
         raise ContentError("this part is too long, or has too many '[' or '<' characters, to "
@@ -72,12 +72,21 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
     clean = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
                       attribute_filter=_allowed_link)
+    clean = balance_headings(typeset(clean, lang))
     return keep_words_together(clean) if keep_words else clean
 
 
-def inline(text: str, *, path: Path, line: int, edition: dt.date, keep_words: bool) -> str:
-    """Escape a front matter value for HTML (placeholders expanded, no Markdown)."""
-    escaped = html.escape(expand_placeholders(text, edition, path, line), quote=False)
+def inline(text: str, *, path: Path, line: int, edition: dt.date, keep_words: bool,
+           lang: str = "en", headline: bool = False) -> str:
+    """Escape a front matter value for HTML (placeholders expanded, no Markdown), typeset
+    for ``lang``; a ``headline`` keeps its short last word with the one before."""
+    return plain(expand_placeholders(text, edition, path, line), lang, keep_words, headline)
+
+
+def plain(text: str, lang: str, keep_words: bool, headline: bool = False) -> str:
+    """Plain text (a template string, say) as typeset, escaped HTML."""
+    escaped = typeset(html.escape(text, quote=False), lang)
+    escaped = balance(escaped) if headline else escaped
     return keep_words_together(escaped) if keep_words else escaped
 
 
@@ -128,3 +137,67 @@ def keep_words_together(fragment: str) -> str:
 def _wrap_word(match: re.Match) -> str:
     word = match[0]
     return f'<span class="w">{word}</span>' if _HANGUL.search(word) else word
+
+
+# Typography. Quotes by language (opening, closing, opening single, closing single): every
+# bundled font has these characters, and the no-break space.
+QUOTES = {"de": "\u201e\u201c\u201a\u2018", "fr": "\u00ab\u00bb\u2039\u203a",
+          "ru": "\u00ab\u00bb\u201e\u201c", "pl": "\u201e\u201d\u201a\u2019",
+          "cs": "\u201e\u201c\u201a\u2018"}
+ENGLISH_QUOTES = "\u201c\u201d\u2018\u2019"  # also Spanish, Korean, ...
+NBSP = "\u00a0"
+APOSTROPHE = "\u2019"
+_OPENERS = set(" \t\n\u00a0([{\u2014\u2013/-")
+_ABBREVIATION = re.compile(r"\b(\w{1,3}\.) (?=\w{1,3}\.)")  # "EE. UU.": one unit
+_NUMBER_UNIT = re.compile(r"(\d) (?=[^\W\d_])")  # "28,500 troops", "13.4 billion"
+_HEADING = re.compile(r"(<(h[1-4])\b[^>]*>)(.*?)(</\2>)", re.DOTALL)
+SHORT_LAST_WORD = 7  # a headline's last word this short keeps its neighbour on its line
+
+
+def typeset(fragment: str, lang: str) -> str:
+    """Curly quotes and apostrophes in the language's style, and no-break spaces inside
+    spaced abbreviations and between a number and its unit, in the text of a fragment."""
+    marks = QUOTES.get(lang.split("-")[0].lower(), ENGLISH_QUOTES)
+    pieces = re.split(r"(<[^>]*>)", fragment)
+    before = " "  # the last character of text so far: what a quote follows
+    for index, piece in enumerate(pieces):
+        if piece.startswith("<") or not piece:
+            continue
+        out = []
+        for position, char in enumerate(piece):
+            after = piece[position + 1:position + 2]
+            if char == '"':
+                char = marks[0] if before in _OPENERS or before in marks[0::2] else marks[1]
+            elif char == "'":
+                if (before.isalnum() and after.isalnum()) or after.isdigit():
+                    char = APOSTROPHE  # it's, '70s: whatever the quotes
+                elif before in _OPENERS or before in marks[0::2]:
+                    char = marks[2]
+                else:
+                    char = marks[3]
+            out.append(char)
+            before = char
+        text = _ABBREVIATION.sub(lambda m: m[1] + NBSP, "".join(out))
+        pieces[index] = _NUMBER_UNIT.sub(lambda m: m[1] + NBSP, text)
+    return "".join(pieces)
+
+
+def balance(fragment: str) -> str:
+    """Keep a headline's short last word on the line of the word before it."""
+    pieces = re.split(r"(<[^>]*>)", fragment)
+    text = [(index, at) for index, piece in enumerate(pieces) if not piece.startswith("<")
+            for at in range(len(piece))]
+    chars = "".join(pieces[index][at] for index, at in text)
+    words = html.unescape(chars).split()
+    if len(words) < 3 or len(re.sub(r"\W", "", words[-1])) > SHORT_LAST_WORD:
+        return fragment
+    end = len(chars.rstrip())
+    space = max(chars.rfind(" ", 0, end), chars.rfind("\n", 0, end))
+    index, at = text[space]
+    pieces[index] = pieces[index][:at] + NBSP + pieces[index][at + 1:]
+    return "".join(pieces)
+
+
+def balance_headings(fragment: str) -> str:
+    """``balance`` applied to every heading of an HTML fragment."""
+    return _HEADING.sub(lambda m: m[1] + balance(m[3]) + m[4], fragment)

@@ -148,10 +148,14 @@ def _brand(check: Checker, data: object) -> dict[str, Color]:
             raise check.fail((*key, "rgb"), f"'{rgb}' must be a colour like \"#12355b\"")
         cmyk = value.get("cmyk")
         if cmyk is None:
-            cmyk = rgb_to_cmyk(rgb)
+            # Text in a screen of black prints as dots: body text is solid black in print.
+            cmyk = [0, 0, 0, 100] if name == "ink" else rgb_to_cmyk(rgb)
         elif not (isinstance(cmyk, list) and len(cmyk) == 4
                   and all(isinstance(c, int | float) and 0 <= c <= 100 for c in cmyk)):
             raise check.fail((*key, "cmyk"), "must be four percentages, e.g. [100, 70, 0, 30]")
+        elif name == "ink" and sorted(cmyk) != [0, 0, 0, 100]:
+            raise check.fail((*key, "cmyk"), f"{cmyk} would print body text as a screen of "
+                             "dots: text ink must be one solid ink, such as [0, 0, 0, 100]")
         brand[name] = Color(rgb=rgb.lower(), cmyk=tuple(float(c) for c in cmyk))
     return brand
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from markupsafe import Markup
 from pamphleteer.content import Document
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.fonts import font_face_css
-from pamphleteer.markup import inline, to_html
+from pamphleteer.markup import inline, plain, to_html
 from pamphleteer.materials import TRIFOLD_PANELS, Material
 from pamphleteer.profiles import OUTPUT_PROFILE, Profile
 from pamphleteer.project import Project
@@ -64,11 +65,16 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     )
 
 
+HEADLINES = ("title", "cta")  # front matter set as headlines: no short word left alone
+
+
 def document_context(project: Project, doc: Document, diagnostics: list[Diagnostic]) -> dict:
     """The document's front matter and parts as safe HTML for the template."""
     locale = project.locales[doc.content_locale]
-    options = {"edition": project.edition, "keep_words": locale.keep_words}
-    meta = {key: Markup(inline(value, path=doc.path, line=doc.meta_lines[key], **options))
+    options = {"edition": project.edition, "keep_words": locale.keep_words,
+               "lang": doc.content_locale}
+    meta = {key: Markup(inline(value, path=doc.path, line=doc.meta_lines[key],
+                               headline=key in HEADLINES, **options))
             for key, value in doc.meta.items() if key != "translation_of"}
     parts = {name: Markup(to_html(part.markdown, path=doc.path, line=part.line,
                                   diagnostics=diagnostics, **options))
@@ -104,7 +110,8 @@ def colours(project: Project, cmyk: bool) -> dict[str, str]:
         def css(c: tuple[float, ...]) -> str:
             return "device-cmyk(" + " ".join(f"{v / 100:.3f}" for v in c) + ")"
         values = {name: css(colour.cmyk) for name, colour in project.brand.items()}
-        values.update(muted=css((0, 0, 0, 72)), rule=css((0, 0, 0, 40)), tint=css(tint),
+        # Small print (captions, the imprint) must not be a tint either: solid, like the ink.
+        values.update(muted=values["ink"], rule=css((0, 0, 0, 40)), tint=css(tint),
                       black=css((0, 0, 0, 100)), white=css((0, 0, 0, 0)))
         return values
     values = {name: colour.rgb for name, colour in project.brand.items()}
@@ -156,17 +163,27 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
     copy that runs past its frames.
     """
     context = base_context(project, doc.content_locale, profile, geo, tall)
+    words = project.locales[doc.locale]  # the template's own words are the locale's
     context.update({
         "fit_css": Markup(fit_css),
         "doc": html_parts,
         "material": material.name,
-        "strings": strings,
-        "qr": {code.purpose: {"svg": Markup(code.svg), "display": code.display, "url": code.url}
+        "strings": {key: Markup(plain(value, words.code, words.keep_words))
+                    for key, value in strings.items()},
+        "qr": {code.purpose: {"svg": Markup(code.svg), "display": address(code.display),
+                              "url": code.url}
                for code in codes},
     })
     # The page's language is the requested locale's only when the text really is in it.
     context["locale"]["code"] = doc.content_locale
     return render_template(project, material.template, context)
+
+
+def address(display: str) -> Markup:
+    """A printed web address that may break after a "/" and nowhere else (not at a hyphen)."""
+    segments = re.findall(r"[^/]+/?|/", display)
+    return Markup("").join(Markup('<span class="w">{}</span>').format(segment)
+                           for segment in segments)
 
 
 def render_template(project: Project, name: str, context: dict[str, Any]) -> str:

@@ -66,3 +66,27 @@ def fixture_campaign(name: str, into: Path) -> Path:
 def campaign(tmp_path: Path) -> Path:
     """A private copy of the fixture campaign (English and German, on letter and A4)."""
     return fixture_campaign("campaign", tmp_path)
+
+
+def build(project: Path, out: Path, *args: str) -> tuple[int, str]:
+    """``pamphleteer build`` of ``project`` into ``out``."""
+    return run("build", "--project", str(project), "--out", str(out), *args)
+
+
+@pytest.fixture(scope="session")
+def fixture_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture campaign built once: the whole English kit and the German flyer, tri-fold
+    and booklet under --strict; Korean call scripts and palm cards (English copy, Korean
+    template words). What the build printed is in output.txt."""
+    root = tmp_path_factory.mktemp("fixture-kit")
+    project = fixture_campaign("campaign", root)
+    out = root / "dist"
+    outputs = []
+    for args in (["-l", "en", "--strict"],
+                 ["-l", "de", "--strict", "-m", "flyer", "-m", "trifold", "-m", "booklet"],
+                 ["-l", "ko", "-m", "callscript", "-m", "palmcard"]):
+        code, output = build(project, out, "-j", "2", *args)
+        assert code == 0, output
+        outputs.append(output)
+    (out / "output.txt").write_text("".join(outputs))
+    return out

@@ -121,3 +121,38 @@ def text_sizes(path: Path) -> list[Counter]:
         page.extract_text(visitor_text=visit)
         pages.append(sizes)
     return pages
+
+
+def text_fills(path: Path) -> list[tuple[float, tuple[float, ...], str]]:
+    """Every piece of text on every page: (printed size in pt, fill colour operands, text).
+
+    Follows the graphics state as a printer would: ``cm`` and ``q``/``Q`` for the size, and the
+    fill colour operators (``k``, ``g``, ``rg``, ``sc``/``scn``) for the ink.
+    """
+    import pikepdf
+
+    found = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            ctm, fill, stack = 1.0, (0.0,), []
+            size = scale = 0.0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op == "q":
+                    stack.append((ctm, fill))
+                elif op == "Q":
+                    ctm, fill = stack.pop()
+                elif op == "cm":
+                    ctm *= abs(float(operands[3]))
+                elif op in ("k", "g", "rg", "sc", "scn"):
+                    fill = tuple(float(v) for v in operands if not isinstance(v, pikepdf.Name))
+                elif op == "Tf":
+                    size = float(operands[1])
+                elif op == "Tm":
+                    scale = abs(float(operands[3]))
+                elif op in ("Tj", "TJ"):
+                    items = operands[0] if op == "TJ" else [operands[0]]
+                    text = "".join(str(item) for item in items
+                                   if isinstance(item, pikepdf.String))
+                    found.append((round(size * (scale or 1) * ctm, 2), fill, text))
+    return found

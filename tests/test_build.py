@@ -71,7 +71,8 @@ def test_korean_text_is_real_extractable_text(demo_kit):
 
 def test_english_copy_and_imprint_are_on_the_page(demo_kit):
     [text] = page_texts(demo_kit / "en" / "flyer-home.pdf")
-    text = re.sub(r"[ \n]+", " ", text)  # lines break wherever the fitted type puts them
+    # Lines break wherever the fitted type puts them; units keep no-break spaces.
+    text = re.sub(r"[ \n\u00a0]+", " ", text)
     assert "End the Korean War" in text
     assert "73 years" in text  # {years_since:1953-07-27} at the 2026-11-28 edition
     assert "Paid for by Peace Agreement Now" in text

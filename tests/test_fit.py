@@ -13,15 +13,11 @@ from pamphleteer.fit import Fit, _wrap, predict
 from pamphleteer.materials import MATERIALS
 from pamphleteer.measure import TEXT, Node
 
-from conftest import FIXTURES, ROOT, fixture_campaign, run
+from conftest import FIXTURES, ROOT, build, run
 from pdfinspect import empty_bands, page_texts, text_runs, text_sizes
 
 FITTED = ("flyer", "trifold", "booklet")
 BODY_PT = {"flyer": 11.8, "trifold": 11.5, "booklet": 11.5}  # body size at 100% (the CSS)
-
-
-def build(project: Path, out: Path, *args: str) -> tuple[int, str]:
-    return run("build", "--project", str(project), "--out", str(out), *args)
 
 
 def manifest(out: Path) -> dict[str, dict]:
@@ -44,25 +40,10 @@ def main_size(path: Path, page: int = 0) -> float:
     return text_sizes(path)[page].most_common(1)[0][0]
 
 
-@pytest.fixture(scope="session")
-def fitted(tmp_path_factory) -> Path:
-    """The fixture campaign's English kit, and its German flyer, tri-fold and booklet."""
-    root = tmp_path_factory.mktemp("fit")
-    project = fixture_campaign("campaign", root)
-    out = root / "dist"
-    code, english = build(project, out, "-l", "en", "-j", "2", "--strict")
-    assert code == 0, english
-    code, german = build(project, out, "-l", "de", "-j", "2", "--strict",
-                         *[arg for material in FITTED for arg in ("-m", material)])
-    assert code == 0, german
-    (out / "output.txt").write_text(english + german)
-    return out
-
-
 @pytest.mark.slow
-def test_each_document_has_one_scale_in_every_profile_and_says_so(fitted):
-    entries = manifest(fitted)
-    output = (fitted / "output.txt").read_text()
+def test_each_document_has_one_scale_in_every_profile_and_says_so(fixture_kit):
+    entries = manifest(fixture_kit)
+    output = (fixture_kit / "output.txt").read_text()
     for locale in ("en", "de"):
         for material in FITTED:
             scales = {entries[f"{locale}/{material}-{p}.pdf"]["fit_scale"]
@@ -79,8 +60,8 @@ def test_each_document_has_one_scale_in_every_profile_and_says_so(fitted):
 @pytest.mark.slow
 @pytest.mark.parametrize(("locale", "material"), [("en", material) for material in MATERIALS]
                          + [("de", material) for material in FITTED])
-def test_screen_pages_are_filled_without_holes(fitted, locale, material):
-    path = fitted / f"{locale}/{material}-screen.pdf"
+def test_screen_pages_are_filled_without_holes(fixture_kit, locale, material):
+    path = fixture_kit / f"{locale}/{material}-screen.pdf"
     texts = page_texts(path)
     assert all(len(text.strip()) > 40 for text in texts), "a blank or nearly blank page"
     bands = empty_bands(path)
@@ -88,10 +69,10 @@ def test_screen_pages_are_filled_without_holes(fitted, locale, material):
 
 
 @pytest.mark.slow
-def test_type_has_one_size_on_every_panel_and_follows_the_scale(fitted):
-    entries = manifest(fitted)
+def test_type_has_one_size_on_every_panel_and_follows_the_scale(fixture_kit):
+    entries = manifest(fixture_kit)
     for locale in ("en", "de"):
-        path = fitted / f"{locale}/trifold-screen.pdf"
+        path = fixture_kit / f"{locale}/trifold-screen.pdf"
         scale = entries[f"{locale}/trifold-screen.pdf"]["fit_scale"]
         # The inside panels hold only body copy under a heading.
         sizes = {main_size(path, page) for page in (2, 3, 4)}
@@ -100,12 +81,12 @@ def test_type_has_one_size_on_every_panel_and_follows_the_scale(fitted):
 
 
 @pytest.mark.slow
-def test_a_language_a_quarter_longer_builds_on_a4(fitted):
+def test_a_language_a_quarter_longer_builds_on_a4(fixture_kit):
     for material in FITTED:
         english = body_of(FIXTURES / f"campaign/content/en/{material}.md")
         german = body_of(FIXTURES / f"campaign/content/de/{material}.md")
         assert len(german) >= 1.2 * len(english), material  # the fixture is what it claims
-    entries = manifest(fitted)
+    entries = manifest(fixture_kit)
     for material in FITTED:
         for profile in ("home", "shop", "screen"):
             assert f"de/{material}-{profile}.pdf" in entries
@@ -115,9 +96,9 @@ def test_a_language_a_quarter_longer_builds_on_a4(fitted):
 
 
 @pytest.mark.slow
-def test_booklet_home_sheets_have_no_blank_half(fitted):
+def test_booklet_home_sheets_have_no_blank_half(fixture_kit):
     for locale, sheet_width in (("en", 11 * 72), ("de", 297 / 25.4 * 72)):
-        sheets = text_runs(fitted / f"{locale}/booklet-home.pdf")
+        sheets = text_runs(fixture_kit / f"{locale}/booklet-home.pdf")
         for number, runs in enumerate(sheets):
             left = [t for x, _, t in runs if x < sheet_width / 2 and len(t.strip()) > 3]
             right = [t for x, _, t in runs if x >= sheet_width / 2 and len(t.strip()) > 3]
@@ -288,8 +269,8 @@ def test_check_passes_the_fixture_and_warns_as_the_build_does(campaign, tmp_path
 
 
 @pytest.mark.slow
-def test_a_piece_is_fitted_alike_whichever_profiles_are_built(fitted, campaign, tmp_path):
-    full = manifest(fitted)
+def test_a_piece_is_fitted_alike_whichever_profiles_are_built(fixture_kit, campaign, tmp_path):
+    full = manifest(fixture_kit)
     for profile in ("home", "screen"):
         out = tmp_path / profile
         code, output = build(campaign, out, "-l", "en", "-m", "booklet", "-p", profile)

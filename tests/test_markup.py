@@ -51,7 +51,7 @@ def test_markdown_images_are_not_embedded():
 def test_years_since_placeholder_counts_whole_years():
     assert years_since(dt.date(1953, 7, 27), dt.date(2023, 7, 27)) == 70
     assert years_since(dt.date(1953, 7, 27), dt.date(2023, 7, 26)) == 69
-    assert "73 years" in html("{years_since:1953-07-27} years")
+    assert "73\u00a0years" in html("{years_since:1953-07-27} years")  # a number and its unit
 
 
 def test_unknown_placeholder_is_an_error_with_line():
