@@ -24,7 +24,7 @@ from pamphleteer.pdf import Rendered, page_count, render_pdf
 from pamphleteer.preflight import check_glyphs, check_layout, check_pdf
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
-from pamphleteer.qr import QRCode, display_url, make_qr, tagged_url
+from pamphleteer.qr import MAX_VERSION, QRCode, display_url, make_qr, tagged_url
 from pamphleteer.render import (
     Geometry,
     base_context,
@@ -34,6 +34,7 @@ from pamphleteer.render import (
     render_html,
     render_template,
 )
+from pamphleteer.tomlfile import line_of
 
 FIT_PROFILE = "screen"  # the layout every document is fitted on
 
@@ -112,9 +113,20 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
     check_glyphs(project, locale, doc.content_locale, doc.path)
     paper = project.locales[locale].paper
     codes, geometries = {}, {}
+    for purpose in material.qr:
+        url = tagged_url(project.links[purpose], material=material.code, campaign=project.slug,
+                         locale=locale)
+        version = make_qr(purpose, url, "").version
+        if version > MAX_VERSION:
+            settings = project.settings_path.read_text(encoding="utf-8")
+            diagnostics.append(Diagnostic(
+                f"the {purpose} link with its tracking is {len(url)} characters long: its QR "
+                f"code needs version {version}, denser than the version {MAX_VERSION} that "
+                "scans well from a card; use a shorter link (or campaign slug)",
+                project.settings_path, line_of(settings, ("links", purpose))))
     for name in profiles:
         ink = colours(project, PROFILES[name].cmyk)
-        codes[name] = [make_qr(purpose, tagged_url(project.links[purpose], material=material.name,
+        codes[name] = [make_qr(purpose, tagged_url(project.links[purpose], material=material.code,
                                                    campaign=project.slug, locale=locale),
                                display_url(project.links[purpose]), ink["black"], ink["white"])
                        for purpose in material.qr]

@@ -41,6 +41,7 @@ class Material:
     fit: tuple[float, float] = (0.85, 1.3)
     page_counts: tuple[int, ...] = ()  # page counts a flowing text may take (booklets)
     fixed_pages: int = 0  # pages that do not hold the flowing text (covers)
+    code: str = ""  # a short code for tracking links (utm_medium): QR codes stay small
 
     @property
     def template(self) -> str:
@@ -55,26 +56,26 @@ def _size(letter: tuple[float, float], a4: tuple[float, float]) -> dict:
 MATERIALS: dict[str, Material] = {
     material.name: material
     for material in (
-        Material("flyer", "one-page flyer on a full sheet", dict(SHEETS), 1, "sheet"),
+        Material("flyer", "one-page flyer on a full sheet", dict(SHEETS), 1, "sheet", code="fl"),
         Material("handbill", "half-sheet handout, two to a sheet",
-                 _size((5.5, 8.5), (148, 210)), 1, "cut-2up", fit=(0.87, 1.3)),
+                 _size((5.5, 8.5), (148, 210)), 1, "cut-2up", fit=(0.87, 1.3), code="hb"),
         Material("trifold", "letter-fold brochure: six panels on two sides of a sheet",
                  {paper: (h, w) for paper, (w, h) in SHEETS.items()}, 2, "trifold",
                  parts=("cover", "flap", "inside-1", "inside-2", "inside-3", "back"),
-                 fit=(0.87, 1.3)),
+                 fit=(0.87, 1.3), code="tf"),
         Material("booklet", "saddle-stitched booklet of 4, 8, 12 or 16 pages",
                  _size((5.5, 8.5), (148, 210)), 16, "saddle",
                  parts=("cover", "body", "back"), page_multiple=4, fit=(0.87, 1.3),
-                 page_counts=(4, 8, 12, 16), fixed_pages=2),
+                 page_counts=(4, 8, 12, 16), fixed_pages=2, code="bk"),
         Material("palmcard", "long canvassing card, front and back",
                  _size((4, 9), (99, 210)), 2, "cards", parts=("front", "back"),
-                 fit=(0.86, 1.3)),
+                 fit=(0.86, 1.3), code="pc"),
         Material("poster", "poster for walls and windows",
-                 _size((11, 17), (297, 420)), 1, "scale"),
+                 _size((11, 17), (297, 420)), 1, "scale", code="po"),
         Material("callscript", "phone-call script card, front and back",
                  _size((4.25, 5.5), (105, 148)), 2, "cards", parts=("front", "back"),
-                 fit=(0.86, 1.3)),
+                 fit=(0.86, 1.3), code="cs"),
         Material("signsheet", "petition signature sheet", dict(SHEETS), 1, "sheet",
-                 qr=("petition",), fit=(0.85, 1.15)),
+                 qr=("petition",), fit=(0.85, 1.15), code="ss"),
     )
 }

@@ -9,6 +9,7 @@ import qrcode
 import qrcode.constants
 
 QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
+MAX_VERSION = 6  # 41 modules: denser codes are hard to scan at card size
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,21 @@ class QRCode:
     display: str
     svg: str
     modules: int  # modules per side, quiet zone included
+    version: int = 1  # 1 to 40: how dense the code is
+
+    @property
+    def scale(self) -> float:
+        """The drawing's size over the symbol's (the quiet zone is drawn around it)."""
+        return self.modules / (self.modules - 2 * QUIET_ZONE)
 
 
 def tagged_url(url: str, *, material: str, campaign: str, locale: str,
                event: str | None = None) -> str:
-    """Add the tracking parameters that tell organizers which printed piece was scanned."""
+    """Add the tracking parameters that tell organizers which printed piece was scanned.
+
+    ``material`` is the material's short code (``utm_medium=cs`` for a call script): every
+    character makes the code denser, and a code must stay small enough to scan from a card.
+    """
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not k.startswith("utm_")]
@@ -44,9 +55,13 @@ def display_url(url: str) -> str:
 def make_qr(purpose: str, url: str, display: str, color: str = "#000",
             background: str = "#fff") -> QRCode:
     """Draw ``url`` as an SVG QR code whose dark modules are one merged vector path."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE)
-    code.add_data(url)
-    code.make(fit=True)
+    # Medium error correction (15%) if the code stays small enough with it, else low (7%).
+    for level in (qrcode.constants.ERROR_CORRECT_M, qrcode.constants.ERROR_CORRECT_L):
+        code = qrcode.QRCode(error_correction=level, border=QUIET_ZONE)
+        code.add_data(url)
+        code.make(fit=True)
+        if code.version <= MAX_VERSION:
+            break
     matrix = code.get_matrix()
     size = len(matrix)
     # One subpath per horizontal run of dark modules: far cheaper to render than one per module.
@@ -65,4 +80,5 @@ def make_qr(purpose: str, url: str, display: str, color: str = "#000",
            f'shape-rendering="crispEdges" role="img" aria-label="QR code: {display}">'
            f'<rect width="{size}" height="{size}" fill="{background}"/>'
            f'<path fill="{color}" d="{"".join(runs)}"/></svg>')
-    return QRCode(purpose=purpose, url=url, display=display, svg=svg, modules=size)
+    return QRCode(purpose=purpose, url=url, display=display, svg=svg, modules=size,
+                  version=code.version)

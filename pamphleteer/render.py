@@ -171,7 +171,7 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
         "strings": {key: Markup(plain(value, words.code, words.keep_words))
                     for key, value in strings.items()},
         "qr": {code.purpose: {"svg": Markup(code.svg), "display": address(code.display),
-                              "url": code.url}
+                              "url": code.url, "scale": f"{code.scale:.4f}"}
                for code in codes},
     })
     # The page's language is the requested locale's only when the text really is in it.

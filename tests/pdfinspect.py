@@ -156,3 +156,33 @@ def text_fills(path: Path) -> list[tuple[float, tuple[float, ...], str]]:
                                    if isinstance(item, pikepdf.String))
                     found.append((round(size * (scale or 1) * ctm, 2), fill, text))
     return found
+
+
+def sized_runs(path: Path) -> list[list[tuple[float, str]]]:
+    """Each page's text runs with their printed size in points."""
+    pages = []
+    for page in PdfReader(path).pages:
+        runs: list[tuple[float, str]] = []
+
+        def visit(text, cm, tm, font, size, runs=runs):
+            scale = (tm[0] * cm[0] + tm[1] * cm[2]) if tm and cm else 1
+            if text.strip():
+                runs.append((round(abs(size * scale), 2), text))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(runs)
+    return pages
+
+
+def qr_symbols(path: Path, dpi: int = 150) -> list[tuple[str, int, float]]:
+    """Every QR code on every page: (text, version, printed width in cm, quiet zone excluded)."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    found = []
+    for page in pdf:
+        image = page.render(scale=dpi / 72).to_pil()
+        for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+            left, right = code.position.top_left, code.position.top_right
+            pixels = ((right.x - left.x) ** 2 + (right.y - left.y) ** 2) ** 0.5
+            found.append((code.text, int(code.extra["Version"]), pixels / dpi * 2.54))
+    pdf.close()
+    return found

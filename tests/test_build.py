@@ -16,7 +16,7 @@ REPRESENTATIVES = "https://www.house.gov/representatives/find-your-representativ
 
 
 def expected_urls(locale: str) -> set[str]:
-    tags = f"utm_source=print&utm_medium=flyer&utm_campaign=korea-peace&utm_content={locale}"
+    tags = f"utm_source=print&utm_medium=fl&utm_campaign=korea-peace&utm_content={locale}"
     return {f"{PETITION}?{tags}", f"{REPRESENTATIVES}?{tags}"}
 
 
@@ -37,7 +37,7 @@ def test_both_qr_codes_decode_from_the_printed_page(demo_kit):
         assert set(codes) == expected_urls(locale)
         for url in codes:
             query = parse_qs(urlsplit(url).query)
-            assert query["utm_medium"] == ["flyer"] and query["utm_content"] == [locale]
+            assert query["utm_medium"] == ["fl"] and query["utm_content"] == [locale]
 
 
 def test_qr_codes_are_at_least_2_cm_wide(demo_kit):

@@ -87,7 +87,7 @@ def test_every_home_page_is_a_letter_sheet_with_a_decoding_qr_code(kit, material
         assert tuple(sorted(size)) == LETTER
     codes = {code for page in qr_texts(path) for code in page}
     assert any("example.org/korea-peace/petition" in code for code in codes)
-    assert all(f"utm_medium={material}" in code for code in codes)
+    assert all(f"utm_medium={MATERIALS[material].code}" in code for code in codes)
 
 
 @pytest.mark.parametrize("material", list(MATERIALS))
