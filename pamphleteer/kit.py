@@ -22,6 +22,7 @@ from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Output, write_atomic, write_manifest, write_signsheet_csv
 from pamphleteer.pdf import Rendered, page_count, render_pdf
 from pamphleteer.preflight import check_glyphs, check_layout, check_pdf
+from pamphleteer.prepress import Prepress
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
 from pamphleteer.qr import MAX_VERSION, QRCode, display_url, make_qr, tagged_url
@@ -143,9 +144,12 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
                        piece.strings, piece.codes[profile], piece.geometries[profile],
                        fit.css(), tall)
     counter[0] += 1
+    geo, intent = piece.geometries[profile], project.output_intent
+    prepress = Prepress(bleed=geo.bleed, folds=geo.folds, condition=intent.condition,
+                        info=intent.info) if PROFILES[profile].marks else None
     return render_pdf(html, root=project.root, source=piece.doc.path,
                       pdf_variant=PROFILES[profile].pdf_variant, diagnostics=diagnostics,
-                      write=write and not tall)
+                      write=write and not tall, prepress=prepress)
 
 
 def fit_check(project: Project, locale: str, material: Material,

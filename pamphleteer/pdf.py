@@ -21,6 +21,8 @@ from xml.sax.saxutils import escape
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.measure import Layout, mark_frame_ends, measure
 from pamphleteer.outputs import write_atomic
+from pamphleteer.prepress import Prepress
+from pamphleteer.prepress import finish as finish_for_print
 
 # Folders of a project that a render may read: never content/, events/ or anything outside.
 READABLE_DIRS = ("assets", "templates")
@@ -109,11 +111,12 @@ class _Collect(logging.Handler):
 
 
 def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None = None,
-               diagnostics: list[Diagnostic], write: bool = True) -> Rendered:
+               diagnostics: list[Diagnostic], write: bool = True,
+               prepress: Prepress | None = None) -> Rendered:
     """Lay out ``html`` and return the PDF; ``source`` is the file blamed for problems.
 
     With ``write=False`` only the layout is made and measured (no PDF): for fitting and
-    for ``check``.
+    for ``check``. ``prepress`` finishes a print-shop PDF (boxes, marks, output intent).
     """
     weasyprint = _weasyprint(root)
     fetcher = fetcher_class()(root)
@@ -130,7 +133,8 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
             digest = hashlib.sha256(f"{pdf_variant}\n{html}".encode()).hexdigest()
             cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
             pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
-                                     finisher=partial(_finish, digest=digest, cmyk=cmyk))
+                                     finisher=partial(_finish, digest=digest, cmyk=cmyk,
+                                                      prepress=prepress))
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise BuildError(f"could not fetch a resource: {exc}", source) from None
     finally:
@@ -154,7 +158,7 @@ def _drop_attachments(document) -> None:
         page.links = [link for link in page.links if link[0] != "attachment"]
 
 
-def _finish(document, pdf, *, digest: str, cmyk: bool) -> None:
+def _finish(document, pdf, *, digest: str, cmyk: bool, prepress: Prepress | None) -> None:
     """Last touches on the PDF objects before they are written.
 
     - PDF/X-4 metadata gets a random DocumentID from WeasyPrint; derive it from the input
@@ -177,6 +181,8 @@ def _finish(document, pdf, *, digest: str, cmyk: bool) -> None:
                 item = _DOCUMENT_ID.sub(stable, data)
             items.append(item)
         obj.stream = items
+    if prepress:
+        finish_for_print(pdf, prepress)
 
 
 def page_count(pdf: bytes) -> int:

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from pamphleteer.errors import ConfigError, Diagnostic
 from pamphleteer.fonts import FontFace, load_fonts
 from pamphleteer.locales import Locale, font_roles, load_locales
+from pamphleteer.prepress import icc_description, is_cmyk_output_profile
+from pamphleteer.profiles import OUTPUT_PROFILE
 from pamphleteer.tomlfile import Checker, read_toml
 
 SETTINGS_FILE = "campaign.toml"
@@ -28,6 +30,15 @@ class Color:
 
 
 @dataclass(frozen=True)
+class OutputIntent:
+    """The press condition shop PDFs are made for: an ICC profile and what it is called."""
+
+    path: str = OUTPUT_PROFILE  # relative to the campaign folder, under assets/
+    condition: str = "Custom"  # OutputConditionIdentifier: a registered name, or Custom
+    info: str = "Pamphleteer FOGRA39 (coated offset)"  # the profile's own description
+
+
+@dataclass(frozen=True)
 class Project:
     """Validated campaign settings plus the paths of the project folder."""
 
@@ -41,6 +52,7 @@ class Project:
     brand: dict[str, Color]
     locales: dict[str, Locale]  # every folder under content/
     font_faces: tuple[FontFace, ...] = field(default=())
+    output_intent: OutputIntent = field(default_factory=OutputIntent)
     notes: tuple[Diagnostic, ...] = field(default=())  # warnings found while loading
 
     @property
@@ -70,7 +82,8 @@ def load_project(root: Path | str) -> Project:
     if "locales" in data:
         raise check.fail(("locales",), "language settings now live in each language's folder: "
                          "move [locales.xx] to content/xx/locale.toml")
-    check.table(data, (), {"campaign", "links", "brand", "fonts"}, {"campaign", "links"})
+    check.table(data, (), {"campaign", "links", "brand", "fonts", "print"},
+                {"campaign", "links"})
 
     campaign = check.table(data["campaign"], ("campaign",),
                            {"name", "slug", "imprint", "edition", "source_locale"},
@@ -96,7 +109,27 @@ def load_project(root: Path | str) -> Project:
                          f"there is no folder content/{source} for the source language")
     return Project(root=root, name=name, slug=slug, imprint=imprint, edition=edition,
                    source_locale=source, links=links, brand=brand, locales=locales,
-                   font_faces=faces, notes=tuple(notes))
+                   font_faces=faces, output_intent=_output_intent(check, data, root),
+                   notes=tuple(notes))
+
+
+def _output_intent(check: Checker, data: dict, root: Path) -> OutputIntent:
+    """The printer's output profile from ``[print]``, checked to be a CMYK press profile."""
+    table = check.table(data.get("print", {}), ("print",), {"output_intent", "condition"})
+    path = check.get(table, ("print", "output_intent"), str, OUTPUT_PROFILE)
+    condition = check.get(table, ("print", "condition"), str, "Custom")
+    if not re.fullmatch(r"[ -~]{1,80}", condition):
+        raise check.fail(("print", "condition"), "must be a short name in plain ASCII, such as "
+                         "\"FOGRA39\" (registered at color.org) or \"Custom\"")
+    where = (root / path).resolve()
+    if not where.is_relative_to((root / "assets").resolve()) or not where.is_file():
+        raise check.fail(("print", "output_intent"),
+                         f"'{path}' must be an ICC file in this campaign's assets/ folder")
+    icc = where.read_bytes()
+    if not is_cmyk_output_profile(icc):
+        raise check.fail(("print", "output_intent"), f"'{path}' is not a CMYK printer profile "
+                         "(an ICC file of class 'prtr' in 'CMYK'): ask the printer for theirs")
+    return OutputIntent(path=path, condition=condition, info=icc_description(icc) or path)
 
 
 def raise_missing(root: Path) -> None:

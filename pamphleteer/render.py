@@ -18,6 +18,7 @@ from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.fonts import font_face_css
 from pamphleteer.markup import inline, plain, to_html
 from pamphleteer.materials import TRIFOLD_PANELS, Material
+from pamphleteer.prepress import SLUG
 from pamphleteer.profiles import OUTPUT_PROFILE, Profile
 from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
@@ -29,17 +30,19 @@ class Geometry:
 
     trim: tuple[float, float]
     bleed: float = 0
-    marks: str = "none"
+    slug: float = 0  # paper beyond the bleed for print-shop marks (see prepress.py)
     layout: str = "pages"  # "pages"; tri-folds: "sheets" (flat, fold order) or "panels"
     max_pages: int = 1
     safe: float = 18.0  # points of margin text keeps from the trim edge
     named: dict[str, tuple[float, float]] = field(default_factory=dict)
     panels: dict[str, float] = field(default_factory=dict)  # tri-fold panel widths
+    folds: tuple[tuple[float, ...], ...] = ()  # per page: folds from the trim's left edge
 
 
 def geometry(material: Material, profile: Profile, paper: str) -> Geometry:
     """Page geometry of ``material`` for ``profile`` on ``paper``."""
-    common = {"bleed": profile.bleed[paper], "marks": profile.marks, "safe": profile.safe_margin}
+    common = {"bleed": profile.bleed[paper], "safe": profile.safe_margin,
+              "slug": SLUG if profile.marks else 0.0}
     trim = material.trim[paper]
     if material.imposition == "trifold":
         flap, back, cover = TRIFOLD_PANELS[paper]
@@ -49,7 +52,8 @@ def geometry(material: Material, profile: Profile, paper: str) -> Geometry:
         if profile.name == "screen":
             return Geometry(trim=(cover, trim[1]), layout="panels", max_pages=6,
                             named={"narrow": (flap, trim[1])}, **common)
-        return Geometry(trim=trim, layout="sheets", max_pages=2, **common)
+        return Geometry(trim=trim, layout="sheets", max_pages=2,
+                        folds=((flap, flap + back), (cover, cover + back)), **common)
     return Geometry(trim=trim, max_pages=material.pages, **common)
 
 
@@ -85,17 +89,19 @@ def document_context(project: Project, doc: Document, diagnostics: list[Diagnost
 TALL = 8  # a measuring layout's pages are this many times taller, so nothing is cut off
 
 
-def page_css(geo: Geometry, profile: Profile, tall: bool = False) -> str:
+def page_css(geo: Geometry, profile: Profile, tall: bool = False,
+             output_profile: str = OUTPUT_PROFILE) -> str:
     """The ``@page`` rules of one render, from data rather than from templates."""
     def rule(name: str, size: tuple[float, float]) -> str:
         height = size[1] * TALL if tall else size[1]
+        # The media reaches past the bleed into the slug; marks are drawn by prepress.py.
         return (f"@page {name}{{ size: {size[0]:.3f}pt {height:.3f}pt; margin: 0; "
-                f"bleed: {geo.bleed:.3f}pt; marks: {geo.marks}; }}")
+                f"bleed: {max(geo.slug, geo.bleed):.3f}pt; marks: none; }}")
 
     rules = [rule("", geo.trim)] + [rule(f"{name} ", size) for name, size in geo.named.items()]
     if profile.cmyk:
         # WeasyPrint writes the PDF/X OutputIntent only when a CMYK profile is declared.
-        rules.insert(0, f"@color-profile device-cmyk {{ src: url({OUTPUT_PROFILE}); "
+        rules.insert(0, f"@color-profile device-cmyk {{ src: url({output_profile}); "
                      "components: cyan, magenta, yellow, black; }")
     rules.append(f":root {{ --trim-width: {geo.trim[0]:.3f}pt; --trim-height: {geo.trim[1]:.3f}pt;"
                  f" --bleed: {geo.bleed:.3f}pt; --safe: {geo.safe:.3f}pt;"
@@ -147,7 +153,7 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
         "profile": profile.name,
         "layout": geo.layout,
         "edition": edition,
-        "page_css": Markup(page_css(geo, profile, tall)),
+        "page_css": Markup(page_css(geo, profile, tall, project.output_intent.path)),
         "fit_css": "",
         "theme_css": Markup(theme_css(project, locale_code, profile.cmyk)),
     }

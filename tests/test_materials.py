@@ -192,7 +192,8 @@ def test_handbill_is_two_up_with_a_cut_line(kit):
 
 
 def test_poster_is_scaled_onto_the_sheet(kit):
-    assert page_size_in(kit / "en/poster-shop.pdf") == [(11.25, 17.25)]
+    [bleed] = boxes(kit / "en/poster-shop.pdf", "/BleedBox")
+    assert (bleed[2] - bleed[0], bleed[3] - bleed[1]) == pytest.approx((11.25 * 72, 17.25 * 72))
     assert page_size_in(kit / "en/poster-home.pdf") == [LETTER]
     assert len(qr_texts(kit / "en/poster-home.pdf")[0]) == 2
 
@@ -223,14 +224,16 @@ def test_shop_backgrounds_run_into_the_bleed_in_brand_cmyk(kit):
     import pypdfium2
 
     path = kit / "en/flyer-shop.pdf"
+    [media], [bleed] = boxes(path, "/MediaBox"), boxes(path, "/BleedBox")
     pdf = pypdfium2.PdfDocument(str(path))
     image = pdf[0].render(scale=2).to_pil().convert("RGB")
     pdf.close()
-    # 4 px in from the corner is inside the bleed (9 pt = 18 px here): brand blue, not paper.
-    red, green, blue = image.getpixel((4, 4))
+    # 2 pt inside the bleed's top left corner: brand blue, not paper.
+    corner = (round((bleed[0] - media[0] + 2) * 2), round((media[3] - bleed[3] + 2) * 2))
+    red, green, blue = image.getpixel(corner)
     assert blue > red + 40 and red < 120, (red, green, blue)
     with pikepdf.open(path) as doc:
-        content = doc.pages[0].Contents.read_bytes()
+        content = b"".join(stream.read_bytes() for stream in doc.pages[0].Contents)
     assert b"1 0.8 0.25 0.2 scn" in content  # primary = cmyk [100, 80, 25, 20]
 
 
