@@ -14,6 +14,8 @@ from pamphleteer.materials import INCH, Material
 
 SAFE = 0.25 * INCH  # home printers cannot print closer than this to the sheet edge
 MARK = 0.22 * INCH  # length of a cut or fold tick at the sheet edge
+BAND = 0.18 * INCH  # room a one-line print instruction needs
+GUTTER = 0.4 * INCH  # a strip cut away between pieces, where the instruction goes
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,17 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Where a sheet's print instruction goes: a box outside every piece (points, lower left)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    rotate: bool = False  # set up the side of a narrow upright box
+
+
+@dataclass(frozen=True)
 class SheetPlan:
     """One side of a sheet: its size, what goes on it, its marks and instruction."""
 
@@ -46,6 +59,7 @@ class SheetPlan:
     placements: tuple[Placement, ...]
     lines: tuple[Line, ...] = ()
     instruction: str = ""
+    note: Note | None = None  # where the instruction goes; never on a piece
 
 
 @dataclass(frozen=True)
@@ -66,14 +80,24 @@ def instruction_keys(material: Material) -> tuple[str, ...]:
     }.get(material.imposition, ())
 
 
+def duplex(material: Material) -> str:
+    """How the home PDF asks to be printed (a PDF ViewerPreferences /Duplex value)."""
+    return {"saddle": "DuplexFlipShortEdge", "trifold": "DuplexFlipShortEdge",
+            "cards": "DuplexFlipLongEdge"}.get(material.imposition, "Simplex")
+
+
 def plan_sheets(material: Material, paper_sheet: tuple[float, float], trim: tuple[float, float],
-         pages: int, instruction: str = "") -> Plan | None:
-    """How the home profile puts ``pages`` trim pages on sheets; None: print as is."""
+                pages: int, instruction: str = "") -> Plan | None:
+    """How the home profile puts ``pages`` trim pages on sheets; None: print as is.
+
+    The print instruction goes in a margin or in a gutter that is cut away, never on a piece:
+    where the pieces fill the sheet (folded pieces), the PDF's print settings say it instead.
+    """
     kind = material.imposition
     if kind == "cut-2up":
-        return _two_up(paper_sheet, trim, [[0, 0]], instruction, fold=False)
+        return _cut_two_up(paper_sheet, trim, instruction)
     if kind == "saddle":
-        return _two_up(paper_sheet, trim, saddle_order(pages), instruction, fold=True)
+        return _two_up(paper_sheet, trim, saddle_order(pages))
     if kind == "cards":
         return _cards(paper_sheet, trim, pages, instruction)
     if kind == "scale":
@@ -92,42 +116,73 @@ def saddle_order(pages: int) -> list[list[int]]:
     return sides
 
 
-def _two_up(sheet: tuple[float, float], trim: tuple[float, float], sides: list[list[int]],
-            instruction: str, fold: bool) -> Plan:
-    """Two trim pages side by side on a landscape sheet; a cut or fold line between them."""
+def _two_up(sheet: tuple[float, float], trim: tuple[float, float],
+            sides: list[list[int]]) -> Plan:
+    """Two trim pages side by side on a landscape sheet, folded between them."""
     width, height = sheet[1], sheet[0]
     x0, y0 = (width - 2 * trim[0]) / 2, (height - trim[1]) / 2
     middle = x0 + trim[0]
-    kind = "fold" if fold else "cut"
-    lines = [Line(middle, 0, middle, MARK, kind), Line(middle, height - MARK, middle, height, kind)]
-    if not fold:
-        lines.append(Line(middle, MARK, middle, height - MARK, "guide"))
-    plans = []
-    for index, side in enumerate(sides):
-        placements = tuple(Placement(page, x0 + column * trim[0], y0)
-                           for column, page in enumerate(side))
-        first = index == 0
-        plans.append(SheetPlan(width, height, placements, tuple(lines) if first or fold else (),
-                               instruction if first else ""))
-    return Plan(tuple(plans))
+    lines = (Line(middle, 0, middle, MARK, "fold"), Line(middle, height - MARK, middle, height,
+                                                         "fold"))
+    return Plan(tuple(SheetPlan(width, height, tuple(Placement(page, x0 + column * trim[0], y0)
+                                                     for column, page in enumerate(side)),
+                                lines) for side in sides))
+
+
+def _cut_two_up(sheet: tuple[float, float], trim: tuple[float, float],
+                instruction: str) -> Plan:
+    """Two copies side by side, a little smaller, with a gutter between them that is cut away
+    and holds the instruction."""
+    width, height = sheet[1], sheet[0]
+    scale = min(1.0, (width - GUTTER) / (2 * trim[0]), height / trim[1])
+    piece_w, piece_h = trim[0] * scale, trim[1] * scale
+    x0, y0 = (width - 2 * piece_w - GUTTER) / 2, (height - piece_h) / 2
+    cuts = (x0 + piece_w, x0 + piece_w + GUTTER)
+    lines = [line for x in cuts for line in (Line(x, 0, x, MARK, "cut"),
+                                             Line(x, height - MARK, x, height, "cut"),
+                                             Line(x, MARK, x, height - MARK, "guide"))]
+    placements = (Placement(0, x0, y0, scale), Placement(0, cuts[1], y0, scale))
+    note = Note(cuts[0], max(y0, SAFE), GUTTER, min(piece_h, height - 2 * SAFE), rotate=True)
+    return Plan((SheetPlan(width, height, placements, tuple(lines), instruction, note),))
 
 
 def _cards(sheet: tuple[float, float], trim: tuple[float, float], pages: int,
            instruction: str) -> Plan:
-    """As many cards as fit on a portrait sheet; backs mirrored so duplex printing lines up."""
+    """As many cards as fit on a portrait sheet; backs mirrored so duplex printing lines up.
+
+    The instruction goes below the cards when there is room; otherwise the rows move apart,
+    a little smaller, around a gutter that is cut away and holds it.
+    """
     width, height = sheet
     columns, rows = int(width // trim[0]), int(height // trim[1])
-    x0, y0 = (width - columns * trim[0]) / 2, (height - rows * trim[1]) / 2
-    cells = [(x0 + c * trim[0], y0 + r * trim[1]) for r in range(rows) for c in range(columns)]
-    lines = _grid_lines(width, height, [x0 + c * trim[0] for c in range(columns + 1)],
-                        [y0 + r * trim[1] for r in range(rows + 1)])
-    front = SheetPlan(width, height, tuple(Placement(0, x, y) for x, y in cells), lines,
-                      instruction)
+    margin = (height - rows * trim[1]) / 2
+    gap, scale = 0.0, 1.0
+    if margin - SAFE < BAND and rows > 1:
+        gap = GUTTER
+        scale = min(1.0, (height - gap) / (rows * trim[1]), width / (columns * trim[0]))
+    card_w, card_h = trim[0] * scale, trim[1] * scale
+    x0 = (width - columns * card_w) / 2
+    y0 = (height - rows * card_h - gap) / 2
+    split = rows // 2  # the gutter goes above this many rows
+
+    def row_y(row: int) -> float:
+        return y0 + row * card_h + (gap if row >= split else 0)
+
+    cells = [(x0 + c * card_w, row_y(r)) for r in range(rows) for c in range(columns)]
+    xs = [x0 + c * card_w for c in range(columns + 1)]
+    ys = sorted({row_y(r) for r in range(rows)} | {row_y(r) + card_h for r in range(rows)})
+    lines = _grid_lines(width, height, xs, ys)
+    if gap:
+        note = Note(SAFE, row_y(split) - gap, width - 2 * SAFE, gap)
+    else:
+        note = Note(SAFE, SAFE, width - 2 * SAFE, max(y0 - SAFE, 0.0))
+    front = SheetPlan(width, height, tuple(Placement(0, x, y, scale) for x, y in cells), lines,
+                      instruction, note)
     if pages < 2:
         return Plan((front,))
     # Flipped on the long edge, the back of the cell at x is at width - x - card width.
     back = SheetPlan(width, height,
-                     tuple(Placement(1, width - x - trim[0], y) for x, y in cells))
+                     tuple(Placement(1, width - x - card_w, y, scale) for x, y in cells))
     return Plan((front, back))
 
 
@@ -146,16 +201,22 @@ def _grid_lines(width: float, height: float, xs: list[float], ys: list[float]) -
 
 
 def _scaled(sheet: tuple[float, float], trim: tuple[float, float], instruction: str) -> Plan:
-    """A large page shrunk to fit the sheet inside the printer-safe margin."""
+    """A large page shrunk to fit the sheet inside the printer-safe margin, over a band for
+    the instruction."""
     width, height = sheet
-    scale = min((width - 2 * SAFE) / trim[0], (height - 2 * SAFE) / trim[1], 1.0)
+    scale = min((width - 2 * SAFE) / trim[0], (height - 2 * SAFE - BAND) / trim[1], 1.0)
     x = (width - trim[0] * scale) / 2
-    y = (height - trim[1] * scale) / 2
-    return Plan((SheetPlan(width, height, (Placement(0, x, y, scale),), (), instruction),))
+    y = SAFE + BAND + (height - 2 * SAFE - BAND - trim[1] * scale) / 2
+    note = Note(SAFE, SAFE, width - 2 * SAFE, BAND)
+    return Plan((SheetPlan(width, height, (Placement(0, x, y, scale),), (), instruction,
+                           note),))
 
 
-def impose(trim_pdf: bytes, layout: Plan, underlay_pdf: bytes) -> bytes:
-    """Carry out ``layout``: each sheet side gets its underlay page, then its trim pages."""
+def impose(trim_pdf: bytes, layout: Plan, underlay_pdf: bytes, duplex: str = "Simplex") -> bytes:
+    """Carry out ``layout``: each sheet side gets its underlay page, then its trim pages.
+
+    The PDF also asks the print dialog for ``duplex`` and no scaling (cards must register).
+    """
     from pypdf import PdfReader, PdfWriter, Transformation
 
     trim = PdfReader(io.BytesIO(trim_pdf))
@@ -171,6 +232,9 @@ def impose(trim_pdf: bytes, layout: Plan, underlay_pdf: bytes) -> bytes:
         page.compress_content_streams()
     info = trim.metadata or {}
     writer.add_metadata({key: str(value) for key, value in info.items()})
+    preferences = writer.create_viewer_preferences()
+    preferences.duplex = f"/{duplex}"
+    preferences.print_scaling = "/None"
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()

@@ -17,7 +17,7 @@ from pathlib import Path
 from pamphleteer.content import Document, load_document, load_strings
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
 from pamphleteer.fit import Fit, fit_document, problems
-from pamphleteer.impose import impose, instruction_keys, plan_sheets
+from pamphleteer.impose import duplex, impose, instruction_keys, plan_sheets
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Output, write_atomic, write_manifest, write_signsheet_csv
 from pamphleteer.pdf import Rendered, page_count, render_pdf
@@ -147,9 +147,11 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
     geo, intent = piece.geometries[profile], project.output_intent
     prepress = Prepress(bleed=geo.bleed, folds=geo.folds, condition=intent.condition,
                         info=intent.info) if PROFILES[profile].marks else None
+    home = PROFILES[profile].impose
     return render_pdf(html, root=project.root, source=piece.doc.path,
                       pdf_variant=PROFILES[profile].pdf_variant, diagnostics=diagnostics,
-                      write=write and not tall, prepress=prepress)
+                      write=write and not tall, prepress=prepress,
+                      duplex=duplex(piece.material) if home else None)
 
 
 def fit_check(project: Project, locale: str, material: Material,
@@ -284,7 +286,7 @@ def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
     underlay = render_pdf(html, root=project.root, source=project.templates_dir / "sheet.html.j2",
                           diagnostics=[])
     underlays[0] += 1
-    return impose(rendered.pdf, layout, underlay.pdf)
+    return impose(rendered.pdf, layout, underlay.pdf, duplex(material))
 
 
 def documents(jobs: list[Job]) -> list[tuple[str, str, tuple[str, ...]]]:

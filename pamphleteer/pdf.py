@@ -112,11 +112,12 @@ class _Collect(logging.Handler):
 
 def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None = None,
                diagnostics: list[Diagnostic], write: bool = True,
-               prepress: Prepress | None = None) -> Rendered:
+               prepress: Prepress | None = None, duplex: str | None = None) -> Rendered:
     """Lay out ``html`` and return the PDF; ``source`` is the file blamed for problems.
 
     With ``write=False`` only the layout is made and measured (no PDF): for fitting and
-    for ``check``. ``prepress`` finishes a print-shop PDF (boxes, marks, output intent).
+    for ``check``. ``prepress`` finishes a print-shop PDF (boxes, marks, output intent);
+    ``duplex`` asks a home printer's dialog for it (and for no scaling).
     """
     weasyprint = _weasyprint(root)
     fetcher = fetcher_class()(root)
@@ -134,7 +135,7 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
             cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
             pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
                                      finisher=partial(_finish, digest=digest, cmyk=cmyk,
-                                                      prepress=prepress))
+                                                      prepress=prepress, duplex=duplex))
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise BuildError(f"could not fetch a resource: {exc}", source) from None
     finally:
@@ -158,7 +159,8 @@ def _drop_attachments(document) -> None:
         page.links = [link for link in page.links if link[0] != "attachment"]
 
 
-def _finish(document, pdf, *, digest: str, cmyk: bool, prepress: Prepress | None) -> None:
+def _finish(document, pdf, *, digest: str, cmyk: bool, prepress: Prepress | None,
+            duplex: str | None) -> None:
     """Last touches on the PDF objects before they are written.
 
     - PDF/X-4 metadata gets a random DocumentID from WeasyPrint; derive it from the input
@@ -183,6 +185,9 @@ def _finish(document, pdf, *, digest: str, cmyk: bool, prepress: Prepress | None
         obj.stream = items
     if prepress:
         finish_for_print(pdf, prepress)
+    if duplex:
+        pdf.catalog["ViewerPreferences"] = pydyf.Dictionary(
+            {"Duplex": f"/{duplex}", "PrintScaling": "/None"})
 
 
 def page_count(pdf: bytes) -> int:

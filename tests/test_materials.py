@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from pamphleteer.impose import saddle_order
+from pamphleteer.impose import plan_sheets, saddle_order
 from pamphleteer.materials import INCH, MATERIALS, SHEETS
 
 from conftest import ROOT, run
@@ -161,6 +161,9 @@ def test_trifold_screen_has_six_panels_in_reading_order(kit):
 def test_cards_are_imposed_with_backs_registered(kit):
     for material, per_sheet, pad in (("palmcard", 2, 0.3), ("callscript", 4, 0.28)):
         path = kit / f"en/{material}-home.pdf"
+        trim = MATERIALS[material].trim["letter"]
+        scale = plan_sheets(MATERIALS[material], SHEETS["letter"], trim, 2).sheets[0] \
+            .placements[0].scale  # cards move apart, a little smaller, around a cut gutter
         assert len(page_size_in(path)) == 2
         front, _back = page_texts(path)
         title = "It's Time for" if material == "palmcard" else "What to Say When You Call"
@@ -168,12 +171,12 @@ def test_cards_are_imposed_with_backs_registered(kit):
         codes = qr_texts(path)
         assert len(codes[1]) == per_sheet * 2  # both codes on every back
         # Each card's left edge, from where its first line of text starts.
-        card = MATERIALS[material].trim["letter"][0]
+        card = trim[0] * scale
         front_runs, back_runs = text_runs(path)
         back_heading = norm(page_texts(kit / f"en/{material}-screen.pdf")[1]).split()[0]
-        fronts = sorted({round(x - pad * INCH) for x, _, t in front_runs
+        fronts = sorted({round(x - pad * INCH * scale) for x, _, t in front_runs
                          if norm(t).startswith(title.split()[0])})
-        backs = sorted({round(x - pad * INCH) for x, _, t in back_runs
+        backs = sorted({round(x - pad * INCH * scale) for x, _, t in back_runs
                         if t.startswith(back_heading)})
         assert len(fronts) == per_sheet // (2 if per_sheet == 4 else 1)
         # Flipped on the long edge, a back lines up with its front when mirrored left-right.
@@ -237,13 +240,26 @@ def test_shop_backgrounds_run_into_the_bleed_in_brand_cmyk(kit):
     assert b"1 0.8 0.25 0.2 scn" in content  # primary = cmyk [100, 80, 25, 20]
 
 
-def test_print_instructions_are_in_the_sheet_margin(kit):
-    expected = {"booklet": "flip on short edge", "palmcard": "flip on long edge",
-                "callscript": "flip on long edge", "trifold": "fold on the marks"}
+def test_print_instructions_are_outside_the_pieces_or_in_the_print_settings(kit):
+    # Printed in a margin or a cut gutter where there is room...
+    expected = {"palmcard": "flip on long edge", "callscript": "flip on long edge",
+                "handbill": "cut on the marks", "poster": "Print single-sided"}
     for material, words in expected.items():
         text = norm(" ".join(page_texts(kit / f"en/{material}-home.pdf")))
         assert words in text, material
         assert words not in norm(" ".join(page_texts(kit / f"en/{material}-shop.pdf")))
+    # ...and always in the PDF's print settings, which a print dialog picks up.
+    settings = {"booklet": "/DuplexFlipShortEdge", "trifold": "/DuplexFlipShortEdge",
+                "palmcard": "/DuplexFlipLongEdge", "callscript": "/DuplexFlipLongEdge",
+                "flyer": "/Simplex", "handbill": "/Simplex"}
+    for material, duplex in settings.items():
+        with pikepdf.open(kit / f"en/{material}-home.pdf") as pdf:
+            preferences = pdf.Root.ViewerPreferences
+            assert str(preferences.Duplex) == duplex, material
+            assert str(preferences.PrintScaling) == "/None"
+    for material in ("booklet", "trifold"):  # folded pieces fill the sheet: nothing printed
+        text = norm(" ".join(page_texts(kit / f"en/{material}-home.pdf")))
+        assert "flip on short edge" not in text, material
 
 
 def test_booklet_over_its_page_budget_is_an_error(project, tmp_path):
