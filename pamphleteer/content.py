@@ -27,8 +27,10 @@ REQUIRED_STRINGS = (
     "petition_caption", "representatives_caption", "petition_label", "representatives_label",
     "or_visit", "paid_for_by", "sheet_of", "print_duplex_short", "print_duplex_long",
     "print_single", "cut_on_marks", "fold_on_marks", "name", "email", "zip", "phone",
-    "keep_informed", "privacy",
+    "keep_informed", "privacy", "call_line", "report_label", "report_caption",
 )
+# Strings whose text must keep a placeholder the templates fill in.
+STRING_PLACEHOLDERS = {"call_line": ("{number}",)}
 _PART = re.compile(r"^:::\s*(\S*)\s*$")
 _FENCE = "---"
 
@@ -218,4 +220,8 @@ def _read_strings(path: Path) -> dict[str, str]:
         if not isinstance(value, str):
             raise ContentError(f"'{key}' must be text in double quotes", path,
                                line_of(text, (key,)))
+        for placeholder in STRING_PLACEHOLDERS.get(key, ()):
+            if placeholder not in value:
+                raise ContentError(f"'{key}' must keep {placeholder} where it goes (it is "
+                                   "filled in, not translated)", path, line_of(text, (key,)))
     return data

@@ -87,6 +87,13 @@ def fit_document(render: Callable[..., Rendered], material: Material,
             break
     if good:
         return replace(good[0], renders=renders), good[1]
+    if layout.overflows:  # the same overflow at every scale tried: it does not scale
+        frame, excess = max(layout.overflows, key=lambda o: o[1])
+        raise BuildError(f"the text does not fit: the {material.name}'s {frame} area is too "
+                         f"small by about {max(excess, 1):.0f} mm at every type size tried, "
+                         "down to {:.0%}: what overflows does not shrink with the type (a QR "
+                         "code, a long address or word); shorten it, or give it more room in "
+                         "the template".format(fit.scale), source)
     raise BuildError(f"could not fit the {material.name}'s copy in {renders} layouts: "
                      f"{'; '.join(trouble)} (please report this)", source)
 

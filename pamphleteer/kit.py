@@ -114,7 +114,8 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
     check_glyphs(project, locale, doc.content_locale, doc.path)
     paper = project.locales[locale].paper
     codes, geometries = {}, {}
-    for purpose in material.qr:
+    purposes = material.qr + tuple(p for p in material.optional_qr if p in project.links)
+    for purpose in purposes:
         url = tagged_url(project.links[purpose], material=material.code, campaign=project.slug,
                          locale=locale)
         version = make_qr(purpose, url, "").version
@@ -130,7 +131,7 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
         codes[name] = [make_qr(purpose, tagged_url(project.links[purpose], material=material.code,
                                                    campaign=project.slug, locale=locale),
                                display_url(project.links[purpose]), ink["black"], ink["white"])
-                       for purpose in material.qr]
+                       for purpose in purposes]
         geometries[name] = geometry(material, PROFILES[name], paper)
     return Piece(locale=locale, material=material, doc=doc,
                  html_parts=document_context(project, doc, diagnostics), strings=strings,

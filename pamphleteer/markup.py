@@ -201,3 +201,37 @@ def balance(fragment: str) -> str:
 def balance_headings(fragment: str) -> str:
     """``balance`` applied to every heading of an HTML fragment."""
     return _HEADING.sub(lambda m: m[1] + balance(m[3]) + m[4], fragment)
+
+
+_QUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.DOTALL)
+_PARAGRAPH = re.compile(r"<p>.*?</p>", re.DOTALL)
+
+
+def pair_lines_to_say(local: str, source: str, source_lang: str) -> tuple[str, int, int]:
+    """Put each line to say (a ``>`` quote) in the source language above its translation.
+
+    A caller speaks to staff in the source language and reads it from the card. Returns the
+    new HTML and how many lines (quoted paragraphs) each side has: they should match.
+    """
+    originals = _QUOTE.findall(source)
+    lang = html.escape(source_lang)
+    count = 0
+
+    def pair(match: re.Match) -> str:
+        nonlocal count
+        original = originals[count] if count < len(originals) else ""
+        count += 1
+        ours, theirs = _PARAGRAPH.findall(match[1]), _PARAGRAPH.findall(original)
+        if not ours or len(ours) != len(theirs):
+            ours, theirs = [match[1]], [original]
+        # Paragraph by paragraph: the source's line, then its translation.
+        return "".join(
+            '<div class="say">' + (f'<blockquote class="say-source" lang="{lang}">{source}'
+                                   "</blockquote>" if source else "")
+            + f'<blockquote class="say-local">{local}</blockquote></div>'
+            for source, local in zip(theirs, ours, strict=True))
+
+    def lines(quotes: list[str]) -> int:
+        return sum(max(1, len(_PARAGRAPH.findall(quote))) for quote in quotes)
+
+    return _QUOTE.sub(pair, local), lines(_QUOTE.findall(local)), lines(originals)

@@ -42,6 +42,8 @@ class Material:
     page_counts: tuple[int, ...] = ()  # page counts a flowing text may take (booklets)
     fixed_pages: int = 0  # pages that do not hold the flowing text (covers)
     code: str = ""  # a short code for tracking links (utm_medium): QR codes stay small
+    optional_qr: tuple[str, ...] = ()  # codes printed when the campaign sets their link
+    bilingual: bool = False  # lines to say (> quotes) also printed in the source language
 
     @property
     def template(self) -> str:
@@ -74,7 +76,8 @@ MATERIALS: dict[str, Material] = {
                  _size((11, 17), (297, 420)), 1, "scale", code="po"),
         Material("callscript", "phone-call script card, front and back",
                  _size((4.25, 5.5), (105, 148)), 2, "cards", parts=("front", "back"),
-                 fit=(0.86, 1.3), code="cs"),
+                 qr=("representatives", "petition"), fit=(0.86, 1.3), code="cs",
+                 optional_qr=("report",), bilingual=True),
         Material("signsheet", "petition signature sheet", dict(SHEETS), 1, "sheet",
                  qr=("petition",), fit=(0.85, 1.15), code="ss"),
     )

@@ -18,6 +18,8 @@ from pamphleteer.tomlfile import Checker, read_toml
 
 SETTINGS_FILE = "campaign.toml"
 LINK_PURPOSES = ("petition", "representatives")
+OPTIONAL_LINKS = ("report",)  # where callers report their calls (a code on the call script)
+SWITCHBOARD = "(202) 224-3121"  # the US Capitol switchboard: it puts callers through
 COLOR_NAMES = ("primary", "accent", "ink", "paper")
 
 
@@ -48,11 +50,12 @@ class Project:
     imprint: str
     edition: dt.date
     source_locale: str
-    links: dict[str, str]
+    links: dict[str, str]  # the required purposes, and the optional ones given
     brand: dict[str, Color]
     locales: dict[str, Locale]  # every folder under content/
     font_faces: tuple[FontFace, ...] = field(default=())
     output_intent: OutputIntent = field(default_factory=OutputIntent)
+    call_number: str = SWITCHBOARD  # the number the call script asks people to call
     notes: tuple[Diagnostic, ...] = field(default=())  # warnings found while loading
 
     @property
@@ -82,7 +85,7 @@ def load_project(root: Path | str) -> Project:
     if "locales" in data:
         raise check.fail(("locales",), "language settings now live in each language's folder: "
                          "move [locales.xx] to content/xx/locale.toml")
-    check.table(data, (), {"campaign", "links", "brand", "fonts", "print"},
+    check.table(data, (), {"campaign", "links", "brand", "fonts", "print", "call"},
                 {"campaign", "links"})
 
     campaign = check.table(data["campaign"], ("campaign",),
@@ -110,7 +113,17 @@ def load_project(root: Path | str) -> Project:
     return Project(root=root, name=name, slug=slug, imprint=imprint, edition=edition,
                    source_locale=source, links=links, brand=brand, locales=locales,
                    font_faces=faces, output_intent=_output_intent(check, data, root),
-                   notes=tuple(notes))
+                   call_number=_call_number(check, data), notes=tuple(notes))
+
+
+def _call_number(check: Checker, data: dict) -> str:
+    """The phone number call scripts print (``[call] number``)."""
+    table = check.table(data.get("call", {}), ("call",), {"number"})
+    number = check.get(table, ("call", "number"), str, SWITCHBOARD).strip()
+    if not re.fullmatch(r"\+?[0-9 ().-]{7,24}", number) or sum(c.isdigit() for c in number) < 7:
+        raise check.fail(("call", "number"), f"'{number}' must be a phone number such as "
+                         f"\"{SWITCHBOARD}\" (digits, spaces, parentheses, + and -)")
+    return number
 
 
 def _output_intent(check: Checker, data: dict, root: Path) -> OutputIntent:
@@ -155,9 +168,10 @@ def _edition(check: Checker, campaign: dict) -> dt.date:
 
 
 def _links(check: Checker, data: object) -> dict[str, str]:
-    table = check.table(data, ("links",), set(LINK_PURPOSES), set(LINK_PURPOSES))
+    table = check.table(data, ("links",), set(LINK_PURPOSES + OPTIONAL_LINKS),
+                        set(LINK_PURPOSES))
     links = {}
-    for purpose in LINK_PURPOSES:
+    for purpose in LINK_PURPOSES + tuple(p for p in OPTIONAL_LINKS if p in table):
         url = check.get(table, ("links", purpose), str)
         parts = urlsplit(url)
         if parts.scheme != "https" or not parts.hostname or " " in url:

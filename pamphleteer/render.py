@@ -13,11 +13,11 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from pamphleteer.content import Document
+from pamphleteer.content import Document, load_document
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.fonts import font_face_css
-from pamphleteer.markup import inline, plain, to_html
-from pamphleteer.materials import TRIFOLD_PANELS, Material
+from pamphleteer.markup import inline, pair_lines_to_say, plain, to_html
+from pamphleteer.materials import MATERIALS, TRIFOLD_PANELS, Material
 from pamphleteer.prepress import SLUG
 from pamphleteer.profiles import OUTPUT_PROFILE, Profile
 from pamphleteer.project import Project
@@ -83,7 +83,28 @@ def document_context(project: Project, doc: Document, diagnostics: list[Diagnost
     parts = {name: Markup(to_html(part.markdown, path=doc.path, line=part.line,
                                   diagnostics=diagnostics, **options))
              for name, part in doc.parts.items()}
+    if MATERIALS[doc.material].bilingual and doc.content_locale != project.source_locale:
+        parts = _with_source_lines(project, doc, parts, diagnostics)
     return {"meta": meta, "parts": parts, "lang": doc.content_locale}
+
+
+def _with_source_lines(project: Project, doc: Document, parts: dict,
+                       diagnostics: list[Diagnostic]) -> dict:
+    """Lines to say, in the source language above their translation (see the call script)."""
+    source_doc = load_document(project, project.source_locale, MATERIALS[doc.material], [])
+    source = document_context(project, source_doc, [])["parts"]
+    paired = {}
+    for name, html in parts.items():
+        paired[name], here, there = pair_lines_to_say(str(html), str(source.get(name, "")),
+                                                      project.source_locale)
+        paired[name] = Markup(paired[name])
+        if here != there:
+            diagnostics.append(Diagnostic(
+                f"the {name} has {here} line(s) to say (quoted with '>') where the "
+                f"{project.source_locale} copy has {there}: translate each one, so that a "
+                f"caller reads the {project.source_locale} line above yours",
+                doc.path, doc.parts[name].line))
+    return paired
 
 
 TALL = 8  # a measuring layout's pages are this many times taller, so nothing is cut off
@@ -170,12 +191,17 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
     """
     context = base_context(project, doc.content_locale, profile, geo, tall)
     words = project.locales[doc.locale]  # the template's own words are the locale's
+    words_html = {key: Markup(plain(value, words.code, words.keep_words))
+                  for key, value in strings.items()}
+    number = Markup('<a class="number w" href="tel:{}">{}</a>').format(
+        re.sub(r"[^0-9+]", "", project.call_number), project.call_number)
     context.update({
         "fit_css": Markup(fit_css),
         "doc": html_parts,
         "material": material.name,
-        "strings": {key: Markup(plain(value, words.code, words.keep_words))
-                    for key, value in strings.items()},
+        "strings": words_html,
+        # The call script's line: "Call {number} and ask ...", in each language's own order.
+        "call": {"line": Markup(str(words_html["call_line"]).replace("{number}", number))},
         "qr": {code.purpose: {"svg": Markup(code.svg), "display": address(code.display),
                               "url": code.url, "scale": f"{code.scale:.4f}"}
                for code in codes},

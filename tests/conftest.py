@@ -83,7 +83,8 @@ def fixture_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root / "dist"
     outputs = []
     for args in (["-l", "en", "--strict"],
-                 ["-l", "de", "--strict", "-m", "flyer", "-m", "trifold", "-m", "booklet"],
+                 ["-l", "de", "--strict", "-m", "flyer", "-m", "trifold", "-m", "booklet",
+                  "-m", "callscript"],
                  ["-l", "ko", "-m", "callscript", "-m", "palmcard"]):
         code, output = build(project, out, "-j", "2", *args)
         assert code == 0, output

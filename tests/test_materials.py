@@ -169,7 +169,8 @@ def test_cards_are_imposed_with_backs_registered(kit):
         title = "It's Time for" if material == "palmcard" else "What to Say When You Call"
         assert norm(front).count(norm(title)) == per_sheet
         codes = qr_texts(path)
-        assert len(codes[1]) == per_sheet * 2  # both codes on every back
+        purposes = 3 if material == "callscript" else 2  # the call script's report code
+        assert len(codes[1]) == per_sheet * purposes  # every code on every back
         # Each card's left edge, from where its first line of text starts.
         card = trim[0] * scale
         front_runs, back_runs = text_runs(path)

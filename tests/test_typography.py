@@ -59,7 +59,7 @@ def test_no_straight_quote_is_printed(fixture_kit):
         assert "'" not in text and '"' not in text, material
     # The fixture copy has straight quotes; they print curled.
     assert "\u2019" in texts(fixture_kit / "en/trifold-screen.pdf")  # It's
-    assert "\u201c" in texts(fixture_kit / "en/callscript-screen.pdf")  # "Hello, ..."
+    assert "\u201c" in texts(fixture_kit / "en/trifold-screen.pdf")  # "Pass this on"
 
 
 @pytest.mark.slow
