@@ -28,6 +28,7 @@ REQUIRED_STRINGS = (
     "or_visit", "paid_for_by", "sheet_of", "print_duplex_short", "print_duplex_long",
     "print_single", "cut_on_marks", "fold_on_marks", "name", "email", "zip", "phone",
     "keep_informed", "privacy", "call_line", "report_label", "report_caption",
+    "row", "signature", "address", "sheet", "return_to",
 )
 # Strings whose text must keep a placeholder the templates fill in.
 STRING_PLACEHOLDERS = {"call_line": ("{number}",)}

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 INCH = 72.0
 MM = 72.0 / 25.4
 
+# The signature sheet's columns (strings.toml keys), printed and in its CSV, in this order.
+# A street address, not a ZIP code alone, tells which district a signer lives in.
+SIGNATURE_COLUMNS = ("row", "name", "signature", "address", "zip", "email", "phone",
+                     "keep_informed")
+
 # The locales' home printer paper (width, height), portrait.
 SHEETS: dict[str, tuple[float, float]] = {
     "letter": (8.5 * INCH, 11 * INCH),
@@ -78,7 +83,8 @@ MATERIALS: dict[str, Material] = {
                  _size((4.25, 5.5), (105, 148)), 2, "cards", parts=("front", "back"),
                  qr=("representatives", "petition"), fit=(0.86, 1.3), code="cs",
                  optional_qr=("report",), bilingual=True),
-        Material("signsheet", "petition signature sheet", dict(SHEETS), 1, "sheet",
+        Material("signsheet", "petition signature sheet, landscape",
+                 {paper: (h, w) for paper, (w, h) in SHEETS.items()}, 1, "sheet",
                  qr=("petition",), fit=(0.85, 1.15), code="ss"),
     )
 }

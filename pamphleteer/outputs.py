@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pamphleteer import __version__
 from pamphleteer.content import load_strings
+from pamphleteer.materials import SIGNATURE_COLUMNS
 from pamphleteer.project import Project
 
 MANIFEST = "manifest.json"
@@ -51,9 +52,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 def write_signsheet_csv(project: Project, locale: str, out: Path) -> None:
     """The header row volunteers type the signature sheets into, in the sheet's own words."""
     strings = load_strings(project, locale, [])
-    columns = [strings[key] for key in ("name", "email", "zip", "phone", "keep_informed")]
+    columns = [strings[key] for key in (*SIGNATURE_COLUMNS, "sheet")]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([*columns, "sheet", "row"])
+    csv.writer(buffer, lineterminator="\r\n").writerow(columns)
     write_atomic(out / locale / "signsheet.csv", buffer.getvalue().encode("utf-8-sig"))
 
 

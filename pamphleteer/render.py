@@ -17,7 +17,7 @@ from pamphleteer.content import Document, load_document
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.fonts import font_face_css
 from pamphleteer.markup import inline, pair_lines_to_say, plain, to_html
-from pamphleteer.materials import MATERIALS, TRIFOLD_PANELS, Material
+from pamphleteer.materials import MATERIALS, SIGNATURE_COLUMNS, TRIFOLD_PANELS, Material
 from pamphleteer.prepress import SLUG
 from pamphleteer.profiles import OUTPUT_PROFILE, Profile
 from pamphleteer.project import Project
@@ -200,6 +200,7 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
         "doc": html_parts,
         "material": material.name,
         "strings": words_html,
+        "signature_columns": SIGNATURE_COLUMNS,
         # The call script's line: "Call {number} and ask ...", in each language's own order.
         "call": {"line": Markup(str(words_html["call_line"]).replace("{number}", number))},
         "qr": {code.purpose: {"svg": Markup(code.svg), "display": address(code.display),

@@ -81,3 +81,29 @@ def test_the_call_line_must_keep_its_number(campaign):
     code, output = run("check", "--project", str(campaign), "-l", "de", "-m", "callscript")
     assert code == 1
     assert re.search(r"content/de/strings\.toml:\d+: 'call_line' must keep \{number\}", output)
+
+
+@pytest.mark.slow
+def test_the_signature_sheet_asks_for_what_a_district_needs(fixture_kit):
+    import csv
+    import tomllib
+
+    from pamphleteer.materials import SIGNATURE_COLUMNS
+
+    strings = tomllib.loads((fixture_kit.parent / "campaign/content/en/strings.toml")
+                            .read_text(encoding="utf-8"))
+    headers = [strings[key] for key in SIGNATURE_COLUMNS]
+    assert "Signature" in headers and "Street address" in headers
+    runs = text_runs(fixture_kit / "en/signsheet-screen.pdf")[0]
+    # The header row, left to right, row number first: cells may wrap onto two lines.
+    [row_y] = [y for _, y, text in runs if text.strip() == headers[0]]
+    cells: dict[float, list[str]] = {}
+    for x, y, text in sorted(runs, key=lambda run: -run[1]):
+        if abs(y - row_y) < 12:
+            column = next((c for c in cells if abs(c - x) < 6), x)
+            cells.setdefault(column, []).append(text.strip())
+    assert [" ".join(cells[x]) for x in sorted(cells)] == headers
+    text = flat(page_texts(fixture_kit / "en/signsheet-screen.pdf")[0])
+    assert re.search(r"Return completed sheets to _+ by _+", text), text
+    with open(fixture_kit / "en/signsheet.csv", encoding="utf-8-sig", newline="") as stream:
+        assert next(csv.reader(stream)) == [*headers, strings["sheet"]]
