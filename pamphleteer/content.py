@@ -29,6 +29,7 @@ REQUIRED_STRINGS = (
     "print_single", "cut_on_marks", "fold_on_marks", "name", "email", "zip", "phone",
     "keep_informed", "privacy", "call_line", "report_label", "report_caption",
     "row", "signature", "address", "sheet", "return_to",
+    "petition_tap", "representatives_tap", "report_tap", "codes_on_back", "codes_on_back_tap",
 )
 # Strings whose text must keep a placeholder the templates fill in.
 STRING_PLACEHOLDERS = {"call_line": ("{number}",)}

@@ -98,6 +98,22 @@ def fit_document(render: Callable[..., Rendered], material: Material,
                      f"{'; '.join(trouble)} (please report this)", source)
 
 
+def grow_pages(render: Callable[..., Rendered], material: Material, parts: int,
+               source: Path) -> tuple[Fit, Rendered]:
+    """Screens: each part at the designed type size, on a page as tall as its copy.
+
+    Nothing is shrunk or spread: a measuring layout, on pages as tall as a PDF page may be,
+    finds where each part ends, and the next layout makes that its page's height.
+    """
+    fit = Fit()
+    measuring = render(fit, tall=True)
+    if measuring.layout.pages > parts:
+        raise BuildError(f"the {material.name} runs past the 200 in a screen page may have: "
+                         "shorten it", source)
+    heights = tuple(float(math.ceil(bottom)) for bottom in measuring.layout.bottoms)
+    return replace(fit, renders=2), render(fit, heights=heights)
+
+
 def _first_estimate(render: Callable[..., Rendered], material: Material,
                     source: Path) -> tuple[Fit, Rendered, int]:
     """Lay out at 100% (and, if copy is cut off, on tall pages) and solve from that."""

@@ -1,9 +1,9 @@
 """Stage 10: plan the kit (locale x material x profile) and build it, a document at a time.
 
-The jobs of one document (a locale's material) are built together: its copy is fitted once,
-on its screen layout whichever profiles are built, and every profile is laid out at that fit.
-So one piece has the same type in every profile and in every build, and a copy that does not
-fit is reported once, not once per profile.
+The jobs of one document (a locale's material) are built together. Its copy is fitted once for
+paper, on the home layout, which the shop PDF shares; and once for screens (whose captions say
+"Tap"), whichever profiles are built. So a piece has the same type at home and at the shop in
+every build, and a copy that does not fit is reported once, not once per profile.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pamphleteer.content import Document, load_document, load_strings
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
-from pamphleteer.fit import Fit, fit_document, problems
+from pamphleteer.fit import Fit, fit_document, grow_pages, problems
 from pamphleteer.impose import duplex, impose, instruction_keys, plan_sheets
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Output, write_atomic, write_manifest, write_signsheet_csv
@@ -37,7 +37,7 @@ from pamphleteer.render import (
 )
 from pamphleteer.tomlfile import line_of
 
-FIT_PROFILE = "screen"  # the layout every document is fitted on
+FITTED_ON = {"home": "home", "shop": "home", "screen": "screen"}  # whose layout fits a profile
 
 
 @dataclass(frozen=True)
@@ -139,13 +139,15 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
 
 
 def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diagnostic],
-            counter: list[int], fit: Fit, tall: bool = False, write: bool = True) -> Rendered:
-    """One WeasyPrint layout of ``piece`` for ``profile`` at ``fit`` (counted in ``counter``)."""
+            counter: list[int], fit: Fit, tall: bool = False, write: bool = True,
+            heights: tuple[float, ...] = ()) -> Rendered:
+    """One WeasyPrint layout of ``piece`` for ``profile`` at ``fit`` (counted in ``counter``);
+    ``heights`` are the page heights of a screen layout (see ``fit.grow_pages``)."""
+    geo = replace(piece.geometries[profile], heights=heights)
     html = render_html(project, piece.material, PROFILES[profile], piece.doc, piece.html_parts,
-                       piece.strings, piece.codes[profile], piece.geometries[profile],
-                       fit.css(), tall)
+                       piece.strings, piece.codes[profile], geo, fit.css(), tall)
     counter[0] += 1
-    geo, intent = piece.geometries[profile], project.output_intent
+    intent = project.output_intent
     prepress = Prepress(bleed=geo.bleed, folds=geo.folds, condition=intent.condition,
                         info=intent.info) if PROFILES[profile].marks else None
     home = PROFILES[profile].impose
@@ -156,17 +158,31 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
 
 
 def fit_check(project: Project, locale: str, material: Material,
-              diagnostics: list[Diagnostic]) -> Fit:
-    """Fit one document as a build does, without writing a PDF (for ``check``).
+              diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Fit one document as a build does, for paper and for screens, without writing a PDF
+    (for ``check``); return the fit's warnings. Raises what a build would raise."""
+    layouts = tuple(dict.fromkeys(FITTED_ON.values()))
+    piece = prepare(project, locale, material, layouts, diagnostics)
+    notes: list[Diagnostic] = []
+    for profile in layouts:
+        render = partial(lay_out, project, piece, profile, diagnostics, [0], write=False)
+        if piece.geometries[profile].grow:
+            # A screen page grows to its copy: its measuring layout shows all there is to see.
+            fit, rendered = Fit(), render(Fit(), tall=True)
+        else:
+            fit, rendered = _fit(render, piece, profile)
+        check_layout(material.name, rendered.layout, piece.geometries[profile].max_pages,
+                     piece.doc.path)
+        notes += _for_locale(fit, piece).notes
+    return notes
 
-    Raises what a build would raise for copy that does not fit.
-    """
-    piece = prepare(project, locale, material, (FIT_PROFILE,), diagnostics)
-    render = partial(lay_out, project, piece, FIT_PROFILE, diagnostics, [0], write=False)
-    fit, rendered = fit_document(render, material, piece.doc.path)
-    check_layout(material.name, rendered.layout, piece.geometries[FIT_PROFILE].max_pages,
-                 piece.doc.path)
-    return _for_locale(fit, piece)
+
+def _fit(render, piece: Piece, profile: str) -> tuple[Fit, Rendered]:
+    """Fit paper to its copy; grow screen pages to theirs."""
+    geo = piece.geometries[profile]
+    if geo.grow:
+        return grow_pages(render, piece.material, geo.max_pages, piece.doc.path)
+    return fit_document(render, piece.material, piece.doc.path)
 
 
 def _for_locale(fit: Fit, piece: Piece) -> Fit:
@@ -185,13 +201,20 @@ def build_document(project: Project, locale: str, material: str, profiles: tuple
     diagnostics: list[Diagnostic] = []
     counter = [0]
     try:
+        measured = tuple(dict.fromkeys(FITTED_ON[profile] for profile in profiles))
         piece = prepare(project, locale, MATERIALS[material],
-                        tuple(dict.fromkeys((*profiles, FIT_PROFILE))), diagnostics)
-        # The screen layout fits the copy; when no screen PDF is asked for, it is not written.
-        render = partial(lay_out, project, piece, FIT_PROFILE, diagnostics, counter,
-                         write=FIT_PROFILE in profiles)
-        fit, fitted = fit_document(render, piece.material, piece.doc.path)
-        fit = _for_locale(fit, piece)
+                        tuple(dict.fromkeys((*profiles, *measured))), diagnostics)
+        fits = {}
+        for profile in measured:
+            # The layout a fit is measured on is written only when its PDF was asked for.
+            render = partial(lay_out, project, piece, profile, diagnostics, counter,
+                             write=profile in profiles)
+            fit, fitted = _fit(render, piece, profile)
+            # What does not fit the layout a fit was found on is the copy's fault, reported
+            # as ``check`` reports it, before another profile is laid out at that fit.
+            check_layout(piece.material.name, fitted.layout,
+                         piece.geometries[profile].max_pages, piece.doc.path)
+            fits[profile] = (_for_locale(fit, piece), fitted)
     except Exception as exc:  # one broken document must not abort the whole kit
         error = _describe(exc, f"{locale}/{material}: {', '.join(profiles)}")
         return [JobResult(jobs[0], errors=[error], warnings=_texts(diagnostics),
@@ -199,8 +222,9 @@ def build_document(project: Project, locale: str, material: str, profiles: tuple
     results = []
     for job in jobs:
         underlays = [0]
+        fit, fitted = fits[FITTED_ON[job.profile]]
         try:
-            rendered = fitted if job.profile == FIT_PROFILE else \
+            rendered = fitted if job.profile in fits else \
                 _render_profile(project, piece, job.profile, fit, diagnostics, counter)
             output, pdf = _finish(project, job, piece, fit, rendered, underlays)
         except Exception as exc:
@@ -236,12 +260,13 @@ def _describe(exc: Exception, what: str) -> str:
 
 def _render_profile(project: Project, piece: Piece, profile: str, fit: Fit,
                     diagnostics: list[Diagnostic], counter: list[int]) -> Rendered:
-    """Lay out another profile at the document's fit, which must fit it as it fits screen."""
+    """Lay out a profile at the fit found on another's layout, which must fit it alike."""
     rendered = lay_out(project, piece, profile, diagnostics, counter, fit)
     trouble = problems(rendered.layout, fit, piece.material)
     if trouble:
-        raise BuildError(f"the {profile} layout does not fit at the type the screen layout "
-                         f"was fitted to ({fit.scale:.0%}): {'; '.join(trouble)}. The "
+        raise BuildError(f"the {profile} layout does not fit at the type the "
+                         f"{FITTED_ON[profile]} layout was fitted to ({fit.scale:.0%}): "
+                         f"{'; '.join(trouble)}. The "
                          f"template's {profile}-only styles change the size of its text "
                          "areas; they must not", project.templates_dir / piece.material.template)
     return rendered
@@ -255,10 +280,12 @@ def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Render
     pdf = rendered.pdf
     if profile.impose:
         pdf = _impose(project, job, piece, rendered, underlays)
-    # Screen pages are the piece's own pages, with nothing around them: look for holes there.
+    # Shop and screen pages are the piece's own pages: look for holes in their trim; and on
+    # screens for type a phone shows too small.
     checks, holes = check_pdf(pdf, piece.codes[job.profile],
                               project.templates_dir / piece.material.template, piece.doc.path,
-                              trim_pages=profile.name == "screen")
+                              trim=None if profile.impose else max(geo.slug, geo.bleed),
+                              screen=profile.name == "screen")
     output = Output(path=job.path, locale=job.locale, material=job.material,
                     profile=job.profile, content_locale=piece.doc.content_locale, event=None,
                     pages=page_count(pdf), bytes=len(pdf),

@@ -72,8 +72,38 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
     clean = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
                       attribute_filter=_allowed_link)
-    clean = balance_headings(typeset(clean, lang))
+    clean = stat_callouts(balance_headings(typeset(clean, lang)))
     return keep_words_together(clean) if keep_words else clean
+
+
+STAT = "!!!"  # a line "!!! 73 years | since the armistice" is a stat callout
+_STAT_PARAGRAPH = re.compile(r"<p>\s*!!!(.*?)</p>", re.DOTALL)
+_STATS_BETWEEN = re.compile(r"</div>\s*<div class=\"stats\">")
+
+
+def stat_callouts(fragment: str) -> str:
+    """Paragraphs of ``!!! figure | label`` lines become stat callouts: a big figure (a
+    number and its unit) over a short label. Consecutive ones form one group."""
+    def callouts(match: re.Match) -> str:
+        stats = []
+        for line in re.split(r"\n\s*!!!", match[1]):
+            figure, label = _split_text(line.strip(), "|")
+            stats.append(f'<p class="stat"><span class="stat-figure">{figure.strip()}</span>'
+                         f'<span class="stat-label">{label.strip()}</span></p>')
+        return '<div class="stats">' + "".join(stats) + "</div>"
+
+    return _STATS_BETWEEN.sub("", _STAT_PARAGRAPH.sub(callouts, fragment))
+
+
+def _split_text(fragment: str, separator: str) -> tuple[str, str]:
+    """Split HTML at the first ``separator`` in its text (not inside a tag)."""
+    offset = 0
+    for piece in re.split(r"(<[^>]*>)", fragment):
+        if not piece.startswith("<") and separator in piece:
+            at = offset + piece.index(separator)
+            return fragment[:at], fragment[at + len(separator):]
+        offset += len(piece)
+    return fragment, ""
 
 
 def inline(text: str, *, path: Path, line: int, edition: dt.date, keep_words: bool,

@@ -69,6 +69,7 @@ class Layout:
     overflows: tuple[tuple[str, float], ...] = ()  # (frame name, mm that did not fit)
     wide: tuple[tuple[str, float], ...] = ()  # (area name, mm a word runs past its line)
     pages: int = 0
+    bottoms: tuple[float, ...] = ()  # per page: where its content ends, in points from the top
 
     def area(self, name: str) -> Area | None:
         """The area called ``name``, if the document has one."""
@@ -98,7 +99,16 @@ def measure(document) -> Layout:
             for area in areas for t in _texts(area.content)
             for width in [max(t.lines, default=0.0)] if width > t.width + 0.5]
     return Layout(areas=areas, overflows=tuple(frame_overflows(document)), wide=tuple(wide),
-                  pages=len(document.pages))
+                  pages=len(document.pages),
+                  bottoms=tuple(_bottom(page._page_box) for page in document.pages))
+
+
+def _bottom(page_box) -> float:
+    """Where the content of a page ends: the lowest margin edge of the body's children (pt)."""
+    bottoms = [child.position_y + child.margin_height()
+               for html in page_box.children for body in html.children
+               for child in getattr(body, "children", ())]
+    return max(bottoms, default=0.0) * 0.75
 
 
 def _texts(node: Node):

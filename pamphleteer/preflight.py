@@ -19,6 +19,9 @@ VERIFY_DPI = 200  # a 2 cm code decodes from 150 dpi; keep some margin
 BLANK_BAND = 0.2  # a trim page with a band of blank paper this tall (share of it) has a hole
 PAPER = 245  # grey level from which a pixel counts as blank paper
 EDGE = 0.25  # inches at each edge left out of the blank-band check (a printer's margin)
+PHONE = 390  # CSS px across which a phone shows a screen page
+PHONE_BODY = 10.0  # px: the least a phone reader's body text may be
+PHONE_SMALL = 8.0  # px: the least any text may be (small print)
 
 
 @dataclass(frozen=True)
@@ -37,10 +40,12 @@ class PageScan:
 
     codes: tuple[str, ...]
     band: tuple[float, float] = (0.0, 0.0)  # top and bottom, as shares of the page height
+    phone: tuple[float, float] = (0.0, 0.0)  # body and smallest text, px on a phone's width
 
 
-def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI) -> list[PageScan]:
-    """Decode every QR code on each page from a raster of the PDF, and find blank bands."""
+def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI, trim: float = 0.0) -> list[PageScan]:
+    """Decode every QR code on each page from a raster of the PDF, and find blank bands in
+    the trim, ``trim`` points inside the page edge (a print shop's bleed and slug)."""
     import pypdfium2
     import zxingcpp
 
@@ -50,7 +55,8 @@ def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI) -> list[PageScan]:
         for page in document:
             image = page.render(scale=dpi / 72, grayscale=True).to_pil()
             codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-            scans.append(PageScan(tuple(code.text for code in codes), _blank_band(image, dpi)))
+            scans.append(PageScan(tuple(code.text for code in codes), _blank_band(image, dpi, trim),
+                                  phone_text(page)))
             page.close()
     finally:
         document.close()
@@ -62,11 +68,38 @@ def decode_qr_codes(pdf: bytes, dpi: int = VERIFY_DPI) -> list[list[str]]:
     return [list(scan.codes) for scan in scan_pages(pdf, dpi)]
 
 
-def _blank_band(image, dpi: int) -> tuple[float, float]:
-    """The tallest run of rows that are all paper, inside the printer's margin."""
+def phone_text(page) -> tuple[float, float]:
+    """The body text size (the size most characters have) and the smallest, in CSS px, when
+    the page is shown ``PHONE`` px wide."""
+    import pypdfium2.raw as pdfium_c
+
+    text = page.get_textpage()
+    matrix = pdfium_c.FS_MATRIX()
+    counts: dict[float, int] = {}
+    try:
+        for index in range(text.count_chars()):
+            if chr(pdfium_c.FPDFText_GetUnicode(text.raw, index)).isspace():
+                continue
+            pdfium_c.FPDFText_GetMatrix(text.raw, index, matrix)
+            # The font size is in text space; the matrix scales it to the page's points.
+            size = pdfium_c.FPDFText_GetFontSize(text.raw, index) * \
+                abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            size = round(size * PHONE / page.get_width(), 1)
+            counts[size] = counts.get(size, 0) + 1
+    finally:
+        text.close()
+    if not counts:
+        return (0.0, 0.0)
+    return (max(counts, key=lambda size: (counts[size], size)), min(counts))
+
+
+def _blank_band(image, dpi: int, trim: float = 0.0) -> tuple[float, float]:
+    """The tallest run of rows that are all paper, inside the printer's margin of the trim
+    (``trim`` points inside the page edge); as shares of the trim's height, from its top."""
     from PIL import Image
 
-    edge = round(EDGE * dpi)
+    outside = round(trim / 72 * dpi)
+    edge = outside + round(EDGE * dpi)
     width, height = image.size
     inner = image.convert("L").crop((edge, edge, width - edge, height - edge))
     # Ink becomes 255, paper 0; each row's mean is then 0 only if the row is all paper.
@@ -79,7 +112,8 @@ def _blank_band(image, dpi: int) -> tuple[float, float]:
         elif value and start is not None:
             best, start = max(best, (y - start, start)), None
     size, top = best
-    return ((top + edge) / height, (top + size + edge) / height)
+    trim_height = height - 2 * outside
+    return ((top + edge - outside) / trim_height, (top + size + edge - outside) / trim_height)
 
 
 def verify_qr_codes(pdf: bytes, codes: list[QRCode],
@@ -135,18 +169,27 @@ def check_layout(name: str, layout: Layout, max_pages: int, source: Path) -> Non
 
 
 def check_pdf(pdf: bytes, codes: list[QRCode], template: Path, source: Path,
-              trim_pages: bool = False) -> tuple[list[QRCheck], list[Diagnostic]]:
+              trim: float | None = None, screen: bool = False
+              ) -> tuple[list[QRCheck], list[Diagnostic]]:
     """Every QR code decodes from the printed page and every font is embedded.
 
-    On ``trim_pages`` (a PDF whose pages are the piece's own pages, with no bleed or sheet
-    around them), a band of blank paper taller than a fifth of a page is a warning.
+    Where the pages are the piece's own pages (``trim``: points from the page edge to the
+    trim, or None for sheets that hold several), a band of blank paper taller than a fifth
+    of a page is a warning; on a ``screen`` PDF, so is text too small to read on a phone.
     """
-    scans = scan_pages(pdf)
+    scans = scan_pages(pdf, trim=trim or 0.0)
     holes = [Diagnostic(f"page {number} has a band of blank paper {bottom - top:.0%} of its "
                         f"height ({top:.0%} to {bottom:.0%} down the page): the copy does not "
                         "fill it", source)
-             for number, scan in enumerate(scans, 1) if trim_pages
+             for number, scan in enumerate(scans, 1) if trim is not None
              for top, bottom in [scan.band] if bottom - top > BLANK_BAND]
+    holes += [Diagnostic(f"page {number} would show its body text at {body:.1f} px and its "
+                         f"smallest at {small:.1f} px on a phone {PHONE} px wide; it needs "
+                         f"{PHONE_BODY:.0f} px and {PHONE_SMALL:.0f} px: the screen styles set "
+                         "type too small for the page width", template)
+              for number, scan in enumerate(scans, 1) if screen
+              for body, small in [scan.phone]
+              if body and (body < PHONE_BODY or small < PHONE_SMALL)]
     checks = verify_qr_codes(pdf, codes, scans)
     failed = [check for check in checks if not check.verified]
     if failed:

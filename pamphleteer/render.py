@@ -37,6 +37,10 @@ class Geometry:
     named: dict[str, tuple[float, float]] = field(default_factory=dict)
     panels: dict[str, float] = field(default_factory=dict)  # tri-fold panel widths
     folds: tuple[tuple[float, ...], ...] = ()  # per page: folds from the trim's left edge
+    # Screens: each part of the body (a side, a panel) is a page as tall as its content, found
+    # by a measuring layout (``heights`` empty) and set by the next (see fit.grow_pages).
+    grow: bool = False
+    heights: tuple[float, ...] = ()
 
 
 def geometry(material: Material, profile: Profile, paper: str) -> Geometry:
@@ -50,11 +54,20 @@ def geometry(material: Material, profile: Profile, paper: str) -> Geometry:
         common["panels"] = {"flap": flap, "back": back, "cover": cover,
                             "inside-1": cover, "inside-2": back, "inside-3": flap}
         if profile.name == "screen":
-            return Geometry(trim=(cover, trim[1]), layout="panels", max_pages=6,
-                            named={"narrow": (flap, trim[1])}, **common)
+            return Geometry(trim=(cover, GROW_HEIGHT), layout="panels", max_pages=6, grow=True,
+                            **common)
         return Geometry(trim=trim, layout="sheets", max_pages=2,
                         folds=((flap, flap + back), (cover, cover + back)), **common)
+    if profile.name == "screen":
+        # Read on a phone, a page is shown 390 px wide: a page no wider than this keeps
+        # 10 pt type at 10.8 px or more. Its parts are pages as tall as their copy.
+        return Geometry(trim=(min(trim[0], PHONE_WIDTH), GROW_HEIGHT),
+                        max_pages=len(material.parts) or 1, grow=True, **common)
     return Geometry(trim=trim, max_pages=material.pages, **common)
+
+
+PHONE_WIDTH = 5 * 72.0  # points: the widest screen page
+GROW_HEIGHT = 14400.0  # points (200 in, PDF's largest page): a screen page's measuring height
 
 
 def environment(templates_dir: Path) -> jinja2.Environment:
@@ -114,12 +127,18 @@ def page_css(geo: Geometry, profile: Profile, tall: bool = False,
              output_profile: str = OUTPUT_PROFILE) -> str:
     """The ``@page`` rules of one render, from data rather than from templates."""
     def rule(name: str, size: tuple[float, float]) -> str:
-        height = size[1] * TALL if tall else size[1]
+        height = size[1] * TALL if tall and not geo.grow else size[1]
         # The media reaches past the bleed into the slug; marks are drawn by prepress.py.
         return (f"@page {name}{{ size: {size[0]:.3f}pt {height:.3f}pt; margin: 0; "
                 f"bleed: {max(geo.slug, geo.bleed):.3f}pt; marks: none; }}")
 
     rules = [rule("", geo.trim)] + [rule(f"{name} ", size) for name, size in geo.named.items()]
+    if geo.grow:
+        # Each child of <body> is a part, on a page of its own, as tall as its content.
+        heights = geo.heights if geo.heights and not tall else (geo.trim[1],) * geo.max_pages
+        for number, height in enumerate(heights, 1):
+            rules.append(rule(f"grow-{number} ", (geo.trim[0], height)))
+            rules.append(f"body > :nth-child({number}) {{ page: grow-{number}; }}")
     if profile.cmyk:
         # WeasyPrint writes the PDF/X OutputIntent only when a CMYK profile is declared.
         rules.insert(0, f"@color-profile device-cmyk {{ src: url({output_profile}); "

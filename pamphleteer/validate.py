@@ -2,7 +2,7 @@
 
 Settings, content, glyphs and translation status are checked without rendering. Every piece
 the build would make (a language's own copy, or the source copy it falls back to) is fitted
-the way the build fits it, on the same screen layout with the same decisions, but without
+the way the build fits it, on the same home and screen layouts with the same decisions, but without
 writing, imposing or decoding a PDF: so ``check`` refuses the copy the build refuses and warns
 where the build warns. What only a finished PDF shows (QR codes that decode, blank bands on the
 printed page) is left to the build.
@@ -45,11 +45,11 @@ def check_project(project: Project, locales: list[str] | None = None,
             # A fallback's own warnings ("not translated yet") are the status table's to give.
             found: list[Diagnostic] = diagnostics if own else []
             try:
-                fit = fit_check(project, locale, material, found)
+                notes = fit_check(project, locale, material, found)
             except PamphleteerError as exc:  # tagged as the build tags it
                 report.errors.append(f"{exc.format_message()} [{locale}/{material.name}]")
                 continue
-            report.warnings += [str(note) for note in fit.notes]
+            report.warnings += [str(note) for note in notes]
         report.warnings += [str(d) for d in diagnostics]
     for status in status_table(project):
         if (locales and status.locale not in locales) or \

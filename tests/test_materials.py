@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from pamphleteer.impose import plan_sheets, saddle_order
-from pamphleteer.materials import INCH, MATERIALS, SHEETS
+from pamphleteer.materials import INCH, MATERIALS, SHEETS, TRIFOLD_PANELS
 
 from conftest import ROOT, run
 from pdfinspect import boxes, page_size_in, page_texts, qr_texts, text_runs
@@ -106,7 +106,7 @@ def test_booklet_home_sheets_are_in_saddle_stitch_order(kit):
 
     # Each reading page, as its lines of text (long enough to be telling).
     reading = [[squash(line) for line in text.splitlines() if len(squash(line)) >= 12]
-               for text in page_texts(kit / "en/booklet-screen.pdf")]
+               for text in page_texts(kit / "en/booklet-shop.pdf")]
     assert len(reading) % 4 == 0 and len(reading) >= 8
     sheets = text_runs(kit / "en/booklet-home.pdf")
     assert len(sheets) == len(reading) // 2
@@ -141,7 +141,7 @@ def test_trifold_panels_are_in_fold_order(kit):
 
     assert third(outside, "Why now") == 0  # the flap that folds in
     assert third(outside, "What you can do") == 1  # the back panel
-    assert third(outside, "It's Time to") == 2  # the cover on the right
+    assert third(outside, "End the") == 2  # the cover on the right
     assert third(inside, "How the war froze") == 0
     assert third(inside, "The cost and the risk") == 1
     assert third(inside, "Who is calling") == 2
@@ -150,12 +150,12 @@ def test_trifold_panels_are_in_fold_order(kit):
 def test_trifold_screen_has_six_panels_in_reading_order(kit):
     texts = [norm(t) for t in page_texts(kit / "en/trifold-screen.pdf")]
     assert len(texts) == 6
-    for page, needle in zip(texts, ["It's Time to", "Why now", "How the war froze",
+    for page, needle in zip(texts, ["End the Korean War", "Why now", "How the war froze",
                                     "The cost and the risk", "Who is calling", "What you can do"],
                             strict=True):
         assert needle in page
-    widths = [float(p.mediabox.width) for p in PdfReader(kit / "en/trifold-screen.pdf").pages]
-    assert widths[1] < widths[0] and widths[4] < widths[3]  # flap and its back are narrower
+    widths = {float(p.mediabox.width) for p in PdfReader(kit / "en/trifold-screen.pdf").pages}
+    assert widths == {TRIFOLD_PANELS["letter"][2]}  # a phone shows every panel alike
 
 
 def test_cards_are_imposed_with_backs_registered(kit):
@@ -166,7 +166,7 @@ def test_cards_are_imposed_with_backs_registered(kit):
             .placements[0].scale  # cards move apart, a little smaller, around a cut gutter
         assert len(page_size_in(path)) == 2
         front, _back = page_texts(path)
-        title = "It's Time for" if material == "palmcard" else "What to Say When You Call"
+        title = "End the Korean War" if material == "palmcard" else "What to Say When You Call"
         assert norm(front).count(norm(title)) == per_sheet
         codes = qr_texts(path)
         purposes = 3 if material == "callscript" else 2  # the call script's report code
@@ -189,7 +189,7 @@ def test_handbill_is_two_up_with_a_cut_line(kit):
     path = kit / "en/handbill-home.pdf"
     assert page_size_in(path) == [(11.0, 8.5)]
     [runs] = text_runs(path)
-    title = [x for x, _, t in runs if "Make Peace in Korea" in t]
+    title = [x for x, _, t in runs if "End the" in t]
     assert any(x < 396 for x in title) and any(x > 396 for x in title)
     [text] = page_texts(path)
     assert "cut on the marks" in text
@@ -269,7 +269,7 @@ def test_booklet_over_its_page_budget_is_an_error(project, tmp_path):
     body = text.split("::: body", 1)[1].split("::: back", 1)[0]
     booklet.write_text(text.replace("::: back", body * 6 + "\n::: back"))
     code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en",
-                       "-m", "booklet", "-p", "screen")
+                       "-m", "booklet", "-p", "shop")
     assert code == 1
     assert "content/en/booklet.md" in output and "on 16 pages" in output
     assert "even at 87% type" in output

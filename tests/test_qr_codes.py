@@ -10,7 +10,7 @@ from pamphleteer.materials import MATERIALS
 from pamphleteer.qr import MAX_VERSION
 
 from conftest import build
-from pdfinspect import qr_symbols, sized_runs
+from pdfinspect import qr_symbols, qr_texts, sized_runs
 
 CARDS = ("palmcard", "callscript")
 
@@ -25,7 +25,7 @@ def test_codes_are_small_versions_printed_large_enough(fixture_kit, material):
             assert version <= MAX_VERSION, (material, profile, text, version)
             if material in CARDS:
                 assert width >= 2.0, (material, profile, width)
-            if material == "poster" and profile != "home":  # at home it is scaled to a sheet
+            if material == "poster" and profile == "shop":  # home and screen scale it
                 assert width >= 6.0, (profile, width)
 
 
@@ -33,7 +33,7 @@ def test_codes_are_small_versions_printed_large_enough(fixture_kit, material):
 @pytest.mark.parametrize(("material", "smallest"), [("palmcard", 8), ("callscript", 8),
                                                     ("poster", 18)])
 def test_printed_addresses_are_large_enough_to_type(fixture_kit, material, smallest):
-    addresses = [(size, text) for page in sized_runs(fixture_kit / f"en/{material}-screen.pdf")
+    addresses = [(size, text) for page in sized_runs(fixture_kit / f"en/{material}-shop.pdf")
                  for size, text in page
                  if ("example.org/" in text or "representatives/" in text) and "Paid" not in text]
     assert len(addresses) >= 2, addresses  # both codes' addresses were found
@@ -54,3 +54,28 @@ def test_a_link_too_long_for_a_small_code_is_a_warning(campaign, tmp_path):
     code, output = build(campaign, tmp_path, "-l", "en", "-m", "callscript", "-p", "screen",
                          "--strict")
     assert code == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("material", list(MATERIALS))
+def test_screens_say_tap_and_paper_says_scan(fixture_kit, material):
+    from pdfinspect import page_texts
+
+    screen = " ".join(page_texts(fixture_kit / f"en/{material}-screen.pdf"))
+    paper = " ".join(page_texts(fixture_kit / f"en/{material}-home.pdf"))
+    assert "Tap to" in screen and "Scan" not in screen, material
+    assert "Scan to" in paper and "Tap to" not in paper, material
+
+
+@pytest.mark.slow
+def test_the_palm_card_front_points_to_the_codes(fixture_kit):
+    from pdfinspect import page_texts
+
+    def front(profile: str) -> str:
+        return " ".join(page_texts(fixture_kit / f"en/palmcard-{profile}.pdf")[0].split())
+
+    # The codes are on the back (the next page on a screen); the front says where to look.
+    assert "Scan the codes on the back" in front("shop")
+    assert "Scan the codes on the back" in front("home")
+    assert "Tap the codes on the next page" in front("screen")
+    assert not qr_texts(fixture_kit / "en/palmcard-shop.pdf")[0]  # none on the front itself

@@ -79,9 +79,10 @@ def test_korean_template_words_are_never_split(fixture_kit):
 
     strings = tomllib.loads((Path(__file__).parent / "fixtures/campaign/content/ko/"
                              "strings.toml").read_text(encoding="utf-8"))
-    for material in ("callscript", "palmcard"):
-        printed = set(texts(fixture_kit / f"ko/{material}-screen.pdf").split())
-        for key in ("petition_caption", "representatives_caption", "or_visit"):
+    for material, profile, captions in (("callscript", "home", "_caption"),
+                                        ("palmcard", "screen", "_tap")):
+        printed = set(texts(fixture_kit / f"ko/{material}-{profile}.pdf").split())
+        for key in ("petition" + captions, "representatives" + captions, "or_visit"):
             for word in strings[key].split():
                 assert word in printed, (material, key, word)
 
