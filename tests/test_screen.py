@@ -70,7 +70,11 @@ def test_the_signature_sheet_on_a_phone_has_two_lines_per_signer(fixture_kit: Pa
     strings = tomllib.loads((fixture_kit.parent / "campaign/content/en/strings.toml")
                             .read_text(encoding="utf-8"))
     headers = [strings[key] for key in SIGNATURE_COLUMNS]
-    runs = [" ".join(text.split()) for _, _, text in
-            text_runs(fixture_kit / "en/signsheet-screen.pdf")[0]]
+    where = {" ".join(text.split()): (x, y)
+             for x, y, text in text_runs(fixture_kit / "en/signsheet-screen.pdf")[0]}
     # Eight columns do not fit a phone's width: four above four, for each signer.
-    assert " ".join(headers[:4]) in runs and " ".join(headers[4:]) in runs, runs
+    rows = [[where[header] for header in headers[:4]], [where[header] for header in headers[4:]]]
+    for row in rows:
+        assert len({round(y) for _, y in row}) == 1, row  # one line of the table
+        assert [x for x, _ in row] == sorted(x for x, _ in row), row  # left to right
+    assert rows[0][0][1] > rows[1][0][1]  # the first four above the other four
