@@ -130,8 +130,8 @@ def test_booklet_home_sheets_are_in_saddle_stitch_order(kit):
     assert found[0] == [len(reading) - 1, 0]  # back cover left, front cover right
 
 
-def test_trifold_panels_are_in_fold_order(kit):
-    outside, inside = text_runs(kit / "en/trifold-home.pdf")
+def test_trifold_panels_are_in_fold_order(fixture_kit):
+    outside, inside = text_runs(fixture_kit / "en/trifold-home.pdf")
     width = 11 * INCH
 
     def third(runs, needle) -> int:
@@ -141,32 +141,33 @@ def test_trifold_panels_are_in_fold_order(kit):
 
     assert third(outside, "Why now") == 0  # the flap that folds in
     assert third(outside, "What you can do") == 1  # the back panel
-    assert third(outside, "End the") == 2  # the cover on the right
+    assert third(outside, "It's Time to") == 2  # the cover on the right
     assert third(inside, "How the war froze") == 0
     assert third(inside, "The cost and the risk") == 1
     assert third(inside, "Who is calling") == 2
 
 
-def test_trifold_screen_has_six_panels_in_reading_order(kit):
-    texts = [norm(t) for t in page_texts(kit / "en/trifold-screen.pdf")]
+def test_trifold_screen_has_six_panels_in_reading_order(fixture_kit):
+    texts = [norm(t) for t in page_texts(fixture_kit / "en/trifold-screen.pdf")]
     assert len(texts) == 6
-    for page, needle in zip(texts, ["End the Korean War", "Why now", "How the war froze",
+    for page, needle in zip(texts, ["It's Time to", "Why now", "How the war froze",
                                     "The cost and the risk", "Who is calling", "What you can do"],
                             strict=True):
         assert needle in page
-    widths = {float(p.mediabox.width) for p in PdfReader(kit / "en/trifold-screen.pdf").pages}
+    pages = PdfReader(fixture_kit / "en/trifold-screen.pdf").pages
+    widths = {float(page.mediabox.width) for page in pages}
     assert widths == {TRIFOLD_PANELS["letter"][2]}  # a phone shows every panel alike
 
 
-def test_cards_are_imposed_with_backs_registered(kit):
+def test_cards_are_imposed_with_backs_registered(fixture_kit):
     for material, per_sheet, pad in (("palmcard", 2, 0.3), ("callscript", 4, 0.28)):
-        path = kit / f"en/{material}-home.pdf"
+        path = fixture_kit / f"en/{material}-home.pdf"
         trim = MATERIALS[material].trim["letter"]
         scale = plan_sheets(MATERIALS[material], SHEETS["letter"], trim, 2).sheets[0] \
             .placements[0].scale  # cards move apart, a little smaller, around a cut gutter
         assert len(page_size_in(path)) == 2
         front, _back = page_texts(path)
-        title = "End the Korean War" if material == "palmcard" else "What to Say When You Call"
+        title = "It's Time for" if material == "palmcard" else "What to Say When You Call"
         assert norm(front).count(norm(title)) == per_sheet
         codes = qr_texts(path)
         purposes = 3 if material == "callscript" else 2  # the call script's report code
@@ -174,7 +175,7 @@ def test_cards_are_imposed_with_backs_registered(kit):
         # Each card's left edge, from where its first line of text starts.
         card = trim[0] * scale
         front_runs, back_runs = text_runs(path)
-        back_heading = norm(page_texts(kit / f"en/{material}-screen.pdf")[1]).split()[0]
+        back_heading = norm(page_texts(fixture_kit / f"en/{material}-screen.pdf")[1]).split()[0]
         fronts = sorted({round(x - pad * INCH * scale) for x, _, t in front_runs
                          if norm(t).startswith(title.split()[0])})
         backs = sorted({round(x - pad * INCH * scale) for x, _, t in back_runs
@@ -185,11 +186,11 @@ def test_cards_are_imposed_with_backs_registered(kit):
         assert backs == pytest.approx(mirrored, abs=1)
 
 
-def test_handbill_is_two_up_with_a_cut_line(kit):
-    path = kit / "en/handbill-home.pdf"
+def test_handbill_is_two_up_with_a_cut_line(fixture_kit):
+    path = fixture_kit / "en/handbill-home.pdf"
     assert page_size_in(path) == [(11.0, 8.5)]
     [runs] = text_runs(path)
-    title = [x for x, _, t in runs if "End the" in t]
+    title = [x for x, _, t in runs if "Make Peace in Korea" in t]
     assert any(x < 396 for x in title) and any(x > 396 for x in title)
     [text] = page_texts(path)
     assert "cut on the marks" in text
