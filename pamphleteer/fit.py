@@ -64,7 +64,10 @@ def fit_document(render: Callable[..., Rendered], material: Material,
     if not rendered.layout.areas or (
             _same(fit, Fit()) and not problems(rendered.layout, fit, material)):
         return replace(fit, renders=renders), rendered  # nothing to fit, or nothing to change
-    failures, good, spilled, trouble = 0, None, None, []
+    failures, spilled, trouble = 0, None, []
+    # The first layout, at 100%, is a fallback if it fitted: a model that overshoots (columns
+    # that suddenly spill) then moves back towards it, not down to the smallest type.
+    good = None if problems(rendered.layout, Fit(), material) else (Fit(), rendered)
     while renders < MAX_RENDERS:
         rendered = render(fit)
         renders += 1
@@ -74,14 +77,18 @@ def fit_document(render: Callable[..., Rendered], material: Material,
             failures += 1
             fit = _recover(layout, fit, material, source, failures)
             continue
-        if trouble:  # spread too far: try between what fitted and this
+        if trouble and fit.scale - good[0].scale > STEP:
+            # Type grown too far (columns may spill all at once): try the scale halfway.
+            halfway = math.floor((fit.scale + good[0].scale) / 2 / STEP) * STEP
+            spilled, fit = fit, replace(good[0], scale=round(halfway, 3))
+        elif trouble:  # spread too far: try between what fitted and this
             spilled, fit = fit, _between(good[0], fit)
         else:
             good = (fit, rendered)
             if not _loose(layout, fit):
                 break
             # Spread what an area has left; the gaps alone move no line break.
-            fit = _between(fit, spilled) if spilled else \
+            fit = _between(fit, spilled) if spilled and spilled.scale == fit.scale else \
                 solve(layout, fit, material, source, keep_scale=True)
         if _same(fit, good[0]):
             break
@@ -118,18 +125,29 @@ def _first_estimate(render: Callable[..., Rendered], material: Material,
                     source: Path) -> tuple[Fit, Rendered, int]:
     """Lay out at 100% (and, if copy is cut off, on tall pages) and solve from that."""
     rendered = render(Fit())
-    renders = 1
     layout = rendered.layout
     if not all(area.complete for area in layout.areas if not area.flow):
-        tall = render(Fit(), tall=True)
-        renders += 1
-        for area in tall.layout.areas:
-            if not area.complete and not area.flow:  # runs past even the tall page
-                _refuse(area, material.fit[0], 1.0, material, source, at_least=True)
-        flows = {area.name: area for area in layout.areas if area.flow}
-        layout = replace(layout, areas=tuple(flows.get(area.name, area)
-                                             for area in tall.layout.areas))
-    return solve(layout, Fit(), material, source), rendered, renders
+        return solve(_measured_tall(render, layout, material, source), Fit(), material,
+                     source), rendered, 2
+    try:
+        return solve(layout, Fit(), material, source), rendered, 1
+    except BuildError:
+        # Before refusing, measure on tall pages: columns squeezed into too little height
+        # may push copy out of sight, which the model would count as far more than it is.
+        return solve(_measured_tall(render, layout, material, source), Fit(), material,
+                     source), rendered, 2
+
+
+def _measured_tall(render: Callable[..., Rendered], layout: Layout, material: Material,
+                   source: Path) -> Layout:
+    """The fixed areas measured on tall pages, where nothing is cut off (flows as they are)."""
+    tall = render(Fit(), tall=True)
+    for area in tall.layout.areas:
+        if not area.complete and not area.flow:  # runs past even the tall page
+            _refuse(area, material.fit[0], 1.0, material, source, at_least=True)
+    flows = {area.name: area for area in layout.areas if area.flow}
+    return replace(layout, areas=tuple(flows.get(area.name, area)
+                                       for area in tall.layout.areas))
 
 
 def _recover(layout: Layout, fit: Fit, material: Material, source: Path,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from pamphleteer.materials import INCH, Material
+from pamphleteer.materials import INCH, SHEETS, Material
 
 SAFE = 0.25 * INCH  # home printers cannot print closer than this to the sheet edge
 MARK = 0.22 * INCH  # length of a cut or fold tick at the sheet edge
@@ -103,6 +103,24 @@ def plan_sheets(material: Material, paper_sheet: tuple[float, float], trim: tupl
     if kind == "scale":
         return _scaled(paper_sheet, trim, instruction)
     return None
+
+
+def unprintable_top(material: Material, paper: str) -> float:
+    """How far into a trim page, from its top and sides, a home printer cannot print
+    (points of the trim page): where it is imposed on the locale's sheet, and how much it is
+    scaled there."""
+    trim = material.trim[paper]
+    pages = material.page_multiple if material.page_multiple > 1 else min(material.pages, 2)
+    plan = plan_sheets(material, SHEETS[paper], trim, pages)
+    if plan is None:  # printed as it is: the trim is the sheet
+        return SAFE
+    needed = 0.0
+    for sheet in plan.sheets:
+        for place in sheet.placements:
+            width, height = trim[0] * place.scale, trim[1] * place.scale
+            edges = (place.x, sheet.width - place.x - width, sheet.height - place.y - height)
+            needed = max(needed, *((SAFE - edge) / place.scale for edge in edges))
+    return max(needed, 0.0)
 
 
 def saddle_order(pages: int) -> list[list[int]]:

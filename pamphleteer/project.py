@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from pamphleteer.errors import ConfigError, Diagnostic
 from pamphleteer.fonts import FontFace, load_fonts
+from pamphleteer.identity import Identity, load_identity
 from pamphleteer.locales import Locale, font_roles, load_locales
 from pamphleteer.prepress import icc_description, is_cmyk_output_profile
 from pamphleteer.profiles import OUTPUT_PROFILE
@@ -56,6 +57,7 @@ class Project:
     font_faces: tuple[FontFace, ...] = field(default=())
     output_intent: OutputIntent = field(default_factory=OutputIntent)
     call_number: str = SWITCHBOARD  # the number the call script asks people to call
+    identity: Identity = field(default_factory=lambda: Identity(wordmark=""))
     notes: tuple[Diagnostic, ...] = field(default=())  # warnings found while loading
 
     @property
@@ -85,7 +87,7 @@ def load_project(root: Path | str) -> Project:
     if "locales" in data:
         raise check.fail(("locales",), "language settings now live in each language's folder: "
                          "move [locales.xx] to content/xx/locale.toml")
-    check.table(data, (), {"campaign", "links", "brand", "fonts", "print", "call"},
+    check.table(data, (), {"campaign", "links", "brand", "fonts", "print", "call", "identity"},
                 {"campaign", "links"})
 
     campaign = check.table(data["campaign"], ("campaign",),
@@ -113,7 +115,8 @@ def load_project(root: Path | str) -> Project:
     return Project(root=root, name=name, slug=slug, imprint=imprint, edition=edition,
                    source_locale=source, links=links, brand=brand, locales=locales,
                    font_faces=faces, output_intent=_output_intent(check, data, root),
-                   call_number=_call_number(check, data), notes=tuple(notes))
+                   call_number=_call_number(check, data),
+                   identity=load_identity(check, data, root, name), notes=tuple(notes))
 
 
 def _call_number(check: Checker, data: dict) -> str:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from pamphleteer.content import Document, load_document
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.fonts import font_face_css
+from pamphleteer.impose import unprintable_top
 from pamphleteer.markup import inline, pair_lines_to_say, plain, to_html
 from pamphleteer.materials import MATERIALS, SIGNATURE_COLUMNS, TRIFOLD_PANELS, Material
 from pamphleteer.prepress import SLUG
@@ -41,12 +42,16 @@ class Geometry:
     # by a measuring layout (``heights`` empty) and set by the next (see fit.grow_pages).
     grow: bool = False
     heights: tuple[float, ...] = ()
+    # How far in from the trim's top and sides a home printer cannot print, where the piece
+    # lies on its sheet: the masthead band keeps clear of it in every profile, to look alike.
+    unprintable: float = 0.25 * 72
 
 
 def geometry(material: Material, profile: Profile, paper: str) -> Geometry:
     """Page geometry of ``material`` for ``profile`` on ``paper``."""
     common = {"bleed": profile.bleed[paper], "safe": profile.safe_margin,
-              "slug": SLUG if profile.marks else 0.0}
+              "slug": SLUG if profile.marks else 0.0,
+              "unprintable": unprintable_top(material, paper)}
     trim = material.trim[paper]
     if material.imposition == "trifold":
         flap, back, cover = TRIFOLD_PANELS[paper]
@@ -145,6 +150,7 @@ def page_css(geo: Geometry, profile: Profile, tall: bool = False,
                      "components: cyan, magenta, yellow, black; }")
     rules.append(f":root {{ --trim-width: {geo.trim[0]:.3f}pt; --trim-height: {geo.trim[1]:.3f}pt;"
                  f" --bleed: {geo.bleed:.3f}pt; --safe: {geo.safe:.3f}pt;"
+                 f" --band-home: {geo.unprintable:.3f}pt;"
                  + "".join(f" --panel-{n}: {w:.3f}pt;" for n, w in geo.panels.items()) + " }")
     return "\n".join(rules)
 
@@ -185,10 +191,14 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
                  tall: bool = False) -> dict:
     """What every template gets: campaign, locale, page geometry, fonts and colours."""
     locale = project.locales[locale_code]
+    white = colours(project, profile.cmyk)["white"]  # the logo is knocked out of the band
     edition = dt.datetime.combine(project.edition, dt.time(), dt.UTC).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     return {
-        "campaign": {"name": project.name, "slug": project.slug, "imprint": project.imprint},
+        "campaign": {"name": project.name, "slug": project.slug, "imprint": project.imprint,
+                     "wordmark": project.identity.wordmark,
+                     "logo": Markup(project.identity.logo_in(white)),
+                     "logo_ratio": f"{project.identity.logo_ratio:.3f}"},
         "locale": {"code": locale.code, "name": locale.name, "direction": locale.direction},
         "profile": profile.name,
         "layout": geo.layout,
