@@ -36,7 +36,6 @@ class Identity:
 
     wordmark: str
     logo: str = ""  # sanitized <svg>, its paint set to INK; empty when there is no logo
-    logo_path: str = ""
     logo_ratio: float = 1.0  # width over height, from the viewBox: the band sets the height
 
     def logo_in(self, colour: str) -> str:
@@ -63,7 +62,7 @@ def load_identity(check: Checker, data: dict, root: Path, name: str) -> Identity
         logo, ratio = sanitize_logo(where.read_bytes())
     except ValueError as exc:
         raise check.fail(("identity", "logo"), f"'{path}' {exc}") from None
-    return Identity(wordmark=wordmark, logo=logo, logo_path=path, logo_ratio=ratio)
+    return Identity(wordmark=wordmark, logo=logo, logo_ratio=ratio)
 
 
 def sanitize_logo(data: bytes) -> tuple[str, float]:
