@@ -21,7 +21,7 @@ from pamphleteer.impose import duplex, impose, instruction_keys, plan_sheets
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Output, write_atomic, write_manifest, write_signsheet_csv
 from pamphleteer.pdf import Rendered, page_count, render_pdf
-from pamphleteer.preflight import check_glyphs, check_layout, check_pdf
+from pamphleteer.preflight import check_glyphs, check_layout, check_pdf, photo_detail
 from pamphleteer.prepress import Prepress
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
@@ -154,7 +154,8 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
     return render_pdf(html, root=project.root, source=piece.doc.path,
                       pdf_variant=PROFILES[profile].pdf_variant, diagnostics=diagnostics,
                       write=write and not tall, prepress=prepress,
-                      duplex=duplex(piece.material) if home else None)
+                      duplex=duplex(piece.material) if home else None,
+                      press=project.root / intent.path if PROFILES[profile].cmyk else None)
 
 
 def fit_check(project: Project, locale: str, material: Material,
@@ -174,6 +175,8 @@ def fit_check(project: Project, locale: str, material: Material,
         check_layout(material.name, rendered.layout, piece.geometries[profile].max_pages,
                      piece.doc.path)
         notes += _for_locale(fit, piece).notes
+        if not piece.geometries[profile].grow:  # paper: photos print as large as at the shop
+            notes += photo_detail(rendered.layout, piece.doc.path)
     return notes
 
 
@@ -292,6 +295,8 @@ def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Render
                     sha256=hashlib.sha256(pdf).hexdigest(), fit_scale=round(fit.scale, 3),
                     qr=[{"purpose": c.purpose, "url": c.url, "verified": c.verified}
                         for c in checks], warnings=[str(hole) for hole in holes])
+    if profile.cmyk:
+        output.warnings += [str(note) for note in photo_detail(rendered.layout, piece.doc.path)]
     return output, pdf
 
 

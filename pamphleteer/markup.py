@@ -11,11 +11,13 @@ import markdown
 import nh3
 
 from pamphleteer.errors import ContentError, Diagnostic
+from pamphleteer.photos import find_photo
 
-# What content may produce: text structure and links, nothing that fetches or embeds.
+# What content may produce: text structure and links, and photos from the campaign's own
+# assets/ (checked by ``place_photos``); nothing that fetches from anywhere else.
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i", "a", "br",
                 "blockquote", "hr", "span", "sup", "sub", "small"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "title"}}
 URL_SCHEMES = {"https", "mailto", "tel"}
 # Python-Markdown is quadratic on runs of brackets and of raw-HTML openers, and deep nesting
 # exhausts the renderer's recursion; no real copy comes near these limits.
@@ -55,8 +57,9 @@ def expand_placeholders(text: str, edition: dt.date, path: Path, line: int) -> s
 
 
 def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words: bool,
-            diagnostics: list[Diagnostic], lang: str = "en") -> str:
-    """Render Markdown to HTML that is safe to put in a template, typeset for ``lang``."""
+            diagnostics: list[Diagnostic], lang: str = "en", photos: Path | None = None) -> str:
+    """Render Markdown to HTML that is safe to put in a template, typeset for ``lang``;
+    photos come from the assets/ folder of the campaign at ``photos`` (none without it)."""
     if (len(source) > MAX_CHARS or source.count("[") > MAX_BRACKETS
             or source.count("<") > MAX_ANGLES):
         raise ContentError("this part is too long, or has too many '[' or '<' characters, to "
@@ -68,10 +71,13 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
                                path, line + offset)
     text = expand_placeholders(source, edition, path, line)
     raw = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
-    _report_removed(raw, source, path, line, diagnostics)
-    clean = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+    tags = ALLOWED_TAGS | ({"img"} if photos else set())
+    _report_removed(raw, source, path, line, diagnostics, tags)
+    clean = nh3.clean(raw, tags=tags, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
                       attribute_filter=_allowed_link)
+    if photos:
+        clean = place_photos(clean, source, photos, path, line)
     clean = stat_callouts(balance_headings(typeset(clean, lang)))
     return keep_words_together(clean) if keep_words else clean
 
@@ -121,12 +127,12 @@ def plain(text: str, lang: str, keep_words: bool, headline: bool = False) -> str
 
 
 def _report_removed(raw: str, source: str, path: Path, line: int,
-                    diagnostics: list[Diagnostic]) -> None:
+                    diagnostics: list[Diagnostic], allowed: set[str]) -> None:
     """Warn about HTML the sanitizer drops, so nothing disappears silently."""
     seen = set()
     for match in _TAG.finditer(raw):
         tag = match[2].lower()
-        if tag in ALLOWED_TAGS or tag in seen:
+        if tag in allowed or tag in seen:
             continue
         seen.add(tag)
         found = re.search(rf"<\s*/?\s*{re.escape(tag)}\b", source, re.IGNORECASE)
@@ -142,6 +148,42 @@ def _report_removed(raw: str, source: str, path: Path, line: int,
             here = line + source.count("\n", 0, found) if found >= 0 else line
             diagnostics.append(Diagnostic(f"link '{url}' was removed: links must start with "
                                           "https://, mailto: or tel:", path, here))
+
+
+_IMG = re.compile(r"<img\b([^>]*)>")
+_LONE_IMG = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>")
+_ATTRIBUTE = re.compile(r'([a-z]+)="([^"]*)"')
+
+
+def place_photos(fragment: str, source: str, root: Path, path: Path, line: int) -> str:
+    """Each image alone in its paragraph becomes a photo (a figure, captioned by its title),
+    once it is found in the campaign's assets/ and has alt text; any other is an error."""
+    def here(src: str) -> int:
+        found = source.find(src)
+        return line + source.count("\n", 0, found) if found >= 0 else line
+
+    def figure(match: re.Match) -> str:
+        attributes = dict(_ATTRIBUTE.findall(match[1]))
+        src = html.unescape(attributes.get("src", ""))
+        at = here(src or "![")
+        if not src:  # the sanitizer removed an address (file:, http:) no photo may have
+            raise ContentError("a photo comes from this campaign's assets/ folder, written like "
+                               "![what it shows](assets/photos/rally.jpg)", path, at)
+        photo = find_photo(root, src, path, at)
+        alt = attributes.get("alt", "").strip()
+        if not alt:
+            raise ContentError(f"photo '{src}' needs alt text saying what it shows, for "
+                               "readers who cannot see it: ![a crowd at the rally](…)", path, at)
+        caption = attributes.get("title", "").strip()
+        return (f'<figure class="photo fixed-size"><img src="{photo.src}" alt="{alt}" '
+                f'data-line="{at}">'
+                + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
+
+    stray = re.search(r'<img\b[^>]*\bsrc="([^"]*)"', _LONE_IMG.sub("", fragment))
+    if stray:
+        raise ContentError("a photo stands in a paragraph of its own: put a blank line before "
+                           "and after it", path, here(html.unescape(stray[1])))
+    return _LONE_IMG.sub(lambda m: figure(_IMG.match(m[1])), fragment)
 
 
 def _allowed_link(tag: str, attribute: str, value: str) -> str | None:

@@ -70,6 +70,7 @@ class Layout:
     wide: tuple[tuple[str, float], ...] = ()  # (area name, mm a word runs past its line)
     pages: int = 0
     bottoms: tuple[float, ...] = ()  # per page: where its content ends, in points from the top
+    photos: tuple[tuple[int, float, float], ...] = ()  # (source line, pixels, inches) across
 
     def area(self, name: str) -> Area | None:
         """The area called ``name``, if the document has one."""
@@ -80,9 +81,14 @@ def measure(document) -> Layout:
     """Fit areas and frame overflows of a rendered WeasyPrint document."""
     fragments: dict[int, list] = {}
     order: list = []
+    photos: list[tuple[int, float, float]] = []
     for page in document.pages:
         for box, _ in _boxes(page._page_box):
             element = getattr(box, "element", None)
+            if getattr(box, "replacement", None) is not None and element is not None \
+                    and element.get("data-line") and box.width:
+                photos.append((int(element.get("data-line")),
+                               getattr(box.replacement, "width", 0), box.width / 96))
             if element is None or element.get("data-fit") is None or box.element_tag is None:
                 continue
             if not hasattr(box, "content_box_y"):
@@ -100,7 +106,9 @@ def measure(document) -> Layout:
             for width in [max(t.lines, default=0.0)] if width > t.width + 0.5]
     return Layout(areas=areas, overflows=tuple(frame_overflows(document)), wide=tuple(wide),
                   pages=len(document.pages),
-                  bottoms=tuple(_bottom(page._page_box) for page in document.pages))
+                  bottoms=tuple(_bottom(page._page_box) for page in document.pages),
+                  photos=tuple(photos))
+
 
 
 def _bottom(page_box) -> float:

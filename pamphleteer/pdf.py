@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.measure import Layout, mark_frame_ends, measure
 from pamphleteer.outputs import write_atomic
+from pamphleteer.photos import HOME_PPI, for_press, is_photo
 from pamphleteer.prepress import Prepress
 from pamphleteer.prepress import finish as finish_for_print
 
@@ -77,13 +78,19 @@ def fetcher_class():
     """The URL fetcher class (built lazily: importing WeasyPrint costs about a second)."""
     import weasyprint.urls as urls
 
+    class Converted(urls.URLFetcherResponse):
+        """A file served changed: WeasyPrint must use these bytes, not reread its path."""
+
+        path = None
+
     class ProjectFetcher(urls.URLFetcher):
         """Serve files from the project's assets and templates; refuse everything else."""
 
-        def __init__(self, root: Path):
+        def __init__(self, root: Path, press: Path | None = None):
             super().__init__(allowed_protocols={"file"}, allow_redirects=False)
             self.readable = [(root / name).resolve() for name in READABLE_DIRS]
             self.blocked: list[str] = []
+            self.press = press  # a print shop's CMYK profile, which photos are turned into
 
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
@@ -91,8 +98,11 @@ def fetcher_class():
                 path = Path(url2pathname(unquote(parts.path))).resolve()
                 if any(path.is_relative_to(folder) for folder in self.readable) and path.is_file():
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return urls.URLFetcherResponse(url, path.read_bytes(),
-                                                   {"Content-Type": kind})
+                    data = path.read_bytes()
+                    if self.press and is_photo(path):
+                        return Converted(url, for_press(data, self.press),
+                                         {"Content-Type": "image/jpeg"})
+                    return urls.URLFetcherResponse(url, data, {"Content-Type": kind})
             self.blocked.append(url)
             raise ValueError(f"blocked: {url}")
 
@@ -112,22 +122,25 @@ class _Collect(logging.Handler):
 
 def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None = None,
                diagnostics: list[Diagnostic], write: bool = True,
-               prepress: Prepress | None = None, duplex: str | None = None) -> Rendered:
+               prepress: Prepress | None = None, duplex: str | None = None,
+               press: Path | None = None) -> Rendered:
     """Lay out ``html`` and return the PDF; ``source`` is the file blamed for problems.
 
     With ``write=False`` only the layout is made and measured (no PDF): for fitting and
     for ``check``. ``prepress`` finishes a print-shop PDF (boxes, marks, output intent);
-    ``duplex`` asks a home printer's dialog for it (and for no scaling).
+    ``duplex`` asks a home printer's dialog for it (and for no scaling). With ``press`` (a
+    CMYK output profile) photos are turned into its CMYK; without it they keep no more than
+    ``HOME_PPI`` of detail.
     """
     weasyprint = _weasyprint(root)
-    fetcher = fetcher_class()(root)
+    fetcher = fetcher_class()(root, press)
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
         mark_frame_ends(page.etree_element)
-        document = page.render()
+        document = page.render(dpi=None if press else HOME_PPI)
         pdf = b""
         if write:
             _drop_attachments(document)

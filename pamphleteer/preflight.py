@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from math import ceil
 from pathlib import Path
 
 from pamphleteer.content import STRINGS_FILE
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.glyphs import check_file
 from pamphleteer.measure import Layout
+from pamphleteer.photos import SHOP_PPI
 from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
 
@@ -166,6 +168,19 @@ def check_layout(name: str, layout: Layout, max_pages: int, source: Path) -> Non
     if pages > max_pages:
         raise BuildError(f"the text does not fit: the {name} has room for "
                          f"{max_pages} page(s) but needs {pages}; shorten it", source)
+
+
+def photo_detail(layout: Layout, source: Path) -> list[Diagnostic]:
+    """A photo with less detail than a print shop needs at its printed size is a warning."""
+    notes = []
+    for line, pixels, inches in layout.photos:
+        ppi = pixels / inches if inches else 0
+        if ppi < SHOP_PPI:
+            notes.append(Diagnostic(
+                f"this photo prints {inches:.1f} in wide at {ppi:.0f} ppi; a print shop needs "
+                f"{SHOP_PPI} ppi: use an image at least {ceil(SHOP_PPI * inches)} pixels wide",
+                source, line))
+    return notes
 
 
 def check_pdf(pdf: bytes, codes: list[QRCode], template: Path, source: Path,

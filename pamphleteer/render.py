@@ -99,7 +99,7 @@ def document_context(project: Project, doc: Document, diagnostics: list[Diagnost
                                headline=key in HEADLINES, **options))
             for key, value in doc.meta.items() if key != "translation_of"}
     parts = {name: Markup(to_html(part.markdown, path=doc.path, line=part.line,
-                                  diagnostics=diagnostics, **options))
+                                  diagnostics=diagnostics, photos=project.root, **options))
              for name, part in doc.parts.items()}
     if MATERIALS[doc.material].bilingual and doc.content_locale != project.source_locale:
         parts = _with_source_lines(project, doc, parts, diagnostics)
