@@ -94,7 +94,10 @@ def stat_callouts(fragment: str) -> str:
         stats = []
         for line in re.split(r"\n\s*!!!", match[1]):
             figure, label = _split_text(line.strip(), "|")
-            stats.append(f'<p class="stat"><span class="stat-figure">{figure.strip()}</span>'
+            # A big figure in a narrow column may put its unit on a line of its own, which
+            # beats breaking inside a word (no-break spaces come from ``typeset``).
+            figure = figure.strip().replace(NBSP, " ")
+            stats.append(f'<p class="stat"><span class="stat-figure">{figure}</span>'
                          f'<span class="stat-label">{label.strip()}</span></p>')
         return '<div class="stats">' + "".join(stats) + "</div>"
 

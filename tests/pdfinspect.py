@@ -186,3 +186,33 @@ def qr_symbols(path: Path, dpi: int = 150) -> list[tuple[str, int, float]]:
             found.append((code.text, int(code.extra["Version"]), pixels / dpi * 2.54))
     pdf.close()
     return found
+
+
+def page_chars(path: Path) -> list[list[tuple[str, float, tuple[float, float, float, float]]]]:
+    """Each page's characters (spaces left out) with their printed size in points and their
+    box (left, bottom, right, top; points from the page's lower left)."""
+    import pypdfium2.raw as pdfium_c
+
+    pages = []
+    document = pypdfium2.PdfDocument(str(path))
+    matrix = pdfium_c.FS_MATRIX()
+    for page in document:
+        text = page.get_textpage()
+        chars = []
+        for index in range(text.count_chars()):
+            char = chr(pdfium_c.FPDFText_GetUnicode(text.raw, index))
+            if char.isspace():
+                continue
+            pdfium_c.FPDFText_GetMatrix(text.raw, index, matrix)
+            size = pdfium_c.FPDFText_GetFontSize(text.raw, index) * \
+                abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            chars.append((char, round(size, 2), text.get_charbox(index)))
+        pages.append(chars)
+    return pages
+
+
+def find_text(chars: list, text: str) -> list[int]:
+    """Where ``text`` (spaces ignored) starts among a page's ``page_chars``: the indexes."""
+    wanted = "".join(text.split())
+    joined = "".join(char for char, _, _ in chars)
+    return [index for index in range(len(joined)) if joined.startswith(wanted, index)]

@@ -3,6 +3,7 @@ as at the shop and on screens; and a logo file read as carefully as content."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy
@@ -12,8 +13,8 @@ import pytest
 from pamphleteer.identity import INK, sanitize_logo
 from pamphleteer.materials import MATERIALS
 
-from conftest import build, run
-from pdfinspect import page_texts, text_runs
+from conftest import FIXTURES, build, run
+from pdfinspect import find_text, page_chars, page_texts, text_runs
 
 PRIMARY = (0x17, 0x32, 0x5A)  # the fixture's brand primary, in RGB
 
@@ -108,3 +109,47 @@ def test_a_logo_outside_assets_is_refused_with_its_line(campaign):
     assert code == 1 and f"campaign.toml:{line}" in output
     assert "must be an SVG file in this campaign's assets/ folder" in output
     assert "Traceback" not in output
+
+
+def front_matter(locale: str, material: str, key: str) -> str:
+    source = (FIXTURES / "campaign" / "content" / locale / f"{material}.md").read_text("utf-8")
+    return re.search(rf'^{key}: "(.*)"', source, re.MULTILINE)[1]
+
+
+def _letters(text: str) -> str:
+    return "".join(text.split()).replace("\u2019", "'")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("locale, material", [("en", m) for m in MATERIALS]
+                         + [("de", m) for m in ("flyer", "trifold", "booklet", "callscript")])
+def test_the_call_to_action_is_the_strongest_block_of_every_piece(fixture_kit, locale, material):
+    """Wherever its heading is printed, it is the largest type but the headline's, and it
+    stands on a field of colour (the tint, or the primary colour), not on bare paper."""
+    cta, title = front_matter(locale, material, "cta"), front_matter(locale, material, "title")
+    for profile in ("shop", "screen"):
+        path = fixture_kit / locale / f"{material}-{profile}.pdf"
+        pdf = pypdfium2.PdfDocument(str(path))
+        seen = 0
+        for number, chars in enumerate(page_chars(path)):
+            starts = find_text([(_letters(c), s, b) for c, s, b in chars], _letters(cta))
+            if not starts:
+                continue
+            seen += 1
+            headline = find_text([(_letters(c), s, b) for c, s, b in chars], _letters(title))
+            spans = [range(at, at + len(_letters(cta))) for at in starts] + \
+                    [range(at, at + len(_letters(title))) for at in headline]
+            others = [size for index, (_, size, _) in enumerate(chars)
+                      if not any(index in span for span in spans)]
+            size = chars[starts[0]][1]
+            assert size >= max(others) - 0.05, (path.name, number + 1, size, max(others))
+            # The field: just left of the heading's first letter, inside the block's padding.
+            page = pdf[number]
+            left, bottom, _, top = chars[starts[0]][2]
+            media = page.get_mediabox()
+            image = page.render(scale=2).to_pil().convert("L")
+            y = round((media[3] - (bottom + top) / 2) * 2)
+            field = [image.getpixel((round((left - media[0] - dx) * 2), y)) for dx in (2, 3, 4)]
+            assert max(field) < 245, (path.name, number + 1, field)
+        assert seen, f"{path.name} does not print its call to action '{cta}'"
+        pdf.close()

@@ -72,3 +72,15 @@ def test_korean_words_are_kept_together():
     assert out == ('<p><span class="w">평화</span> <span class="w">협정을</span> '
                    '<strong><span class="w">지금</span></strong> <span class="w">맺자,</span> '
                    "now</p>")
+
+
+def test_stat_callouts_set_a_figure_over_its_label_in_one_group():
+    out = html("Why it matters:\n\n!!! 28,500 troops | stationed in *South Korea*\n"
+               "!!! $13.4 billion | spent from 2016 to 2019\n\nAfter.")
+    assert out.count('<div class="stats">') == 1 and out.count('<p class="stat">') == 2
+    assert '<span class="stat-figure">28,500 troops</span>' in out
+    assert '<span class="stat-label">stationed in <em>South Korea</em></span>' in out
+    # A figure may put its unit on a line of its own in a narrow column (no no-break space),
+    # rather than be broken inside a word; body copy keeps the number with its unit.
+    assert "\u00a0" not in out.split('class="stat-figure">')[2].split("</span>")[0]
+    assert "28,500\u00a0troops" in html("About 28,500 troops remain.")
