@@ -9,6 +9,7 @@ import click
 from pamphleteer import __version__
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.kit import build_kit, plan
+from pamphleteer.limits import JOB_SECONDS
 from pamphleteer.materials import MATERIALS
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import load_project
@@ -19,6 +20,10 @@ project_option = click.option(
     "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
     show_default="current directory", help="The campaign folder (holding campaign.toml).")
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+time_option = click.option(
+    "--time-limit", "seconds", type=click.FloatRange(min=0, min_open=True), default=JOB_SECONDS,
+    show_default=True, help="Stop a document (all its profiles) that takes longer than this "
+    "many seconds, as an error.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,14 +45,15 @@ def main() -> None:
 @click.option("-j", "--jobs", "workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Render this many PDFs in parallel.")
 @strict_option
+@time_option
 def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
           materials: tuple[str, ...], profiles: tuple[str, ...], workers: int,
-          strict: bool) -> None:
+          strict: bool, seconds: float) -> None:
     """Render the kit: every locale x material x profile into <out>/<locale>/."""
     project = load_project(project_dir)
     out = out or project.root / "dist"
     jobs = plan(project, list(locales), list(materials), list(profiles))
-    result = build_kit(project, jobs, out, workers=workers, strict=strict)
+    result = build_kit(project, jobs, out, workers=workers, strict=strict, seconds=seconds)
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     for output in result.outputs:
@@ -83,12 +89,13 @@ def _finish(errors: list[str], warnings: list[str], strict: bool, what: str) -> 
 @click.option("-m", "--material", "materials", multiple=True,
               type=click.Choice(list(MATERIALS)), help="Check only this material (repeatable).")
 @strict_option
+@time_option
 def check(project_dir: Path, locales: tuple[str, ...], materials: tuple[str, ...],
-          strict: bool) -> None:
+          strict: bool, seconds: float) -> None:
     """Validate settings, content, glyphs, translations and the fit of every piece; no PDF."""
     project = load_project(project_dir)
     plan(project, list(locales))  # an unknown locale is an error, as in build
-    report = check_project(project, list(locales), list(materials))
+    report = check_project(project, list(locales), list(materials), seconds)
     _finish(report.errors, report.warnings, strict, "check")
     click.echo(f"check: {len(locales or project.locales)} locale(s) and "
                f"{len(materials or MATERIALS)} materials OK"

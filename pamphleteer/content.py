@@ -9,6 +9,14 @@ from pathlib import Path
 import yaml
 
 from pamphleteer.errors import ContentError, Diagnostic
+from pamphleteer.limits import (
+    MAX_FRONT_MATTER,
+    MAX_NESTING,
+    MAX_STRING,
+    MAX_VALUE,
+    check_nesting,
+    check_text,
+)
 from pamphleteer.materials import Material
 from pamphleteer.project import Project
 from pamphleteer.tomlfile import line_of, read_toml
@@ -98,6 +106,8 @@ def load_document(project: Project, locale: str, material: Material,
             f"{project.source_locale}/{material.name}.md", path))
         path, content_locale = source, project.source_locale
     meta, meta_lines, body, body_line = parse_file(inside_content(project, path))
+    check_text(body, path, body_line, limit=material.max_chars,
+               what=f"the {material.name}'s text (more than it could hold at any size)")
     parts = split_parts(body, body_line, material, path)
     return Document(material=material.name, locale=locale, content_locale=content_locale,
                     path=path, meta=meta, meta_lines=meta_lines, parts=parts)
@@ -116,14 +126,22 @@ def parse_file(path: Path) -> tuple[dict[str, str], dict[str, int], str, int]:
     except StopIteration:
         raise ContentError("front matter is not closed: add a line '---' after it",
                            path, 1) from None
-    meta, meta_lines = parse_front_matter("\n".join(lines[1:end]), path)
+    front = "\n".join(lines[1:end])
+    if len(front) > MAX_FRONT_MATTER:
+        raise ContentError(f"the front matter is {len(front):,} characters long; at most "
+                           f"{MAX_FRONT_MATTER:,} are allowed", path, 2)
+    meta, meta_lines = parse_front_matter(front, path)
     return meta, meta_lines, "\n".join(lines[end + 1:]), end + 2
 
 
 def parse_front_matter(source: str, path: Path, first_line: int = 2) -> tuple[dict, dict]:
     """Parse and validate YAML front matter; errors name the file and line."""
+    check_nesting(source, path, first_line)
     try:
         node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except RecursionError:  # nesting by indentation alone
+        raise ContentError(f"front matter nested more than {MAX_NESTING} deep: it is "
+                           "'key: \"text\"' lines", path, first_line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + mark.line if mark else first_line
@@ -149,7 +167,8 @@ def parse_front_matter(source: str, path: Path, first_line: int = 2) -> tuple[di
             raise ContentError(f"'{key}' must be text, not a list or table", path, line)
         # The text as written: no YAML dates, numbers or tags, which only surprise translators.
         meta[key] = "" if value_node.value in ("~", "null") and value_node.style is None \
-            else str(value_node.value).strip()
+            else check_text(str(value_node.value).strip(), path, line, limit=MAX_VALUE,
+                            what=f"'{key}'")
         lines[key] = line
     for key in REQUIRED_KEYS:
         if not meta.get(key):
@@ -222,6 +241,7 @@ def _read_strings(path: Path) -> dict[str, str]:
         if not isinstance(value, str):
             raise ContentError(f"'{key}' must be text in double quotes", path,
                                line_of(text, (key,)))
+        check_text(value, path, line_of(text, (key,)), limit=MAX_STRING, what=f"'{key}'")
         for placeholder in STRING_PLACEHOLDERS.get(key, ()):
             if placeholder not in value:
                 raise ContentError(f"'{key}' must keep {placeholder} where it goes (it is "

@@ -46,6 +46,19 @@ class ContentError(PamphleteerError):
 class BuildError(PamphleteerError):
     """A material could not be rendered or failed a check after rendering."""
 
+    @classmethod
+    def from_os(cls, exc: OSError, path: Path) -> BuildError:
+        """A file system failure writing ``path`` (no space, no permission, a file where a
+        folder should be), told at the path that failed, without a traceback."""
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):
+            reason += " (a file stands where a folder is needed)"
+        elif isinstance(exc, IsADirectoryError):
+            reason += " (a folder stands where the file goes)"
+        failed = Path(exc.filename) if exc.filename else path
+        what = "" if failed == path else f" {where(path)}"
+        return cls(f"cannot write{what}: {reason}", failed)
+
 
 class ErrorGroup(PamphleteerError):
     """Several errors reported together (one per line)."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
+from pamphleteer.markup import css_string
 from pamphleteer.tomlfile import Checker, read_toml
 
 FONTS_FILE = Path("assets") / "fonts" / "fonts.toml"
@@ -19,6 +21,7 @@ class FontFace:
     path: Path
     weight: int
     style: str
+    url: str = ""  # relative to the project folder, so that PDFs do not depend on where it is
 
 
 def load_fonts(root: Path) -> tuple[FontFace, ...]:
@@ -40,7 +43,8 @@ def load_fonts(root: Path) -> tuple[FontFace, ...]:
         if style not in ("normal", "italic"):
             raise check.fail(key, f"font #{index + 1}: style must be 'normal' or 'italic'")
         faces.append(FontFace(family=check.get(entry, (*key, "family"), str), path=font_path,
-                              weight=check.get(entry, (*key, "weight"), int, 400), style=style))
+                              weight=check.get(entry, (*key, "weight"), int, 400), style=style,
+                              url=quote((FONTS_FILE.parent / file).as_posix())))
     return tuple(faces)
 
 
@@ -48,8 +52,9 @@ def font_face_css(faces: tuple[FontFace, ...]) -> str:
     """``@font-face`` rules for every bundled face."""
     rules = []
     for face in faces:
-        url = face.path.as_uri()
-        rules.append(f'@font-face {{ font-family: "{face.family}"; src: url("{url}"); '
+        url = face.url or face.path.as_uri()
+        rules.append(f"@font-face {{ font-family: {css_string(face.family)}; "
+                     f"src: url({css_string(url)}); "
                      f"font-weight: {face.weight}; font-style: {face.style}; }}")
     return "\n".join(rules)
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from pamphleteer.content import Document, load_document, load_strings
+from pamphleteer.content import Document, content_path, load_document, load_strings
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
 from pamphleteer.fit import Fit, fit_document, grow_pages, problems
 from pamphleteer.impose import duplex, impose, instruction_keys, plan_sheets
+from pamphleteer.limits import JOB_SECONDS, OverBudget, time_budget
 from pamphleteer.materials import MATERIALS, SHEETS, Material
-from pamphleteer.outputs import Output, write_atomic, write_manifest, write_signsheet_csv
+from pamphleteer.outputs import Manifest, Output, output_folder, write_atomic, write_signsheet_csv
 from pamphleteer.pdf import Rendered, page_count, render_pdf
 from pamphleteer.preflight import check_glyphs, check_layout, check_pdf, photo_detail
 from pamphleteer.prepress import Prepress
@@ -198,8 +199,24 @@ def _for_locale(fit: Fit, piece: Piece) -> Fit:
 
 
 def build_document(project: Project, locale: str, material: str, profiles: tuple[str, ...],
-                   strict: bool = False) -> list[JobResult]:
-    """Fit one document once, then render, check and return it in each of ``profiles``."""
+                   strict: bool = False, seconds: float = JOB_SECONDS) -> list[JobResult]:
+    """Fit one document once, then render, check and return it in each of ``profiles``;
+    a document that takes longer than ``seconds`` is stopped, as an error."""
+    try:
+        with time_budget(seconds):
+            return _build_document(project, locale, material, profiles, strict)
+    except OverBudget:
+        path = content_path(project, locale, material)
+        error = BuildError(f"stopped after {seconds:g} s, this document's time budget: its "
+                           "copy or settings make it far costlier than any real piece (see "
+                           "--time-limit)", path)
+        return [JobResult(Job(locale, material, profiles[0]), errors=[
+            f"{error.format_message()} [{locale}/{material}: {', '.join(profiles)}]"])] + \
+            [JobResult(Job(locale, material, profile)) for profile in profiles[1:]]
+
+
+def _build_document(project: Project, locale: str, material: str, profiles: tuple[str, ...],
+                    strict: bool = False) -> list[JobResult]:
     jobs = [Job(locale, material, profile) for profile in profiles]
     diagnostics: list[Diagnostic] = []
     counter = [0]
@@ -332,37 +349,53 @@ def documents(jobs: list[Job]) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
-              strict: bool = False) -> KitResult:
-    """Build ``jobs`` into ``out`` and update the manifest; failed jobs leave old files alone."""
+              strict: bool = False, seconds: float = JOB_SECONDS) -> KitResult:
+    """Build ``jobs`` into ``out`` and update the manifest; failed jobs leave old files alone.
+    Each document has ``seconds`` to build."""
     notes = [str(note) for note in project.notes]
     if strict and notes:
         return KitResult(outputs=[], errors=[f"{n} (--strict)" for n in notes], warnings=[])
     result = KitResult(outputs=[], errors=[], warnings=notes, jobs=len(jobs))
-    # Each PDF is written as soon as it is ready, so a late failure loses nothing.
-    for job_result in _run(project, jobs, workers, strict):
-        result.errors += job_result.errors
-        result.warnings += job_result.warnings
-        result.layouts += job_result.layouts
-        result.underlays += job_result.underlays
-        if job_result.output is not None and job_result.pdf is not None:
-            write_atomic(out / job_result.output.path, job_result.pdf)
-            result.outputs.append(job_result.output)
-    for locale in dict.fromkeys(o.locale for o in result.outputs if o.material == "signsheet"):
-        write_signsheet_csv(project, locale, out)
-    write_manifest(project, out, result.outputs)
+    with output_folder(out):
+        manifest = Manifest(project, out)
+        # Each PDF is written as soon as it is ready, so a late failure loses nothing.
+        for job_result in _run(project, jobs, workers, strict, seconds):
+            result.errors += job_result.errors
+            result.warnings += job_result.warnings
+            result.layouts += job_result.layouts
+            result.underlays += job_result.underlays
+            output = job_result.output
+            if output is not None and job_result.pdf is not None:
+                try:
+                    manifest.forget(output.path)
+                    write_atomic(out / output.path, job_result.pdf)
+                    manifest.record(output)
+                except OSError as exc:
+                    error = BuildError.from_os(exc, out / output.path)
+                    result.errors.append(error.format_message())
+                    continue
+                result.outputs.append(output)
+        try:
+            for locale in dict.fromkeys(o.locale for o in result.outputs
+                                        if o.material == "signsheet"):
+                write_signsheet_csv(project, locale, out)
+            manifest.save()
+        except OSError as exc:
+            result.errors.append(BuildError.from_os(exc, out).format_message())
     result.errors = list(dict.fromkeys(result.errors))
     result.warnings = list(dict.fromkeys(result.warnings))
     return result
 
 
-def _run(project: Project, jobs: list[Job], workers: int, strict: bool):
+def _run(project: Project, jobs: list[Job], workers: int, strict: bool, seconds: float):
     """Job results in plan order, from a pool of worker processes when asked for."""
     groups = documents(jobs)
     if workers > 1 and len(groups) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(groups))) as pool:
             for results in pool.map(build_document, [project] * len(groups),
-                                    *zip(*groups, strict=True), [strict] * len(groups)):
+                                    *zip(*groups, strict=True), [strict] * len(groups),
+                                    [seconds] * len(groups)):
                 yield from results
     else:
         for locale, material, profiles in groups:
-            yield from build_document(project, locale, material, profiles, strict)
+            yield from build_document(project, locale, material, profiles, strict, seconds)

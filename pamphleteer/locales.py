@@ -63,13 +63,13 @@ def load_locales(content_dir: Path, default_fonts: dict[str, tuple[str, ...]],
                                     f"(run new-locale {code} or add the file)", path))
             locales[code] = Locale(code=code, name=name, paper=paper, fonts=dict(default_fonts))
             continue
-        locales[code] = _read_locale(path, code, default_fonts, families)
+        locales[code] = _read_locale(path, code, default_fonts, families, content_dir)
     return locales
 
 
 def _read_locale(path: Path, code: str, default_fonts: dict[str, tuple[str, ...]],
-                 families: set[str]) -> Locale:
-    data, text = read_toml(path)
+                 families: set[str], content_dir: Path) -> Locale:
+    data, text = read_toml(path, within=content_dir)
     check = Checker(path, text)
     check.table(data, (), {"name", "paper", "direction", "fonts", "keep_words"},
                 {"name", "paper"})

@@ -11,13 +11,14 @@ import markdown
 import nh3
 
 from pamphleteer.errors import ContentError, Diagnostic
+from pamphleteer.limits import MAX_ELEMENTS, html_depth
 from pamphleteer.photos import find_photo
 
 # What content may produce: text structure and links, and photos from the campaign's own
 # assets/ (checked by ``place_photos``); nothing that fetches from anywhere else.
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i", "a", "br",
                 "blockquote", "hr", "span", "sup", "sub", "small"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "title"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"https", "mailto", "tel"}
 # Python-Markdown is quadratic on runs of brackets and of raw-HTML openers, and deep nesting
 # exhausts the renderer's recursion; no real copy comes near these limits.
@@ -25,6 +26,11 @@ MAX_CHARS = 100_000
 MAX_BRACKETS = 2_000
 MAX_ANGLES = 500
 MAX_DEPTH = 12
+MAX_RULES = 12  # dividing lines (---, ***) in one part: each is a box to lay out
+# The quote and list markers a line starts with ("> - 1. "), each followed by a space.
+_MARKERS = re.compile(r"(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)))*")
+_MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
+_RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([^{}]*))?\}")
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
@@ -64,11 +70,18 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
             or source.count("<") > MAX_ANGLES):
         raise ContentError("this part is too long, or has too many '[' or '<' characters, to "
                            "be print copy", path, line)
+    rules = 0
     for offset, text_line in enumerate(source.split("\n")):
-        prefix = text_line[:len(text_line) - len(text_line.lstrip(" \t>-*+"))]
-        if prefix.count(">") >= MAX_DEPTH or len(prefix) > 4 * MAX_DEPTH:
+        markers = _MARKERS.match(text_line)[0]
+        indent = len(text_line) - len(text_line.lstrip(" \t"))
+        if len(_MARKER.findall(markers)) >= MAX_DEPTH or indent > 4 * MAX_DEPTH:
             raise ContentError(f"quotes or lists nested more than {MAX_DEPTH} deep",
                                path, line + offset)
+        if _RULE.match(text_line):
+            rules += 1
+            if rules > MAX_RULES:
+                raise ContentError(f"more than {MAX_RULES} dividing lines in one part",
+                                   path, line + offset)
     text = expand_placeholders(source, edition, path, line)
     raw = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     tags = ALLOWED_TAGS | ({"img"} if photos else set())
@@ -76,6 +89,10 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
     clean = nh3.clean(raw, tags=tags, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
                       attribute_filter=_allowed_link)
+    if html_depth(clean) > MAX_ELEMENTS:  # the layout engine recurses on every level
+        raise ContentError(f"elements (lists, quotes, HTML tags) nested more than "
+                           f"{MAX_ELEMENTS} deep", path, line)
+    _check_link_texts(clean, source, path, line, diagnostics)
     if photos:
         clean = place_photos(clean, source, photos, path, line)
     clean = stat_callouts(balance_headings(typeset(clean, lang)))
@@ -132,17 +149,32 @@ def plain(text: str, lang: str, keep_words: bool, headline: bool = False) -> str
 def _report_removed(raw: str, source: str, path: Path, line: int,
                     diagnostics: list[Diagnostic], allowed: set[str]) -> None:
     """Warn about HTML the sanitizer drops, so nothing disappears silently."""
+    def here(pattern: str) -> int:
+        found = re.search(pattern, source, re.IGNORECASE)
+        return line + source.count("\n", 0, found.start()) if found else line
+
     seen = set()
     for match in _TAG.finditer(raw):
         tag = match[2].lower()
-        if tag in allowed or tag in seen:
+        if tag in allowed:
+            attributes = _OPEN_TAG.match(raw, match.start())
+            for name in _ATTRIBUTE_NAME.findall(attributes[1] if attributes else ""):
+                name = name.lower()
+                if name not in ALLOWED_ATTRIBUTES.get(tag, set()) and (tag, name) not in seen:
+                    seen.add((tag, name))
+                    diagnostics.append(Diagnostic(
+                        f"the {name} attribute of <{tag}> is not allowed in content and was "
+                        "removed", path, here(rf"<\s*{re.escape(tag)}\b[^>]*\b{re.escape(name)}")))
+            continue
+        if tag in seen:
             continue
         seen.add(tag)
-        found = re.search(rf"<\s*/?\s*{re.escape(tag)}\b", source, re.IGNORECASE)
-        here = line + source.count("\n", 0, found.start()) if found else line
-        what = "an image" if tag == "img" else f"HTML tag <{tag}>"
-        diagnostics.append(Diagnostic(f"{what} is not allowed in content and was removed",
-                                      path, here))
+        if tag == "img":  # Markdown's ![...](...) or HTML
+            diagnostics.append(Diagnostic("an image is not allowed here and was removed", path,
+                                          here(r"!\[|<\s*img\b")))
+            continue
+        diagnostics.append(Diagnostic(f"HTML tag <{tag}> is not allowed in content and was "
+                                      "removed", path, here(rf"<\s*/?\s*{re.escape(tag)}\b")))
     for url in re.findall(r'href="([^"]*)"', raw):
         url = html.unescape(url)  # Markdown entity-encodes e-mail autolinks
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
@@ -151,6 +183,45 @@ def _report_removed(raw: str, source: str, path: Path, line: int,
             here = line + source.count("\n", 0, found) if found >= 0 else line
             diagnostics.append(Diagnostic(f"link '{url}' was removed: links must start with "
                                           "https://, mailto: or tel:", path, here))
+
+
+_OPEN_TAG = re.compile(r"<\s*[a-zA-Z][a-zA-Z0-9-]*([^>]*)>")
+_ATTRIBUTE_NAME = re.compile(r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*"
+                             r"(?:=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+_LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+# Text that reads as a web address: an optional scheme, a host with a dot, an optional path.
+_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})"
+                      r"(/\S*)?", re.IGNORECASE)
+_EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[a-z]{2,}", re.IGNORECASE)
+
+
+def _check_link_texts(fragment: str, source: str, path: Path, line: int,
+                      diagnostics: list[Diagnostic]) -> None:
+    """A link whose text reads as an address must go to that address: otherwise the page
+    shows one place and the link (on a screen) opens another."""
+    for match in _LINK.finditer(fragment):
+        href = html.unescape(match[1])
+        text = html.unescape(re.sub(r"<[^>]*>", "", match[2])).strip()
+        shown = _shown_target(text)
+        if shown is None or shown == _shown_target(href):
+            continue
+        found = source.find(text)
+        here = line + source.count("\n", 0, found) if found >= 0 else line
+        diagnostics.append(Diagnostic(
+            f"the link text '{text}' reads as an address, but the link goes to '{href}': "
+            "make the text and the address the same", path, here))
+
+
+def _shown_target(text: str) -> str | None:
+    """Where ``text`` says it leads (host and path, or an e-mail address), if it reads as an
+    address at all."""
+    text = text.removeprefix("mailto:")
+    if _EMAIL.fullmatch(text):
+        return text.lower()
+    address = _ADDRESS.fullmatch(text)
+    if address is None:
+        return None
+    return address[1].lower() + (address[2] or "").split("?")[0].split("#")[0].rstrip("/")
 
 
 _IMG = re.compile(r"<img\b([^>]*)>")
@@ -194,6 +265,12 @@ def _allowed_link(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "href" and value.split(":", 1)[0].lower() not in URL_SCHEMES:
         return None
     return value
+
+
+def css_string(value: str) -> str:
+    """``value`` as a quoted CSS string that cannot end its rule or its ``<style>`` element."""
+    return '"' + re.sub(r'[^ !#$%&(-;=?-\[\]-~]',  # printable ASCII but " ' < > \\
+                        lambda m: f"\\{ord(m[0]):x} ", value) + '"'
 
 
 def keep_words_together(fragment: str) -> str:

@@ -51,6 +51,13 @@ class Material:
     bilingual: bool = False  # lines to say (> quotes) also printed in the source language
 
     @property
+    def max_chars(self) -> int:
+        """More text than this could never fit (100 characters a square inch on every page,
+        where 10 pt type sets about 60): refused before any layout is tried."""
+        width, height = self.trim["letter"]
+        return round(self.pages * width * height / INCH ** 2 * 100)
+
+    @property
     def template(self) -> str:
         """The Jinja template that lays the material out."""
         return f"{self.name}.html.j2"

@@ -7,11 +7,14 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pamphleteer import __version__
 from pamphleteer.content import load_strings
+from pamphleteer.errors import BuildError
 from pamphleteer.materials import SIGNATURE_COLUMNS
 from pamphleteer.project import Project
 
@@ -36,11 +39,19 @@ class Output:
     warnings: list[str] = field(default_factory=list)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` so that a reader never sees a half-written file."""
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o666) -> None:
+    """Write ``data`` so that a reader never sees a half-written file; its permissions are
+    ``mode`` less the umask, as for any new file (a temporary file would keep only 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(handle, mode & ~_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temp, path)
@@ -58,19 +69,69 @@ def write_signsheet_csv(project: Project, locale: str, out: Path) -> None:
     write_atomic(out / locale / "signsheet.csv", buffer.getvalue().encode("utf-8-sig"))
 
 
-def write_manifest(project: Project, out: Path, outputs: list[Output]) -> None:
-    """Merge this build's outputs into ``manifest.json`` (entries of other files are kept)."""
-    path = out / MANIFEST
-    rebuilt = {output.path for output in outputs}
-    kept: list[dict] = []
-    if path.is_file():
-        try:
-            previous = json.loads(path.read_text(encoding="utf-8")).get("outputs", [])
-        except (ValueError, AttributeError):  # not JSON, not UTF-8, not a manifest
-            previous = []
-        kept = [entry for entry in previous if isinstance(entry, dict)
-                and entry.get("path") not in rebuilt and (out / str(entry.get("path"))).is_file()]
-    entries = sorted(kept + [asdict(o) for o in outputs], key=lambda e: e["path"])
-    manifest = {"campaign": project.name, "generator": f"pamphleteer {__version__}",
-                "outputs": entries}
-    write_atomic(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+GENERATOR = "pamphleteer"
+LOCK = ".pamphleteer.lock"
+
+
+@contextmanager
+def output_folder(out: Path) -> Iterator[Path]:
+    """``out``, made if need be and held for this build alone: two builds into one folder
+    would interleave their files and their manifest."""
+    from filelock import FileLock, Timeout
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(out / LOCK, timeout=0)
+        lock.acquire()
+    except Timeout:
+        raise BuildError("another build is writing into this folder: wait for it to finish, "
+                         "or choose another --out", out) from None
+    except OSError as exc:
+        raise BuildError.from_os(exc, out) from None
+    try:
+        yield out
+    finally:
+        lock.release()
+
+
+class Manifest:
+    """``manifest.json`` of an output folder, kept true to the files on disk at every moment:
+    an entry leaves it before its PDF is replaced, and comes back once the new one is there.
+    Entries of files this build does not touch are kept."""
+
+    def __init__(self, project: Project, out: Path):
+        self.path = out / MANIFEST
+        self.campaign = project.name
+        self.entries: dict[str, dict] = {}
+        if self.path.is_dir():
+            raise BuildError(f"{MANIFEST} is a folder: remove it, or choose another --out",
+                             self.path)
+        if self.path.exists():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                ours = isinstance(data, dict) and \
+                    str(data.get("generator", "")).split(" ")[0] == GENERATOR
+            except (OSError, ValueError):
+                ours = False
+            if not ours:
+                raise BuildError(f"this {MANIFEST} was not written by pamphleteer: refusing to "
+                                 "overwrite it (choose another --out, or remove it)", self.path)
+            for entry in data.get("outputs", []):
+                if isinstance(entry, dict) and (out / str(entry.get("path"))).is_file():
+                    self.entries[str(entry["path"])] = entry
+
+    def forget(self, path: str) -> None:
+        """Drop the entry of a file about to be replaced (and save)."""
+        if self.entries.pop(path, None) is not None:
+            self.save()
+
+    def record(self, output: Output) -> None:
+        """Add the entry of a file just written (and save)."""
+        self.entries[output.path] = asdict(output)
+        self.save()
+
+    def save(self) -> None:
+        manifest = {"campaign": self.campaign, "generator": f"{GENERATOR} {__version__}",
+                    "outputs": [self.entries[path] for path in sorted(self.entries)]}
+        write_atomic(self.path, (json.dumps(manifest, indent=2, ensure_ascii=False)
+                                 + "\n").encode())

@@ -8,7 +8,7 @@ import logging
 import mimetypes
 import os
 import re
-import tempfile
+import stat
 import uuid
 import warnings
 from dataclasses import dataclass, field
@@ -17,6 +17,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 from xml.sax.saxutils import escape
+
+import platformdirs
 
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.measure import Layout, mark_frame_ends, measure
@@ -38,6 +40,19 @@ class Rendered:
     layout: Layout = field(default_factory=Layout)
 
 
+def private_folder(folder: Path) -> Path:
+    """``folder``, made if need be, checked to be this user's alone (owner, no write by others)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = folder.lstat()
+    except OSError as exc:
+        raise BuildError(f"cannot make the cache folder: {exc.strerror}", folder) from None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        raise BuildError("this cache folder belongs to another user, is not a folder, or "
+                         "others may write to it: remove it and build again", folder)
+    return folder
+
+
 @cache
 def _fontconfig_file(fonts_dir: Path) -> str:
     """A fontconfig setup that knows only the project's bundled fonts, none of the system's.
@@ -47,12 +62,11 @@ def _fontconfig_file(fonts_dir: Path) -> str:
     than borrowed silently from the machine. (Pango crashes with no fonts at all, so the
     bundled folder is the fallback.)
     """
-    # One folder per fonts folder, reused by every run and worker: nothing piles up in /tmp,
-    # and fontconfig's cache of the bundled fonts stays warm between builds.
+    # One folder per fonts folder, reused by every run and worker: nothing piles up, and
+    # fontconfig's cache of the bundled fonts stays warm between builds. It is in this user's
+    # own cache folder: in a shared temp folder another user could plant a configuration.
     key = hashlib.sha256(str(fonts_dir).encode()).hexdigest()[:16]
-    user = getattr(os, "getuid", lambda: 0)()
-    folder = Path(tempfile.gettempdir()) / f"pamphleteer-fc-{user}-{key}"
-    folder.mkdir(exist_ok=True)
+    folder = private_folder(Path(platformdirs.user_cache_dir("pamphleteer")) / f"fc-{key}")
     config = folder / "fonts.conf"
     text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
             f"<fontconfig><dir>{escape(str(fonts_dir))}</dir>"

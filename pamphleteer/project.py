@@ -176,11 +176,39 @@ def _links(check: Checker, data: object) -> dict[str, str]:
     links = {}
     for purpose in LINK_PURPOSES + tuple(p for p in OPTIONAL_LINKS if p in table):
         url = check.get(table, ("links", purpose), str)
-        parts = urlsplit(url)
-        if parts.scheme != "https" or not parts.hostname or " " in url:
-            raise check.fail(("links", purpose), f"'{url}' must be a full https:// address")
+        problem = url_problem(url)
+        if problem:
+            raise check.fail(("links", purpose), f"{url!r} {problem}")
         links[purpose] = url
     return links
+
+
+# What a printed link may hold: RFC 3986's characters, less the quote ' (the links go into
+# QR codes and markup; anything else is percent-encoded: %20 for a space).
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+")
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a printed link, or None: it must be a plain https:// address."""
+    if len(url) > 500:
+        return "is too long to print (more than 500 characters)"
+    if not _URL_CHARS.fullmatch(url):
+        return ("has characters a printed link may not have (spaces, quotes, angle brackets, "
+                "control or non-ASCII characters): percent-encode them, e.g. %20 for a space")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "is not a valid address"
+    if parts.scheme != "https" or not parts.hostname:
+        return "must be a full https:// address"
+    if "@" in parts.netloc:
+        return "must not carry a user name before its host (it hides where the link goes)"
+    labels = parts.hostname.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        return "does not have a valid host name (such as example.org)"
+    return None
 
 
 def _brand(check: Checker, data: object) -> dict[str, Color]:

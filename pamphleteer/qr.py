@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -77,7 +78,8 @@ def make_qr(purpose: str, url: str, display: str, color: str = "#000",
             else:
                 x += 1
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
-           f'shape-rendering="crispEdges" role="img" aria-label="QR code: {display}">'
+           f'shape-rendering="crispEdges" role="img" '
+           f'aria-label="QR code: {html.escape(display, quote=True)}">'
            f'<rect width="{size}" height="{size}" fill="{background}"/>'
            f'<path fill="{color}" d="{"".join(runs)}"/></svg>')
     return QRCode(purpose=purpose, url=url, display=display, svg=svg, modules=size,

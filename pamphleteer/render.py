@@ -17,7 +17,7 @@ from pamphleteer.content import Document, load_document
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.fonts import font_face_css
 from pamphleteer.impose import unprintable_top
-from pamphleteer.markup import inline, pair_lines_to_say, plain, to_html
+from pamphleteer.markup import css_string, inline, pair_lines_to_say, plain, to_html
 from pamphleteer.materials import MATERIALS, SIGNATURE_COLUMNS, TRIFOLD_PANELS, Material
 from pamphleteer.prepress import SLUG
 from pamphleteer.profiles import OUTPUT_PROFILE, Profile
@@ -146,7 +146,7 @@ def page_css(geo: Geometry, profile: Profile, tall: bool = False,
             rules.append(f"body > :nth-child({number}) {{ page: grow-{number}; }}")
     if profile.cmyk:
         # WeasyPrint writes the PDF/X OutputIntent only when a CMYK profile is declared.
-        rules.insert(0, f"@color-profile device-cmyk {{ src: url({output_profile}); "
+        rules.insert(0, f"@color-profile device-cmyk {{ src: url({css_string(output_profile)}); "
                      "components: cyan, magenta, yellow, black; }")
     rules.append(f":root {{ --trim-width: {geo.trim[0]:.3f}pt; --trim-height: {geo.trim[1]:.3f}pt;"
                  f" --bleed: {geo.bleed:.3f}pt; --safe: {geo.safe:.3f}pt;"
@@ -179,7 +179,7 @@ def theme_css(project: Project, locale_code: str, cmyk: bool) -> str:
     locale = project.locales[locale_code]
     lines = [font_face_css(project.font_faces), ":root {"]
     for role, stack in locale.fonts.items():
-        families = ", ".join(f'"{family}"' for family in stack)
+        families = ", ".join(css_string(family) for family in stack)
         lines.append(f"  --font-{role}: {families};")
     for name, value in colours(project, cmyk).items():
         lines.append(f"  --{name}: {value};")

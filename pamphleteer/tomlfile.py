@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pamphleteer.errors import ConfigError, PamphleteerError
+from pamphleteer.limits import MAX_FILE, MAX_SETTING, check_nesting, check_text
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
@@ -22,8 +23,13 @@ def _split_dotted(key: str) -> list[str]:
     return [_unquote(p) for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', key)]
 
 
-def read_toml(path: Path, error: type[PamphleteerError] = ConfigError) -> tuple[dict, str]:
-    """Parse a TOML file; a syntax error names the file and line."""
+def read_toml(path: Path, error: type[PamphleteerError] = ConfigError,
+              within: Path | None = None) -> tuple[dict, str]:
+    """Parse a TOML file; a syntax error names the file and line. With ``within``, a file
+    that is a link to somewhere outside that folder is refused, not read."""
+    if within is not None and not path.resolve().is_relative_to(within.resolve()):
+        raise error(f"this is a link to a file outside the project's {within.name}/ folder; "
+                    "it must live in the project", path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -32,6 +38,10 @@ def read_toml(path: Path, error: type[PamphleteerError] = ConfigError) -> tuple[
         raise error(f"not UTF-8 text ({exc.reason}): save it as UTF-8", path) from None
     except OSError as exc:
         raise error(f"cannot read this file ({exc.strerror})", path) from None
+    if len(text) > MAX_FILE:
+        raise error(f"this file is {len(text):,} characters long; at most {MAX_FILE:,} are "
+                    "allowed", path)
+    check_nesting(text, path, error=error)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
@@ -100,6 +110,9 @@ class Checker:
             raise self.fail(key, f"must be {_kind_name(kind)}, not a boolean")
         if not isinstance(value, kind):
             raise self.fail(key, f"must be {_kind_name(kind)}, not {type(value).__name__}")
+        if isinstance(value, str):
+            check_text(value, self.path, line_of(self.text, key), limit=MAX_SETTING,
+                       what=".".join(key), error=self.error)
         return value
 
 

@@ -54,8 +54,8 @@ def file_status(project: Project, locale: str, material: str) -> FileStatus:
     if locale == project.source_locale or not source.is_file():
         return FileStatus(locale, material, TRANSLATED, path)
     try:
-        recorded = parse_file(path)[0].get(KEY, "").split()
-        own, current = fingerprint(path), fingerprint(source)
+        recorded = parse_file(inside_content(project, path))[0].get(KEY, "").split()
+        own, current = fingerprint(path), fingerprint(inside_content(project, source))
     except PamphleteerError:
         return FileStatus(locale, material, UNREADABLE, path)
     # A scaffold is untranslated while its text is still the text it was copied from.
@@ -124,12 +124,15 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
     folder = project.content_dir / code
     if folder.exists():
         raise PamphleteerError(f"content/{code} already exists; edit its files instead", folder)
+    sources = [path for material in MATERIALS
+               if (path := content_path(project, base, material)).is_file()]
+    strings = project.content_dir / base / STRINGS_FILE
+    for path in sources + ([strings] if strings.is_file() else []):
+        inside_content(project, path)  # never copy a file linked from outside the project
     folder.mkdir(parents=True)
     written = []
-    for material in MATERIALS:
-        source = content_path(project, base, material)
-        if not source.is_file():
-            continue
+    for source in sources:
+        material = source.stem
         target = folder / source.name
         shutil.copyfile(source, target)
         original = content_path(project, project.source_locale, material)
@@ -139,7 +142,6 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
                 value += f" {COPY}{fingerprint(source)}"
             set_fingerprint(target, value)
         written.append(target)
-    strings = project.content_dir / base / STRINGS_FILE
     if strings.is_file():
         shutil.copyfile(strings, folder / STRINGS_FILE)
         written.append(folder / STRINGS_FILE)

@@ -16,6 +16,7 @@ from pamphleteer.content import STRINGS_FILE, content_path, load_strings
 from pamphleteer.errors import Diagnostic, PamphleteerError
 from pamphleteer.glyphs import check_file
 from pamphleteer.kit import fit_check
+from pamphleteer.limits import JOB_SECONDS, OverBudget, time_budget
 from pamphleteer.materials import MATERIALS
 from pamphleteer.project import Project
 from pamphleteer.translation import MISSING, OUTDATED, UNTRANSLATED, status_table
@@ -30,9 +31,10 @@ class Report:
 
 
 def check_project(project: Project, locales: list[str] | None = None,
-                  materials: list[str] | None = None) -> Report:
+                  materials: list[str] | None = None, seconds: float = JOB_SECONDS) -> Report:
     """Settings (already loaded), content, glyphs, fit and translation status of the pieces
-    of ``locales`` and ``materials`` (all of them when not given)."""
+    of ``locales`` and ``materials`` (all of them when not given); each document has
+    ``seconds`` to be checked, as a build's has to be built."""
     report = Report(warnings=[str(note) for note in project.notes])
     for locale in locales or project.locales:
         diagnostics: list[Diagnostic] = []
@@ -45,9 +47,16 @@ def check_project(project: Project, locales: list[str] | None = None,
             # A fallback's own warnings ("not translated yet") are the status table's to give.
             found: list[Diagnostic] = diagnostics if own else []
             try:
-                notes = fit_check(project, locale, material, found)
+                with time_budget(seconds):
+                    notes = fit_check(project, locale, material, found)
             except PamphleteerError as exc:  # tagged as the build tags it
                 report.errors.append(f"{exc.format_message()} [{locale}/{material.name}]")
+                continue
+            except OverBudget:
+                error = PamphleteerError(f"stopped after {seconds:g} s, this document's time "
+                                         "budget (see --time-limit)",
+                                         content_path(project, locale, material.name))
+                report.errors.append(f"{error.format_message()} [{locale}/{material.name}]")
                 continue
             report.warnings += [str(note) for note in notes]
         report.warnings += [str(d) for d in diagnostics]
