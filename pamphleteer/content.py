@@ -16,6 +16,7 @@ from pamphleteer.limits import (
     MAX_VALUE,
     check_nesting,
     check_text,
+    check_words,
 )
 from pamphleteer.materials import Material
 from pamphleteer.project import Project
@@ -242,6 +243,7 @@ def _read_strings(path: Path) -> dict[str, str]:
             raise ContentError(f"'{key}' must be text in double quotes", path,
                                line_of(text, (key,)))
         check_text(value, path, line_of(text, (key,)), limit=MAX_STRING, what=f"'{key}'")
+        check_words(value, value, path, line_of(text, (key,)))
         for placeholder in STRING_PLACEHOLDERS.get(key, ()):
             if placeholder not in value:
                 raise ContentError(f"'{key}' must keep {placeholder} where it goes (it is "

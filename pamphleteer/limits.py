@@ -26,6 +26,7 @@ MAX_SETTING = 1_000  # characters in one setting (a name, an imprint, a link)
 MAX_NESTING = 16  # brackets inside brackets in TOML or YAML
 MAX_ELEMENTS = 32  # elements inside elements in content's HTML (a list item is two deep)
 MAX_MARKS = 6  # combining marks on one letter (Vietnamese needs 2, Zalgo text hundreds)
+MAX_WORD = 80  # characters without a space: German's longest compounds have about 60
 
 # Characters that print as nothing or as boxes (C0 and C1 controls, but tab and newline), and
 # bidirectional embeddings, overrides and isolates, which reorder text so that what prints is
@@ -58,6 +59,23 @@ def check_text(text: str, path: Path | str | None, line: int | None, *, limit: i
                 raise error(f"{what} piles more than {MAX_MARKS} accents or marks on one "
                             "letter; no language needs that", path, _line_at(text, index, line))
     return text
+
+
+_LONG_WORD = re.compile(rf"[^\s<>]{{{MAX_WORD + 1},}}")
+
+
+def check_words(fragment: str, source: str, path: Path | str | None, line: int | None) -> None:
+    """No printed word (text between the tags of an HTML ``fragment``) longer than
+    ``MAX_WORD``: no line can hold it, and laying it out costs time that grows with it.
+    ``source`` (starting at ``line``) is searched for where the word is written."""
+    for piece in re.split(r"<[^>]*>", fragment):
+        found = _LONG_WORD.search(piece)
+        if found:
+            at = source.find(found[0][:20])
+            raise ContentError(f"a word of {len(found[0]):,} characters ('{found[0][:20]}…'): "
+                               f"no line can hold more than {MAX_WORD}; put spaces or "
+                               "hyphens in it", path, _line_at(source, at, line) if at >= 0
+                               else line)
 
 
 def _line_at(text: str, index: int, line: int | None) -> int | None:

@@ -84,3 +84,17 @@ def test_stat_callouts_set_a_figure_over_its_label_in_one_group():
     # rather than be broken inside a word; body copy keeps the number with its unit.
     assert "\u00a0" not in out.split('class="stat-figure">')[2].split("</span>")[0]
     assert "28,500\u00a0troops" in html("About 28,500 troops remain.")
+
+
+def test_removed_images_and_attributes_are_reported_at_their_line():
+    warnings = []
+    out = html('Intro.\n\n<p style="display:none">Hidden?</p>\n\n![a photo](x.jpg)', warnings)
+    messages = [str(w) for w in warnings]
+    assert "c.md:12: the style attribute of <p> is not allowed in content and was removed" \
+        in messages and "Hidden?" in out
+    assert "c.md:14: an image is not allowed here and was removed" in messages
+
+
+@pytest.mark.parametrize("source", ["-" * 60, "*" * 20000, "- - - -", "Text\n\n" + "_" * 70])
+def test_dividers_and_runs_of_marks_are_not_taken_for_nesting(source):
+    html(source)  # no "nested more than 12 deep"
