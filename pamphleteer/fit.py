@@ -96,6 +96,11 @@ def fit_document(render: Callable[..., Rendered], material: Material,
         return replace(good[0], renders=renders), good[1]
     if layout.overflows:  # the same overflow at every scale tried: it does not scale
         frame, excess = max(layout.overflows, key=lambda o: o[1])
+        if frame == "trim":
+            raise BuildError(f"the text does not fit: some of the {material.name}'s text runs "
+                             f"about {max(excess, 1):.0f} mm past the edge of the page at every "
+                             "type size tried, where it would be cut off; shorten it, or move "
+                             "it in the template", source)
         raise BuildError(f"the text does not fit: the {material.name}'s {frame} area is too "
                          f"small by about {max(excess, 1):.0f} mm at every type size tried, "
                          "down to {:.0%}: what overflows does not shrink with the type (a QR "
@@ -234,9 +239,12 @@ def solve(layout: Layout, measured: Fit, material: Material, source: Path,
             k = min(k, k_flow)
         limit = _word_limit(layout)
         if limit < floor:
-            raise BuildError(f"the text does not fit: a word in the {material.name} is wider "
-                             f"than its line even at {material.fit[0]:.0%} type; shorten "
-                             "it or put a space in it", source)
+            word = min((t for area in layout.areas for t in _nodes(area.content, TEXT)
+                        if t.word > 0), key=lambda t: t.width / t.word).long
+            raise BuildError(f"the text does not fit: the word '{word}' in the "
+                             f"{material.name} is wider than its line even at "
+                             f"{material.fit[0]:.0%} type; shorten it, or mark where it may "
+                             "break with a soft hyphen (&shy;)", source)
         k = min(k, limit)
     scale = max(math.floor(k * measured.scale / STEP + 1e-6) * STEP, material.fit[0])
     k = scale / measured.scale

@@ -9,7 +9,6 @@ every build, and a copy that does not fit is reported once, not once per profile
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -22,7 +21,7 @@ from pamphleteer.limits import JOB_SECONDS, OverBudget, time_budget
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Manifest, Output, output_folder, write_atomic, write_signsheet_csv
 from pamphleteer.pdf import Rendered, page_count, render_pdf
-from pamphleteer.preflight import check_glyphs, check_layout, check_pdf, photo_detail
+from pamphleteer.preflight import broken_words, check_glyphs, check_layout, check_pdf, photo_detail
 from pamphleteer.prepress import Prepress
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
@@ -37,6 +36,7 @@ from pamphleteer.render import (
     render_template,
 )
 from pamphleteer.tomlfile import line_of
+from pamphleteer.workers import Died, run_tasks
 
 FITTED_ON = {"home": "home", "shop": "home", "screen": "screen"}  # whose layout fits a profile
 
@@ -178,6 +178,7 @@ def fit_check(project: Project, locale: str, material: Material,
         notes += _for_locale(fit, piece).notes
         if not piece.geometries[profile].grow:  # paper: photos print as large as at the shop
             notes += photo_detail(rendered.layout, piece.doc.path)
+        notes += broken_words(rendered.layout, material.name, piece.doc.path)
     return notes
 
 
@@ -275,6 +276,9 @@ def _texts(diagnostics) -> list[str]:
 def _describe(exc: Exception, what: str) -> str:
     if isinstance(exc, PamphleteerError):
         return f"{exc.format_message()} [{what}]"
+    if isinstance(exc, MemoryError):
+        return (f"could not build {what}: it ran out of its memory budget; its copy or "
+                "settings make it far costlier than any real piece")
     return f"could not build {what}: {type(exc).__name__}: {exc} (please report this)"
 
 
@@ -314,6 +318,8 @@ def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Render
                         for c in checks], warnings=[str(hole) for hole in holes])
     if profile.cmyk:
         output.warnings += [str(note) for note in photo_detail(rendered.layout, piece.doc.path)]
+    output.warnings += [str(note) for note in broken_words(rendered.layout, piece.material.name,
+                                                           piece.doc.path)]
     return output, pdf
 
 
@@ -391,11 +397,16 @@ def _run(project: Project, jobs: list[Job], workers: int, strict: bool, seconds:
     """Job results in plan order, from a pool of worker processes when asked for."""
     groups = documents(jobs)
     if workers > 1 and len(groups) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(groups))) as pool:
-            for results in pool.map(build_document, [project] * len(groups),
-                                    *zip(*groups, strict=True), [strict] * len(groups),
-                                    [seconds] * len(groups)):
-                yield from results
+        tasks = [(project, *group, strict, seconds) for group in groups]
+        for (locale, material, profiles), results in zip(
+                groups, run_tasks(build_document, tasks, min(workers, len(groups))),
+                strict=True):
+            if isinstance(results, Died):
+                error = BuildError(str(results), content_path(project, locale, material))
+                results = [JobResult(Job(locale, material, profiles[0]), errors=[
+                    f"{error.format_message()} [{locale}/{material}: {', '.join(profiles)}]"])]
+                results += [JobResult(Job(locale, material, p)) for p in profiles[1:]]
+            yield from results
     else:
         for locale, material, profiles in groups:
             yield from build_document(project, locale, material, profiles, strict, seconds)

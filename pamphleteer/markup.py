@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from functools import cache
 from pathlib import Path
 
 import markdown
@@ -143,7 +144,8 @@ def inline(text: str, *, path: Path, line: int, edition: dt.date, keep_words: bo
 
 def plain(text: str, lang: str, keep_words: bool, headline: bool = False) -> str:
     """Plain text (a template string, say) as typeset, escaped HTML."""
-    escaped = typeset(html.escape(text, quote=False), lang)
+    # "&shy;" marks where a word may break, in front matter and strings as in Markdown.
+    escaped = typeset(html.escape(text, quote=False).replace("&amp;shy;", SOFT_HYPHEN), lang)
     escaped = balance(escaped) if headline else escaped
     return keep_words_together(escaped) if keep_words else escaped
 
@@ -332,8 +334,34 @@ def typeset(fragment: str, lang: str) -> str:
             out.append(char)
             before = char
         text = _ABBREVIATION.sub(lambda m: m[1] + NBSP, "".join(out))
-        pieces[index] = _NUMBER_UNIT.sub(lambda m: m[1] + NBSP, text)
+        text = _NUMBER_UNIT.sub(lambda m: m[1] + NBSP, text)
+        pieces[index] = hyphenate_long_words(text, lang)
     return "".join(pieces)
+
+
+LONG_WORD = 16  # letters: a word this long may be hyphenated (German compounds, mostly)
+_LONG = re.compile(rf"[^\W\d_]{{{LONG_WORD},}}")
+
+
+def hyphenate_long_words(text: str, lang: str) -> str:
+    """Soft hyphens where the language's dictionary allows, in words of ``LONG_WORD`` letters
+    or more: a line too narrow for one breaks it with a hyphen rather than cutting it
+    anywhere (or not at all). Shorter words are never hyphenated."""
+    hyphenator = _hyphenator(lang)
+    if hyphenator is None or not _LONG.search(text):
+        return text
+    return _LONG.sub(lambda m: hyphenator.inserted(m[0], hyphen=SOFT_HYPHEN), text)
+
+
+SOFT_HYPHEN = "\u00ad"
+
+
+@cache
+def _hyphenator(lang: str):
+    import pyphen
+
+    dictionary = pyphen.language_fallback(lang.replace("-", "_"))
+    return pyphen.Pyphen(lang=dictionary) if dictionary else None
 
 
 def balance(fragment: str) -> str:

@@ -19,7 +19,9 @@ Conventions the templates follow, so that the prediction is right:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 # Node kinds.
 TEXT, FIXED, STACK, GRID, COLUMNS = "text", "fixed", "stack", "grid", "columns"
@@ -37,6 +39,7 @@ class Node:
     lines: tuple[float, ...] = ()  # TEXT: the width of each line's content
     width: float = 0.0  # TEXT: the width lines may take
     word: float = 0.0  # TEXT: the widest piece that must stay whole (no-wrap, headlines)
+    long: str = ""  # TEXT: that piece's text, for messages
     words: tuple[float, ...] = ()  # TEXT: the width of each unbreakable piece, in order
     trailing: tuple[float, ...] = ()  # TEXT: the width of the space after each piece
     breaks: tuple[int, ...] = ()  # TEXT: forced line breaks, as piece counts before them
@@ -71,6 +74,7 @@ class Layout:
     pages: int = 0
     bottoms: tuple[float, ...] = ()  # per page: where its content ends, in points from the top
     photos: tuple[tuple[int, float, float], ...] = ()  # (source line, pixels, inches) across
+    broken: tuple[str, ...] = ()  # words cut at a line's end without a hyphen (overflow-wrap)
 
     def area(self, name: str) -> Area | None:
         """The area called ``name``, if the document has one."""
@@ -107,7 +111,28 @@ def measure(document) -> Layout:
     return Layout(areas=areas, overflows=tuple(frame_overflows(document)), wide=tuple(wide),
                   pages=len(document.pages),
                   bottoms=tuple(_bottom(page._page_box) for page in document.pages),
-                  photos=tuple(photos))
+                  photos=tuple(photos),
+                  broken=_all_broken(document))
+
+
+def _all_broken(document) -> tuple[str, ...]:
+    words = dict.fromkeys(word for page in document.pages
+                          for word in _broken_words(page._page_box))
+    _WIDTH_CACHE.clear()
+    return tuple(words)
+
+
+def _broken_words(page_box):
+    """Words that overflow-wrap cut at the end of a line, anywhere on the page."""
+    from weasyprint.formatting_structure import boxes as wb
+
+    for box, _ in _boxes(page_box):
+        lines = [child for child in getattr(box, "children", ())
+                 if isinstance(child, wb.LineBox)]
+        for line, following in pairwise(lines):
+            word = cut_word(line, following, box.width)
+            if word:
+                yield word
 
 
 
@@ -264,16 +289,18 @@ def _text(box, lines: list, pad: float) -> Node:
     from weasyprint.formatting_structure import boxes as wb
 
     words: list[float] = []
+    texts: list[str] = []
     trailing: list[float] = []
     whole: list[bool] = []  # pieces that must not be broken: no-wrap text, headline words
     breaks: list[int] = []
     heading = box.element_tag in HEADINGS
+    carried = False  # the last line ended inside a word (overflow-wrap broke it)
     for number, line in enumerate(lines):
         inner = [b for b, _ in _boxes(line)]
         if any(isinstance(b, (wb.AtomicInlineLevelBox, wb.InlineFlexBox)) for b in inner):
             return Node(FIXED, height=box.border_height())
         first = len(words)
-        joined = False  # whether the next piece of text continues the last one
+        joined = carried  # whether the next piece of text continues the last one
         last = ("", None)
         for text_box in inner:
             text = getattr(text_box, "text", None)
@@ -287,10 +314,12 @@ def _text(box, lines: list, pad: float) -> Node:
                 keep = heading or text_box.style["white_space"] in ("nowrap", "pre")
                 if joined and words:
                     words[-1] += width
+                    texts[-1] += word
                     trailing[-1] = space
                     whole[-1] = whole[-1] or keep
                 elif word:
                     words.append(width)
+                    texts.append(word)
                     trailing.append(space)
                     whole.append(keep)
                 elif words:
@@ -299,17 +328,52 @@ def _text(box, lines: list, pad: float) -> Node:
         text, text_box = last
         if number < len(lines) - 1 and words and not trailing[-1] and _spaced(text):
             trailing[-1] = _width(text_box, " ")  # the space a line ends at is not kept
+        carried = number < len(lines) - 1 and bool(words) and \
+            cut_word(line, lines[number + 1], box.width) is not None
+        if carried:  # a word no line could hold: it must fit whole, at a smaller size
+            whole[-1] = True
         # A line that ended early, though the next line's first piece would have fit on it.
         if first and first < len(words) \
                 and lines[number - 1].width + trailing[first - 1] + words[first] <= box.width:
             breaks.append(first)
-    # A headline word already too wide was broken by overflow-wrap and may stay so.
-    kept = [w for w, keep in zip(words, whole, strict=True)
-            if keep and (w <= box.width + 0.5 or not heading)]
+    kept = [(w, t) for w, t, keep in zip(words, texts, whole, strict=True) if keep]
+    widest = max(kept, default=(0.0, ""))
     return Node(TEXT, height=sum(line.height for line in lines), pad=pad,
                 lines=tuple(line.width for line in lines), width=box.width,
-                word=max(kept, default=0.0), words=tuple(words), trailing=tuple(trailing),
+                word=widest[0], long=widest[1], words=tuple(words), trailing=tuple(trailing),
                 breaks=tuple(breaks))
+
+
+# Scripts whose words are separated by spaces: a line break between two of their letters is
+# never a break opportunity, only overflow-wrap cutting a word too wide for its line.
+_SPACED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "GEORGIAN", "DIGIT")
+
+
+def cut_word(line, following, available: float) -> str | None:
+    """The word overflow-wrap cut between ``line`` and the ``following`` line, if it did.
+
+    WeasyPrint drops the space a line breaks at, so the text alone cannot tell "...on / the..."
+    from "...Postleitza / hl...". Overflow-wrap cuts only a word that no line can hold: then
+    that word fills its line alone (no space on it), and the next letter would not have fit.
+    """
+    import unicodedata
+
+    from weasyprint.formatting_structure import boxes as wb
+
+    ends = [b for b, _ in _boxes(line) if isinstance(b, wb.TextBox) and b.text]
+    starts = [b for b, _ in _boxes(following) if isinstance(b, wb.TextBox) and b.text]
+    if not ends or not starts:
+        return None
+    end, start = ends[-1].text, starts[0].text
+    if not all(char.isalnum() and unicodedata.name(char, "").split(" ")[0] in _SPACED_SCRIPTS
+               for char in (end[-1:] or " ", start[:1] or " ")):
+        return None
+    text = "".join(b.text for b in ends)
+    if any(char.isspace() for char in text.strip()):
+        return None  # the line had a place to break at
+    if line.width + _width(starts[0], start[0]) <= available + 0.01:
+        return None  # the next letter would have fit: the line broke where it might
+    return re.search(r"\w*$", end)[0] + re.match(r"\w*", start)[0]
 
 
 def _spaced(text: str) -> bool:
@@ -398,7 +462,8 @@ def frame_overflows(document) -> list[tuple[str, float]]:
     """
     found = []
     for page in document.pages:
-        page_right = page._page_box.content_box_x() + page._page_box.width
+        page_left = page._page_box.content_box_x()
+        page_right = page_left + page._page_box.width
         for box, parent in _boxes(page._page_box):
             element = getattr(box, "element", None)
             name = element.get("data-frame") if element is not None else None
@@ -406,7 +471,8 @@ def frame_overflows(document) -> list[tuple[str, float]]:
                 continue
             if parent is not None and getattr(parent, "element", None) is element:
                 continue  # an anonymous box WeasyPrint made inside the frame, not the frame
-            bottom = box.content_box_y() + box.height
+            top, left = box.content_box_y(), max(box.content_box_x(), page_left)
+            bottom = top + box.height
             right = min(box.content_box_x() + box.width, page_right)  # not past the trim
             inner = [b for b, _ in _boxes(box) if b is not box]
             ended = any(b.element_tag == "div" and b.element is not None
@@ -417,10 +483,32 @@ def frame_overflows(document) -> list[tuple[str, float]]:
             # Sideways, text counts too: a line box is as wide as its frame, its words may not be.
             widest = max((b.position_x + b.margin_width() for b in inner
                           if hasattr(b, "margin_width")), default=right)
-            if lowest > bottom + 0.5 or widest > right + 0.5 or not ended:
-                excess = max(lowest - bottom, widest - right, 0)
+            # Text above or left of the frame (pulled by a negative margin) is cut off too.
+            # (Lines, not blocks: a colour block may be pulled into the bleed on purpose.)
+            highest = min((b.position_y for b in inner if type(b).__name__ == "LineBox"),
+                          default=top)
+            leftmost = min((b.position_x for b in inner
+                            if type(b).__name__ == "TextBox" and b.width), default=left)
+            if lowest > bottom + 0.5 or widest > right + 0.5 or not ended \
+                    or highest < top - 0.5 or leftmost < left - 0.5:
+                excess = max(lowest - bottom, widest - right, top - highest, left - leftmost, 0)
                 found.append((name, excess / PX_PER_MM))
+        found += _past_the_trim(page._page_box)
     return found
+
+
+def _past_the_trim(page_box) -> list[tuple[str, float]]:
+    """Text anywhere on the page (margin boxes too) that runs past the trim, the page's own
+    edges: the guillotine would cut it off, in a frame or not."""
+    left, top = page_box.position_x, page_box.position_y
+    right, bottom = left + page_box.margin_width(), top + page_box.margin_height()
+    worst = 0.0
+    for box, _ in _boxes(page_box):
+        if type(box).__name__ != "TextBox" or not box.width or not box.text.strip():
+            continue
+        worst = max(worst, left - box.position_x, box.position_x + box.width - right,
+                    top - box.position_y, box.position_y + box.height - bottom)
+    return [("trim", worst / PX_PER_MM)] if worst > 0.5 else []
 
 
 def _is_block_or_line(box) -> bool:

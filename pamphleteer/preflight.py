@@ -157,6 +157,10 @@ def check_glyphs(project: Project, locale: str, content_locale: str, path: Path)
 def check_layout(name: str, layout: Layout, max_pages: int, source: Path) -> None:
     """Text must fit its frames and lines, and the document its page budget."""
     for frame, excess in layout.overflows:
+        if frame == "trim":
+            raise BuildError(f"the text does not fit: some of the {name}'s text runs about "
+                             f"{max(excess, 1):.0f} mm past the edge of the page, where it "
+                             "would be cut off; shorten it", source)
         by = f"by about {max(excess, 1):.0f} mm " if excess else ""
         raise BuildError(f"the text does not fit: the {name}'s {frame} area is too "
                          f"small {by}for it; shorten the text", source)
@@ -168,6 +172,14 @@ def check_layout(name: str, layout: Layout, max_pages: int, source: Path) -> Non
     if pages > max_pages:
         raise BuildError(f"the text does not fit: the {name} has room for "
                          f"{max_pages} page(s) but needs {pages}; shorten it", source)
+
+
+def broken_words(layout: Layout, name: str, source: Path) -> list[Diagnostic]:
+    """A word cut inside (no line of its box could hold it, and no hyphen was allowed there)
+    is a warning: the fit keeps the words of its areas whole, but not in tables or labels."""
+    return [Diagnostic(f"the word '{word}' is cut at the end of a line in the {name}: no line "
+                       "of its box can hold it; shorten it, or mark where it may break with a "
+                       "soft hyphen (&shy;)", source) for word in layout.broken]
 
 
 def photo_detail(layout: Layout, source: Path) -> list[Diagnostic]:

@@ -386,3 +386,102 @@ def test_a_cache_folder_others_can_write_to_is_refused(tmp_path):
     folder.chmod(0o777)
     with pytest.raises(Exception, match="others may write to it"):
         private_folder(folder)
+
+
+def _die_on_two(number: int) -> int:
+    if number == 2:
+        os.kill(os.getpid(), 9)
+    return number * 10
+
+
+def test_a_worker_that_dies_fails_its_task_and_the_others_finish():
+    from pamphleteer.workers import Died, run_tasks
+
+    results = list(run_tasks(_die_on_two, [(n,) for n in range(6)], 2))
+    assert [r for r in results if not isinstance(r, Died)] == [0, 10, 30, 40, 50]
+    assert isinstance(results[2], Died) and "died" in str(results[2])
+
+
+def _marked(mark: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and mark.encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+def test_workers_exit_when_their_build_is_killed(campaign, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    mark = f"PAMPHLETEER_TEST_MARK={uuid.uuid4()}"
+    env = dict(os.environ, PAMPHLETEER_TEST_MARK=mark.split("=")[1])
+    build_py = Path(__file__).resolve().parent.parent / "build.py"
+    main = subprocess.Popen([sys.executable, str(build_py), "build", "--project", str(campaign),
+                             "--out", str(tmp_path / "out"), "-l", "en", "-j", "2"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(_marked(mark)) < 3 and time.monotonic() < deadline:  # main, server, workers
+        time.sleep(0.2)
+    assert len(_marked(mark)) >= 3, "the build never started its workers"
+    main.send_signal(signal.SIGKILL)
+    main.wait()
+    deadline = time.monotonic() + 15
+    while _marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _marked(mark), "workers outlived their build"
+
+
+# 6. Never a clipped or cut line ---------------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_long_german_compound_is_hyphenated_never_cut_or_clipped(campaign, tmp_path):
+    from pdfinspect import page_texts
+
+    for material in ("flyer", "trifold"):
+        replace_in(campaign / f"content/de/{material}.md", 'title: "',
+                   'title: "Friedensvertragsverhandlungen jetzt! ')
+    out = tmp_path / "out"
+    code, output = build(campaign, out, "-l", "de", "-m", "flyer", "-m", "trifold",
+                         "-p", "shop", "--strict")
+    assert code == 0, output
+    for material in ("flyer", "trifold"):
+        text = "\n".join(page_texts(out / f"de/{material}-shop.pdf"))
+        # Wherever a line breaks inside the word, it breaks at a hyphen.
+        assert "Friedensvertragsverhandlungen" in re.sub(r"[\u2010\u00ad-]\n", "", text)
+        assert not re.search(r"Frie[a-z]*[a-z]\n[a-z]+handlungen", text), text[:400]
+
+
+def test_a_word_no_line_can_hold_is_refused_with_its_name(campaign, tmp_path):
+    flyer = campaign / "content/en/flyer.md"
+    replace_in(flyer, "## The standoff", "Sign at " + "x" * 70 + " today.\n\n## The standoff")
+    refused(campaign, tmp_path, "content/en/flyer.md",
+            "the word '" + "x" * 70 + "' in the flyer is wider than its line even at 85%",
+            "-l", "en", "-m", "flyer")
+
+
+@pytest.mark.parametrize("css, message", [
+    (".lede { margin-top: -3in; }", "the flyer's text area is too small"),  # above its frame
+    (".lede { margin-left: -2in; }", "the flyer's text area is too small"),  # left of it
+    (".brand { position: relative; left: 8in; }", "runs about 28 mm past the edge of the page"),
+])
+def test_text_pushed_out_of_its_frame_or_past_the_trim_is_refused(campaign, tmp_path, css,
+                                                                  message):
+    (campaign / "templates/css/flyer.css").write_text(
+        (campaign / "templates/css/flyer.css").read_text("utf-8") + "\n" + css + "\n", "utf-8")
+    code, output = run("check", "--project", str(campaign), "-l", "en", "-m", "flyer")
+    assert code == 1 and message in output, output
+
+
+def test_a_word_cut_in_a_narrow_table_column_is_a_warning(campaign):
+    code, output = run("check", "--project", str(campaign), "-l", "de", "-m", "signsheet")
+    assert "the word 'Postleitzahl' is cut at the end of a line in the signsheet" in output
+    code, output = run("check", "--project", str(campaign), "-l", "de", "-m", "signsheet",
+                       "--strict")
+    assert code == 1

@@ -96,13 +96,6 @@ def test_content_symlinked_out_of_the_project_is_refused(project, tmp_path):
     assert code == 1 and "outside the project" in output
 
 
-def test_long_unbreakable_words_wrap_inside_their_frame(project, tmp_path):
-    flyer = project / "content/en/flyer.md"
-    flyer.write_text(flyer.read_text() + "\nSee " + "Peaceagreementnow" * 5 + " today.\n")
-    code, output = build(project, tmp_path, "-l", "en", "-m", "flyer", "-p", "home")
-    assert code == 0, output
-
-
 def test_text_in_a_frame_that_starts_without_a_block_is_fine(project, tmp_path):
     palm = project / "content/en/palmcard.md"
     palm.write_text(palm.read_text().replace("::: back\n", "::: back\n    Indented first line.\n"))

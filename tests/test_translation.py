@@ -112,7 +112,7 @@ def test_editing_the_source_makes_translations_outdated(project):
     assert file_status(loaded, "es", "handbill").state == TRANSLATED
     code, output = run("status", "--project", str(project))
     assert code == 0 and "outdated" in output
-    code, output = run("check", "--project", str(project), "--strict")
+    code, output = run("check", "--project", str(project), "--strict", "-l", "ko", "-m", "flyer")
     assert code == 1 and "content/ko/flyer.md: outdated" in output.replace("\\", "/")
     code, output = run("mark-translated", "ko", "flyer", "--project", str(project))
     assert code == 0, output
@@ -136,14 +136,14 @@ def test_text_no_bundled_font_covers_is_refused(project, tmp_path):
         assert "content/es/flyer.md:9" in output.replace("\\", "/")
         assert "U+0928 DEVANAGARI LETTER NA" in output
     assert not (tmp_path / "es/flyer-home.pdf").exists()
-    code, output = run("check", "--project", str(project))
+    code, output = run("check", "--project", str(project), "-l", "es", "-m", "flyer")
     assert code == 1 and "DEVANAGARI" in output
 
 
 def test_check_reports_content_errors_with_file_and_line(project):
     palm = project / "content" / "ko" / "palmcard.md"
     palm.write_text(palm.read_text().replace("::: back", "::: reverse"))
-    code, output = run("check", "--project", str(project))
+    code, output = run("check", "--project", str(project), "-l", "ko", "-m", "palmcard")
     assert code == 1
     assert "content/ko/palmcard.md:" in output.replace("\\", "/")
     assert "unknown part 'reverse'" in output
