@@ -28,6 +28,7 @@ LEAD = 0.12  # body copy's leading may grow by this share of a line, to spread s
 FLOW_GAP = 1.5  # a flowing text's paragraphs move apart by at most this many lines
 MAX_RENDERS = 6  # layouts one fit may take before it gives up
 STEP = 0.005  # scales are rounded down to half a per cent
+RETREAT = 0.025  # how far down to step after a layout whose columns spilled
 DESIGNED = 2  # gap weights above this come from designed elements (data-fit-weight)
 
 
@@ -167,7 +168,18 @@ def _recover(layout: Layout, fit: Fit, material: Material, source: Path,
             _refuse(worst, 1.0, fit.scale, material, source, gaps.get(worst.name, 0.0),
                     leads.get(worst.name, 0.0))
         fit = replace(fit, pages=0)  # a flowing text that outgrew its pages: take more
-    return solve(layout, fit, material, source, tighten=failures)
+    try:
+        return solve(layout, fit, material, source, tighten=failures)
+    except BuildError:
+        if not layout.overflows or not all(a.complete for a in layout.areas) or \
+                fit.scale - RETREAT < material.fit[0]:
+            raise
+        # Columns balanced into a full frame can spill, though they fit at this size when
+        # measured with room to spare; the spilled layout then measures far too long. Step
+        # down instead, and spread nothing.
+        return replace(fit, scale=round(fit.scale - RETREAT, 3),
+                       gaps=tuple((name, 0.0) for name, _ in fit.gaps),
+                       leads=tuple((name, 0.0) for name, _ in fit.leads))
 
 
 def problems(layout: Layout, fit: Fit, material: Material) -> list[str]:

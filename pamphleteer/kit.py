@@ -17,7 +17,7 @@ from pamphleteer.content import Document, content_path, load_document, load_stri
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
 from pamphleteer.fit import Fit, fit_document, grow_pages, problems
 from pamphleteer.impose import duplex, impose, instruction_keys, plan_sheets
-from pamphleteer.limits import JOB_SECONDS, OverBudget, time_budget
+from pamphleteer.limits import JOB_SECONDS, OverBudget, memory_budget, time_budget
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Manifest, Output, output_folder, write_atomic, write_signsheet_csv
 from pamphleteer.pdf import Rendered, page_count, render_pdf
@@ -204,7 +204,7 @@ def build_document(project: Project, locale: str, material: str, profiles: tuple
     """Fit one document once, then render, check and return it in each of ``profiles``;
     a document that takes longer than ``seconds`` is stopped, as an error."""
     try:
-        with time_budget(seconds):
+        with time_budget(seconds), memory_budget():
             return _build_document(project, locale, material, profiles, strict)
     except OverBudget:
         path = content_path(project, locale, material)

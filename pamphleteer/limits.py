@@ -8,6 +8,7 @@ far above real copy; past one, the error names the file and the line.
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import threading
@@ -131,6 +132,7 @@ def html_depth(fragment: str) -> int:
 
 
 JOB_SECONDS = 300  # a whole document, every profile: the demo's largest takes about 15 s
+MEMORY_BUDGET = 3 * 2**30  # bytes of address space a document may add to what is in use
 
 
 class OverBudget(BaseException):
@@ -155,3 +157,29 @@ def time_budget(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def memory_budget(extra: int = MEMORY_BUDGET) -> Iterator[None]:
+    """Cap this process's address space at what it uses now plus ``extra`` bytes for the code
+    inside (a ``MemoryError`` past it), then lift the cap again. No cap where the system has
+    no such limit."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        previous = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    soft, hard = previous
+    limit = used + extra if hard == resource.RLIM_INFINITY else min(used + extra, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield  # already capped lower
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, previous)

@@ -16,7 +16,7 @@ from pamphleteer.content import STRINGS_FILE, content_path, load_strings
 from pamphleteer.errors import Diagnostic, PamphleteerError
 from pamphleteer.glyphs import check_file
 from pamphleteer.kit import fit_check
-from pamphleteer.limits import JOB_SECONDS, OverBudget, time_budget
+from pamphleteer.limits import JOB_SECONDS, OverBudget, memory_budget, time_budget
 from pamphleteer.materials import MATERIALS
 from pamphleteer.project import Project
 from pamphleteer.translation import MISSING, OUTDATED, UNTRANSLATED, status_table
@@ -47,7 +47,7 @@ def check_project(project: Project, locales: list[str] | None = None,
             # A fallback's own warnings ("not translated yet") are the status table's to give.
             found: list[Diagnostic] = diagnostics if own else []
             try:
-                with time_budget(seconds):
+                with time_budget(seconds), memory_budget():
                     notes = fit_check(project, locale, material, found)
             except PamphleteerError as exc:  # tagged as the build tags it
                 report.errors.append(f"{exc.format_message()} [{locale}/{material.name}]")

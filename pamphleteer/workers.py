@@ -1,6 +1,6 @@
 """Worker processes for parallel builds: each task's result in submission order, a task
-whose process dies reported as failed (the other tasks go on), a memory budget per worker,
-and workers that exit when the build that started them is gone.
+whose process dies reported as failed (the other tasks go on), and workers that exit when the
+build that started them is gone.
 
 Processes start the same way on every system (``forkserver`` where it exists, else
 ``spawn``), never by a bare ``fork`` of a process that may hold threads and open files.
@@ -21,7 +21,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-MEMORY_BUDGET = 3 * 2**30  # bytes of address space a worker may add to what it starts with
 WATCH_SECONDS = 1.0  # how often a worker checks that its build is still there
 
 
@@ -92,8 +91,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _start_worker(parent: int) -> None:
-    """In each new worker: a memory budget, and an end when the build is gone."""
-    _limit_memory()
+    """In each new worker: an end when the build that started it is gone."""
     if sys.platform == "linux":
         # The kernel kills this worker if the process that forked it (the forkserver, which
         # ends with the build) dies.
@@ -112,22 +110,3 @@ def _watch(parent: int) -> None:
             os._exit(1)
         except PermissionError:  # the pid now belongs to another user's process
             os._exit(1)
-
-
-def _limit_memory() -> None:
-    """Cap this worker's address space at what it uses now plus ``MEMORY_BUDGET``."""
-    try:
-        import resource
-    except ImportError:  # not on this system
-        return
-    try:
-        with open("/proc/self/statm") as statm:
-            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = used + MEMORY_BUDGET
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    if soft == resource.RLIM_INFINITY or soft > limit:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

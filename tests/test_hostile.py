@@ -485,3 +485,44 @@ def test_a_word_cut_in_a_narrow_table_column_is_a_warning(campaign):
     code, output = run("check", "--project", str(campaign), "-l", "de", "-m", "signsheet",
                        "--strict")
     assert code == 1
+
+
+# The earlier attacks stay handled ----------------------------------------------------------------
+
+def test_earlier_attacks_stay_handled(campaign, tmp_path):
+    import pikepdf
+
+    from pdfinspect import page_texts
+
+    attacks = ('<base href="file:///etc/">\n\n<object data="file:///etc/passwd"></object>\n\n'
+               '<svg><image href="file:///etc/passwd"/></svg>\n\n'
+               '<link rel="attachment" href="file:///etc/passwd">\n\n'
+               "Template {{ campaign.name }} {% for x in range(10**9) %}x{% endfor %}\n\n"
+               "[click](javascript:alert(1)) [local](file:///etc/passwd)\n\n")
+    replace_in(campaign / "content/en/flyer.md", "## The standoff", attacks + "## The standoff")
+    out = tmp_path / "out"
+    code, output = build(campaign, out, "-l", "en", "-m", "flyer", "-p", "home", "-p", "screen")
+    assert code == 0, output
+    for tag in ("<base>", "<object>", "<svg>", "<image>", "<link>"):
+        assert f"HTML tag {tag} is not allowed in content and was removed" in output, tag
+    assert "link 'javascript:alert(1)' was removed" in output
+    for profile in ("home", "screen"):
+        pdf = out / f"en/flyer-{profile}.pdf"
+        assert b"/etc/passwd" not in pdf.read_bytes() and b"javascript" not in pdf.read_bytes()
+        with pikepdf.open(pdf) as document:
+            assert "/EmbeddedFiles" not in document.Root.get("/Names", {})
+        text = " ".join(page_texts(pdf))
+        assert "{{ campaign.name }}" in text and "Fixture Peace Campaign Template" not in text
+
+
+def test_a_document_has_a_memory_budget():
+    import resource
+
+    from pamphleteer.limits import memory_budget
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with memory_budget(200 * 2**20):
+        assert resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY
+        with pytest.raises(MemoryError):
+            bytearray(2 * 2**30)  # past the budget: an error, not a machine out of memory
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
