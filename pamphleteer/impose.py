@@ -1,8 +1,9 @@
 """Stage 8: put trim pages on the home printer's sheets (n-up, saddle stitch, cards, scaling).
 
 A plan is plain data (which trim page goes where on which sheet, and where the cut and fold
-marks are); ``impose`` carries it out with pypdf. The marks and the print instruction are drawn
-by WeasyPrint on an underlay page (``templates/sheet.html.j2``) so they use the bundled fonts.
+marks are); ``impose`` carries it out with pikepdf, each trim page one Form XObject. The marks
+and the print instruction are drawn by WeasyPrint on an underlay page
+(``templates/sheet.html.j2``) so they use the bundled fonts.
 """
 
 from __future__ import annotations
@@ -233,26 +234,41 @@ def _scaled(sheet: tuple[float, float], trim: tuple[float, float], instruction: 
 def impose(trim_pdf: bytes, layout: Plan, underlay_pdf: bytes, duplex: str = "Simplex") -> bytes:
     """Carry out ``layout``: each sheet side gets its underlay page, then its trim pages.
 
-    The PDF also asks the print dialog for ``duplex`` and no scaling (cards must register).
+    Each trim page is put in the PDF once, as a Form XObject, and drawn wherever the plan
+    places it: four call scripts on a sheet cost one copy of the card, not four. The PDF
+    also asks the print dialog for ``duplex`` and no scaling (cards must register).
     """
-    from pypdf import PdfReader, PdfWriter, Transformation
+    import pikepdf
 
-    trim = PdfReader(io.BytesIO(trim_pdf))
-    underlay = PdfReader(io.BytesIO(underlay_pdf))
-    writer = PdfWriter()
+    trim = pikepdf.open(io.BytesIO(trim_pdf))
+    underlay = pikepdf.open(io.BytesIO(underlay_pdf))
+    sheets = pikepdf.new()
+    forms: dict[int, pikepdf.Object] = {}
     for index, sheet in enumerate(layout.sheets):
-        page = writer.add_blank_page(width=sheet.width, height=sheet.height)
-        page.merge_page(underlay.pages[index])
+        names = {"/U": sheets.copy_foreign(underlay.pages[index].as_form_xobject())}
+        drawing = ["q /U Do Q"]
         for placement in sheet.placements:
-            transform = Transformation().scale(placement.scale).translate(placement.x,
-                                                                           placement.y)
-            page.merge_transformed_page(trim.pages[placement.page], transform)
-        page.compress_content_streams()
-    info = trim.metadata or {}
-    writer.add_metadata({key: str(value) for key, value in info.items()})
-    preferences = writer.create_viewer_preferences()
-    preferences.duplex = f"/{duplex}"
-    preferences.print_scaling = "/None"
+            if placement.page not in forms:
+                forms[placement.page] = sheets.copy_foreign(
+                    trim.pages[placement.page].as_form_xobject())
+            name = f"/P{placement.page}"
+            names[name] = forms[placement.page]
+            s = placement.scale
+            drawing.append(f"q {s:.6g} 0 0 {s:.6g} {placement.x:.4f} {placement.y:.4f} cm "
+                           f"{name} Do Q")
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, round(sheet.width, 4), round(sheet.height, 4)],
+            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(names)),
+            Contents=sheets.make_stream("\n".join(drawing).encode()))
+        sheets.pages.append(pikepdf.Page(page))
+    with sheets.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False):
+        pass  # no XMP of our own: the trim PDF's document info is copied below
+    for key, value in trim.docinfo.items():
+        sheets.docinfo[key] = value
+    sheets.Root.ViewerPreferences = pikepdf.Dictionary(
+        Duplex=pikepdf.Name(f"/{duplex}"), PrintScaling=pikepdf.Name("/None"))
     output = io.BytesIO()
-    writer.write(output)
+    sheets.save(output, deterministic_id=True, compress_streams=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return output.getvalue()

@@ -74,3 +74,23 @@ def test_sheet_sized_materials_are_not_imposed():
     for name in ("flyer", "signsheet", "trifold"):
         material = MATERIALS[name]
         assert plan_sheets(material, SHEETS["letter"], material.trim["letter"], 1) is None
+
+
+@pytest.mark.slow
+def test_an_imposed_sheet_places_one_copy_of_each_card(fixture_kit):
+    """Four call scripts on a sheet are one Form XObject drawn four times, not four copies."""
+    import pikepdf
+
+    path = fixture_kit / "en" / "callscript-home.pdf"
+    with pikepdf.open(path) as pdf:
+        preferences = pdf.Root.ViewerPreferences
+        assert str(preferences.Duplex).startswith("/Duplex") and preferences.PrintScaling == "/None"
+        forms = set()
+        for page in pdf.pages:
+            xobjects = page.Resources.XObject
+            content = page.Contents.read_bytes()
+            assert len(content) < 1000  # placements only: the card is drawn by its form
+            cards = [name for name in xobjects if name != "/U"]
+            assert len(cards) == 1 and content.count(f"{cards[0]} Do".encode()) == 4
+            forms.add(xobjects[cards[0]].objgen)
+        assert len(forms) == 2  # the front and the back, once each in the file
