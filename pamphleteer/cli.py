@@ -8,9 +8,10 @@ import click
 
 from pamphleteer import __version__
 from pamphleteer.errors import PamphleteerError
-from pamphleteer.kit import build_kit, plan
+from pamphleteer.kit import Job, build_kit, plan
 from pamphleteer.limits import JOB_SECONDS
 from pamphleteer.materials import MATERIALS
+from pamphleteer.outputs import Output
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import load_project
 from pamphleteer.translation import TRANSLATED, mark_translated, new_locale, status_table
@@ -53,20 +54,62 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
     project = load_project(project_dir)
     out = out or project.root / "dist"
     jobs = plan(project, list(locales), list(materials), list(profiles))
-    result = build_kit(project, jobs, out, workers=workers, strict=strict, seconds=seconds)
-    for warning in result.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
-    for output in result.outputs:
-        click.echo(f"wrote {out.name}/{output.path} ({output.pages} page"
-                   f"{'s' if output.pages != 1 else ''}, fitted at {output.fit_scale:.0%}, "
-                   "QR verified)")
-    if result.errors:
-        for error in result.errors:
+    progress = Progress(len(jobs), out.name)
+    for note in project.notes:
+        progress.say(f"warning: {note}", "yellow")
+    result = build_kit(project, jobs, out, workers=workers, strict=strict, seconds=seconds,
+                       report=progress)
+    progress.done()
+    for error in result.errors:  # those no job reported (the manifest, the CSV)
+        if error not in progress.said:
             click.secho(f"error: {error}", fg="red", err=True)
+    if result.errors:
         raise PamphleteerError(f"{len(result.errors)} error(s); "
                                f"{len(result.outputs)} of {len(jobs)} PDFs written")
     click.echo(f"{len(result.outputs)} PDF(s) and {out.name}/manifest.json written to {out} "
                f"({result.layouts} layouts)")
+
+
+class Progress:
+    """What a build says as it goes: each PDF as soon as it is written, each warning and
+    error once. On a terminal a status line also shows done/total and the job just finished;
+    anywhere else (CI, a log file) there are plain lines only."""
+
+    def __init__(self, total: int, out: str):
+        self.total, self.out, self.count = total, out, 0
+        self.said: set[str] = set()
+        self.live = click.get_text_stream("stderr").isatty()
+
+    def __call__(self, job: Job, output: Output | None, errors: list[str],
+                 warnings: list[str]) -> None:
+        self.count += 1
+        for warning in warnings:
+            self.say(f"warning: {warning}", "yellow")
+        for error in errors:
+            self.say(f"error: {error}", "red")
+        if output is not None:
+            self._clear()
+            click.echo(f"wrote {self.out}/{output.path} ({output.pages} page"
+                       f"{'s' if output.pages != 1 else ''}, fitted at "
+                       f"{output.fit_scale:.0%}, QR verified)")
+        if self.live:
+            click.echo(f"\r[{self.count}/{self.total}] {job.path}", err=True, nl=False)
+
+    def say(self, line: str, colour: str) -> None:
+        """Print a warning or error line, once."""
+        text = line.split(": ", 1)[1]
+        if text not in self.said:
+            self.said.add(text)
+            self._clear()
+            click.secho(line, fg=colour, err=True)
+
+    def done(self) -> None:
+        """End the status line."""
+        self._clear()
+
+    def _clear(self) -> None:
+        if self.live:
+            click.echo("\r\033[K", err=True, nl=False)
 
 
 def _finish(errors: list[str], warnings: list[str], strict: bool, what: str) -> None:

@@ -9,6 +9,7 @@ every build, and a copy that does not fit is reported once, not once per profile
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -354,10 +355,15 @@ def documents(jobs: list[Job]) -> list[tuple[str, str, tuple[str, ...]]]:
             for (locale, material), profiles in groups.items()]
 
 
+Report = Callable[[Job, "Output | None", list[str], list[str]], None]
+
+
 def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
-              strict: bool = False, seconds: float = JOB_SECONDS) -> KitResult:
+              strict: bool = False, seconds: float = JOB_SECONDS,
+              report: Report | None = None) -> KitResult:
     """Build ``jobs`` into ``out`` and update the manifest; failed jobs leave old files alone.
-    Each document has ``seconds`` to build."""
+    Each document has ``seconds`` to build. ``report(job, output, errors, warnings)`` hears of
+    each job as soon as its PDF is written (``output`` is None when it failed)."""
     notes = [str(note) for note in project.notes]
     if strict and notes:
         return KitResult(outputs=[], errors=[f"{n} (--strict)" for n in notes], warnings=[])
@@ -370,17 +376,19 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
             result.warnings += job_result.warnings
             result.layouts += job_result.layouts
             result.underlays += job_result.underlays
-            output = job_result.output
+            output, errors = job_result.output, list(job_result.errors)
             if output is not None and job_result.pdf is not None:
                 try:
                     manifest.forget(output.path)
                     write_atomic(out / output.path, job_result.pdf)
                     manifest.record(output)
+                    result.outputs.append(output)
                 except OSError as exc:
-                    error = BuildError.from_os(exc, out / output.path)
-                    result.errors.append(error.format_message())
-                    continue
-                result.outputs.append(output)
+                    errors.append(BuildError.from_os(exc, out / output.path).format_message())
+                    result.errors += errors[-1:]
+                    output = None
+            if report:
+                report(job_result.job, output, errors, job_result.warnings)
         try:
             for locale in dict.fromkeys(o.locale for o in result.outputs
                                         if o.material == "signsheet"):

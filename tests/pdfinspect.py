@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 from collections import Counter
 from pathlib import Path
 
@@ -64,6 +65,8 @@ def qr_widths_cm(path: Path, dpi: int = 150) -> list[float]:
 
 def text_runs(path: Path) -> list[list[tuple[float, float, str]]]:
     """Each page's text runs with their position (x, y from the lower left, in points)."""
+    if _imposed(path):
+        return _placed_runs(path)
     pages = []
     for page in PdfReader(path).pages:
         runs: list[tuple[float, float, str]] = []
@@ -76,6 +79,44 @@ def text_runs(path: Path) -> list[list[tuple[float, float, str]]]:
 
         page.extract_text(visitor_text=visit)
         pages.append(runs)
+    return pages
+
+
+def _imposed(path: Path) -> bool:
+    """Whether pages draw other pages as Form XObjects (home sheets): pypdf would report
+    their text in the form's own coordinates, not where the sheet places it."""
+    return any("/Resources" in page and "/XObject" in page["/Resources"]
+               and any(name.startswith("/P") for name in page["/Resources"]["/XObject"])
+               for page in PdfReader(path).pages)
+
+
+def _placed_runs(path: Path) -> list[list[tuple[float, float, str]]]:
+    """Text runs as pdfium places them (Form XObjects included): letters on one baseline,
+    a run ending at a gap wider than two and a half letters."""
+    import pypdfium2.raw as pdfium_c
+
+    pages = []
+    document = pypdfium2.PdfDocument(str(path))
+    x, y = ctypes.c_double(), ctypes.c_double()
+    for page in document:
+        text = page.get_textpage()
+        left, bottom = page.get_mediabox()[:2]
+        runs: list[list] = []
+        last = None
+        for index in range(text.count_chars()):
+            char = chr(pdfium_c.FPDFText_GetUnicode(text.raw, index))
+            if pdfium_c.FPDFText_IsGenerated(text.raw, index) == 1 or char in "\r\n\x02":
+                continue
+            pdfium_c.FPDFText_GetCharOrigin(text.raw, index, ctypes.byref(x), ctypes.byref(y))
+            size = pdfium_c.FPDFText_GetFontSize(text.raw, index) or 1.0
+            here = (x.value - left, y.value - bottom)
+            if last is None or abs(here[1] - last[1]) > 0.5 or \
+                    not -0.5 * size < here[0] - last[0] < 2.5 * size:
+                runs.append([here[0], here[1], ""])
+            runs[-1][2] += char
+            last = here
+        pages.append([(run[0], run[1], run[2]) for run in runs if run[2].strip()])
+    document.close()
     return pages
 
 

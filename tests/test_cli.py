@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, run
 
 
@@ -42,3 +44,44 @@ def test_parallel_build_writes_the_same_files(project, tmp_path):
     assert code == 0, output
     for name in ("en/flyer-home.pdf", "ko/flyer-home.pdf", "en/callscript-home.pdf"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+@pytest.mark.slow
+def test_each_pdf_is_reported_once_written_in_a_stable_order(campaign, tmp_path):
+    from pamphleteer.kit import build_kit, plan
+    from pamphleteer.project import load_project
+
+    project = load_project(campaign)
+    jobs = plan(project, ["en", "de"], ["flyer", "callscript"], ["home", "screen"])
+    out, seen = tmp_path / "kit", []
+
+    def report(job, output, errors, warnings):
+        assert output is not None and (out / output.path).is_file()  # written, then reported
+        seen.append(job)
+
+    result = build_kit(project, jobs, out, workers=2, report=report)
+    assert not result.errors and seen == jobs  # plan order, whatever finished first
+    outputs = []
+    for workers in ("1", "2"):
+        code, output = run("build", "--project", str(campaign), "--out",
+                           str(tmp_path / workers), "-l", "de", "-l", "en", "-m", "flyer",
+                           "-m", "callscript", "-p", "home", "-j", workers)
+        assert code == 0, output
+        outputs.append(output.replace(f"{tmp_path / workers}", "OUT")
+                       .replace(f"{workers}/", "OUT/"))
+    assert outputs[0] == outputs[1]  # the same lines, warnings included, in the same order
+
+
+def test_a_terminal_sees_a_status_line_with_done_and_total(capsys):
+    from pamphleteer.cli import Progress
+    from pamphleteer.kit import Job
+
+    progress = Progress(2, "dist")
+    progress.live = True  # as on a terminal
+    progress(Job("en", "flyer", "home"), None, ["content/en/flyer.md: broken"], ["a warning"])
+    progress(Job("en", "flyer", "shop"), None, [], ["a warning"])
+    progress.done()
+    err = capsys.readouterr().err
+    assert "[1/2] en/flyer-home.pdf" in err and "[2/2] en/flyer-shop.pdf" in err
+    assert err.count("warning: a warning") == 1 and "error: content/en/flyer.md: broken" in err
+    assert err.endswith("\r")  # the status line is cleared (its ANSI code shows on terminals)
