@@ -16,6 +16,7 @@ from pamphleteer.profiles import PROFILES
 from pamphleteer.project import load_project
 from pamphleteer.translation import TRANSLATED, mark_translated, new_locale, status_table
 from pamphleteer.validate import check_project
+from pamphleteer.workers import cores
 
 project_option = click.option(
     "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -43,8 +44,9 @@ def main() -> None:
               type=click.Choice(list(MATERIALS)), help="Build only this material (repeatable).")
 @click.option("-p", "--profile", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
               help="Build only this print profile (repeatable).")
-@click.option("-j", "--jobs", "workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Render this many PDFs in parallel.")
+@click.option("-j", "--jobs", "workers", type=click.IntRange(min=1), default=cores(),
+              show_default="the number of processors",
+              help="Render this many documents in parallel, in worker processes.")
 @strict_option
 @time_option
 def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],

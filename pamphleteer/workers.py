@@ -28,26 +28,37 @@ class Died(Exception):
     """The process running a task died (out of memory, killed, or crashed)."""
 
 
+def cores() -> int:
+    """The processors this process may run on (the default for ``-j``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on this system
+        return max(1, os.cpu_count() or 1)
+
+
 def context() -> multiprocessing.context.BaseContext:
     """The start method used everywhere (forkserver with the engine preloaded, or spawn)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         # Workers fork from a server that has imported the pipeline once.
-        ctx.set_forkserver_preload(["pamphleteer.kit"])
+        ctx.set_forkserver_preload(["pamphleteer.kit", "weasyprint", "weasyprint.text.fonts"])
         return ctx
     return multiprocessing.get_context("spawn")
 
 
-def run_tasks(function: Callable, tasks: list[tuple], workers: int) -> Iterator[Any]:
+def run_tasks(function: Callable, tasks: list[tuple], workers: int,
+              costs: list[float] | None = None) -> Iterator[Any]:
     """``function(*task)`` for every task, in ``workers`` processes; yield, in task order,
-    each result or the ``Died`` exception of a task whose process died. A dead process takes
-    down the tasks running beside it: those are tried again, one at a time, so that only the
-    task that kills its process is reported."""
+    each result or the ``Died`` exception of a task whose process died. The costliest tasks
+    (by ``costs``) start first, so that no long one is left to run alone at the end. A dead
+    process takes down the tasks running beside it: those are tried again, one at a time, so
+    that only the task that kills its process is reported."""
     pending: dict[int, Future] = {}
     retry: list[int] = []
     pool = _pool(workers)
+    order = sorted(range(len(tasks)), key=lambda i: -(costs[i] if costs else 0))
     try:
-        pending = {index: pool.submit(function, *task) for index, task in enumerate(tasks)}
+        pending = {index: pool.submit(function, *tasks[index]) for index in order}
         for index in range(len(tasks)):
             if index in retry:
                 yield _alone(function, tasks[index])
