@@ -49,9 +49,11 @@ def main() -> None:
               help="Render this many documents in parallel, in worker processes.")
 @strict_option
 @time_option
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Render every PDF, even those whose inputs have not changed.")
 def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
           materials: tuple[str, ...], profiles: tuple[str, ...], workers: int,
-          strict: bool, seconds: float) -> None:
+          strict: bool, seconds: float, no_cache: bool) -> None:
     """Render the kit: every locale x material x profile into <out>/<locale>/."""
     project = load_project(project_dir)
     out = out or project.root / "dist"
@@ -60,7 +62,7 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
     for note in project.notes:
         progress.say(f"warning: {note}", "yellow")
     result = build_kit(project, jobs, out, workers=workers, strict=strict, seconds=seconds,
-                       report=progress)
+                       report=progress, use_cache=not no_cache)
     progress.done()
     for error in result.errors:  # those no job reported (the manifest, the CSV)
         if error not in progress.said:
@@ -68,8 +70,9 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
     if result.errors:
         raise PamphleteerError(f"{len(result.errors)} error(s); "
                                f"{len(result.outputs)} of {len(jobs)} PDFs written")
+    unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
     click.echo(f"{len(result.outputs)} PDF(s) and {out.name}/manifest.json written to {out} "
-               f"({result.layouts} layouts)")
+               f"({result.layouts} layouts{unchanged})")
 
 
 class Progress:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from pamphleteer.cache import BuildCache, job_key, shared_key
 from pamphleteer.content import Document, content_path, load_document, load_strings
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
 from pamphleteer.fit import Fit, fit_document, grow_pages, problems
@@ -79,6 +80,7 @@ class KitResult:
     layouts: int = 0
     underlays: int = 0
     jobs: int = 0
+    unchanged: list[Output] = field(default_factory=list)  # up to date: not rendered again
 
 
 @dataclass(frozen=True)
@@ -372,18 +374,34 @@ Report = Callable[[Job, "Output | None", list[str], list[str]], None]
 
 def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
               strict: bool = False, seconds: float = JOB_SECONDS,
-              report: Report | None = None) -> KitResult:
+              report: Report | None = None, use_cache: bool = True) -> KitResult:
     """Build ``jobs`` into ``out`` and update the manifest; failed jobs leave old files alone.
     Each document has ``seconds`` to build. ``report(job, output, errors, warnings)`` hears of
-    each job as soon as its PDF is written (``output`` is None when it failed)."""
+    each job as soon as its PDF is written (``output`` is None when it failed or was already
+    up to date). A PDF whose inputs have not changed since it was written is not rendered
+    again, unless ``use_cache`` is False."""
     notes = [str(note) for note in project.notes]
     if strict and notes:
         return KitResult(outputs=[], errors=[f"{n} (--strict)" for n in notes], warnings=[])
     result = KitResult(outputs=[], errors=[], warnings=notes, jobs=len(jobs))
     with output_folder(out):
         manifest = Manifest(project, out)
+        cache = BuildCache(out, enabled=use_cache)
+        shared = shared_key(project)
+        keys = {job: job_key(project, shared, job.locale, job.material, job.profile)
+                for job in jobs}
+        todo = []
+        for job in jobs:
+            entry = _up_to_date(cache, manifest, job, keys[job], out, strict)
+            if entry is None:
+                todo.append(job)
+                continue
+            result.unchanged.append(entry)
+            result.warnings += entry.warnings
+            if report:
+                report(job, None, [], entry.warnings)
         # Each PDF is written as soon as it is ready, so a late failure loses nothing.
-        for job_result in _run(project, jobs, workers, strict, seconds):
+        for job_result in _run(project, todo, workers, strict, seconds):
             result.errors += job_result.errors
             result.warnings += job_result.warnings
             result.layouts += job_result.layouts
@@ -394,6 +412,7 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
                     manifest.forget(output.path)
                     write_atomic(out / output.path, job_result.pdf)
                     manifest.record(output)
+                    cache.record(output.path, keys[job_result.job])
                     result.outputs.append(output)
                 except OSError as exc:
                     errors.append(BuildError.from_os(exc, out / output.path).format_message())
@@ -411,6 +430,18 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
     result.errors = list(dict.fromkeys(result.errors))
     result.warnings = list(dict.fromkeys(result.warnings))
     return result
+
+
+def _up_to_date(cache: BuildCache, manifest: Manifest, job: Job, key: str, out: Path,
+                strict: bool) -> Output | None:
+    """The manifest entry of a job whose PDF need not be made again, or None."""
+    entry = manifest.entries.get(job.path)
+    if not cache.fresh(job.path, key, entry, out) or (strict and entry.get("warnings")):
+        return None  # under --strict, a PDF with warnings is an error: build it to say so
+    try:
+        return Output(**entry)
+    except TypeError:  # an entry of another shape: build it again
+        return None
 
 
 def _run(project: Project, jobs: list[Job], workers: int, strict: bool, seconds: float):

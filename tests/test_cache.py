@@ -1,0 +1,76 @@
+"""The build cache: nothing changed, nothing rendered; one file edited, only what depends on
+it rebuilt; a cache that cannot be read, or a PDF changed on disk, costs a rebuild, no error."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build
+
+JOBS = ["-l", "en", "-l", "de", "-m", "flyer", "-m", "callscript", "-p", "home"]
+ALL = {"en/flyer-home.pdf", "de/flyer-home.pdf", "en/callscript-home.pdf",
+       "de/callscript-home.pdf"}
+
+
+def rebuilt(campaign: Path, out: Path, *extra: str) -> set[str]:
+    code, output = build(campaign, out, *JOBS, *extra)
+    assert code == 0, output
+    return set(re.findall(r"wrote [^/]+/(\S+\.pdf)", output))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_only_what_an_edit_touches_is_rebuilt(campaign, tmp_path, monkeypatch):
+    (campaign / "assets").unlink()  # a real folder, so that an asset can be edited
+    shutil.copytree(ROOT / "assets", campaign / "assets")
+    out = tmp_path / "out"
+    assert rebuilt(campaign, out) == ALL
+    times = {name: (out / name).stat().st_mtime_ns for name in ALL}
+    assert rebuilt(campaign, out) == set()  # nothing changed: nothing rendered
+    assert times == {name: (out / name).stat().st_mtime_ns for name in ALL}
+    content = campaign / "content"
+    edit(content / "de/flyer.md", "Der Koreakrieg", "Der Korea-Krieg")
+    assert rebuilt(campaign, out) == {"de/flyer-home.pdf"}  # its content file
+    # The source's call script is printed beside every translation of it.
+    edit(content / "en/callscript.md", "Hello", "Hi")
+    assert rebuilt(campaign, out) == {"en/callscript-home.pdf", "de/callscript-home.pdf"}
+    edit(content / "de/strings.toml", 'paid_for_by = "', 'paid_for_by = "Bezahlt: ')
+    assert rebuilt(campaign, out) == {"de/flyer-home.pdf", "de/callscript-home.pdf"}
+    edit(content / "de/locale.toml", 'paper = "a4"', '# the paper\npaper = "a4"')
+    assert rebuilt(campaign, out) == {"de/flyer-home.pdf", "de/callscript-home.pdf"}
+    edit(campaign / "templates/css/flyer.css", "columns: 2", "columns: 2 ")
+    assert rebuilt(campaign, out) == ALL  # the templates and CSS
+    edit(campaign / "campaign.toml", 'imprint = "', 'imprint = "Printed by ')
+    assert rebuilt(campaign, out) == ALL  # the campaign settings
+    logo = campaign / "assets/brand/logo.svg"
+    logo.write_text(logo.read_text("utf-8") + "\n", "utf-8")
+    assert rebuilt(campaign, out) == ALL  # the assets
+    import pamphleteer.cache
+
+    monkeypatch.setattr(pamphleteer.cache, "__version__", "999")
+    assert rebuilt(campaign, out) == ALL  # another pamphleteer
+    assert rebuilt(campaign, out, "--no-cache") == ALL
+
+
+@pytest.mark.slow
+def test_a_cache_or_pdf_that_cannot_be_trusted_costs_a_rebuild_not_an_error(campaign,
+                                                                         tmp_path):
+    out = tmp_path / "out"
+    assert rebuilt(campaign, out) == ALL
+    pdf = out / "en/flyer-home.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"%changed on disk\n")
+    (out / "de/callscript-home.pdf").unlink()
+    assert rebuilt(campaign, out) == {"en/flyer-home.pdf", "de/callscript-home.pdf"}
+    (out / ".pamphleteer/cache.json").write_text("{not json")
+    assert rebuilt(campaign, out) == ALL
+    (out / ".pamphleteer/cache.json").write_text('{"keys": ["a list"]}')
+    assert rebuilt(campaign, out) == ALL
