@@ -25,13 +25,30 @@ from pamphleteer.project import SETTINGS_FILE, Project
 FOLDER = ".pamphleteer"
 FILE = "cache.json"
 PACKAGE = Path(__file__).resolve().parent
+# Libraries whose version changes the bytes of a PDF.
+LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "qrcode", "pillow", "fonttools", "pyphen")
 
 
 def shared_key(project: Project) -> str:
-    """The hash of what every job depends on alike: pamphleteer, the templates, the assets.
+    """The hash of what every job depends on alike: pamphleteer and the libraries that write
+    the PDF, the templates, the assets, and the edition date (which may come from the clock).
     (Computed once a build: hashing the assets takes a moment.)"""
-    return hashlib.sha256(f"{__version__}\n{_code()}\n{_tree(project.templates_dir)}\n"
-                          f"{_tree(project.root / 'assets')}".encode()).hexdigest()
+    return hashlib.sha256(f"{__version__}\n{_code()}\n{_libraries()}\n{project.edition}\n"
+                          f"{_tree(project.templates_dir)}\n{_tree(project.root / 'assets')}"
+                          .encode()).hexdigest()
+
+
+@cache
+def _libraries() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} -")
+    return ", ".join(found)
 
 
 def job_key(project: Project, shared: str, locale: str, material: str, profile: str,
