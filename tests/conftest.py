@@ -30,6 +30,17 @@ def project(tmp_path: Path) -> Path:
     return copy
 
 
+# Fixtures that build a whole kit: every test that uses one is end to end.
+KIT_FIXTURES = {"demo_kit", "fixture_kit", "kit", "translated_kits"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests that read a built kit ``slow``, so ``-m "not slow"`` never builds one."""
+    for item in items:
+        if KIT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def run(*args: str) -> tuple[int, str]:
     """Run the CLI in-process; return the exit code and everything it printed.
 

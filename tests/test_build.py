@@ -7,8 +7,12 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from conftest import ROOT, run
 from pdfinspect import font_files, page_size_in, page_texts, qr_texts, qr_widths_cm
+
+pytestmark = pytest.mark.slow  # every test here builds or reads the demo kit
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PETITION = "https://example.org/korea-peace/petition"

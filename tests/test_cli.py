@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT, run
 
 
+@pytest.mark.slow
 def test_entry_points_share_one_cli():
     for command in ([sys.executable, "build.py", "--help"],
                     [sys.executable, "-m", "pamphleteer", "--help"]):
@@ -36,6 +37,7 @@ def test_unknown_locale_is_exit_1(project):
     assert code == 1 and "unknown locale 'xx'" in output
 
 
+@pytest.mark.slow
 def test_parallel_build_writes_the_same_files(project, tmp_path):
     options = ["--project", str(project), "-m", "flyer", "-m", "callscript", "-p", "home"]
     code, output = run("build", *options, "--out", str(tmp_path / "a"), "-j", "2")

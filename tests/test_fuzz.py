@@ -42,6 +42,7 @@ def folder():
     shutil.rmtree(root)
 
 
+@pytest.mark.slow
 @FAST
 @given(front=FRAGMENTS, body=FRAGMENTS, strings=FRAGMENTS)
 def test_random_content_ends_in_a_message_not_a_traceback(folder, front, body, strings):
@@ -54,6 +55,7 @@ def test_random_content_ends_in_a_message_not_a_traceback(folder, front, body, s
         load_strings(project, "de", [])
 
 
+@pytest.mark.slow
 @FAST
 @given(name=FRAGMENTS, extra=FRAGMENTS)
 def test_random_settings_end_in_a_message_not_a_traceback(folder, name, extra):

@@ -96,6 +96,7 @@ def _long_word(campaign: Path) -> str:
     return f"content/en/flyer.md:{line}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("attack, message", [
     (_lede, "front matter is"),
     (_strings_file, "this file is 1,00"),
@@ -111,6 +112,7 @@ def test_oversized_input_is_refused_fast_with_its_line(campaign, tmp_path, attac
     refused(campaign, tmp_path, where, message, "-l", "en", "-m", material)
 
 
+@pytest.mark.slow
 def test_a_document_past_its_time_budget_is_an_error(campaign, tmp_path):
     out = tmp_path / "out"
     code, output = build(campaign, out, "-l", "en", "-m", "booklet", "--time-limit", "0.2")
@@ -124,6 +126,7 @@ def test_a_document_past_its_time_budget_is_an_error(campaign, tmp_path):
 
 # 2. Nesting ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("body, message", [
     ("1. " * 70 + "deep", "nested more than 12 deep"),
     ("<span>" * 499 + "deep", "nested more than 32 deep"),
@@ -137,6 +140,7 @@ def test_deep_markdown_is_refused_with_its_line(campaign, tmp_path, body, messag
     refused(campaign, tmp_path, where, message, "-l", "en", "-m", "flyer")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("file, old", [
     ("content/de/flyer.md", 'title: "'),
     ("content/de/strings.toml", 'privacy = "'),
@@ -191,6 +195,7 @@ def test_what_goes_into_markup_and_css_is_escaped():
 
 # 4. Deceptive links and text ------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_link_whose_text_is_another_address_warns_and_fails_strict(campaign, tmp_path):
     flyer = campaign / "content/en/flyer.md"
     line = line_of(flyer, "## The standoff")
@@ -260,6 +265,7 @@ def test_a_locale_file_linked_from_outside_is_not_read(campaign, tmp_path):
 
 # 7. Faults are errors, not tracebacks -----------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_file_where_the_locale_folder_goes(campaign, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -285,6 +291,7 @@ def test_a_manifest_this_tool_did_not_write_is_never_overwritten(campaign, tmp_p
     assert not (out / "en").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("failure", [errno.ENOSPC, errno.EACCES, errno.EROFS])
 def test_a_full_disk_or_a_read_only_folder_is_an_error(campaign, tmp_path, monkeypatch,
                                                        failure):
@@ -394,6 +401,7 @@ def _die_on_two(number: int) -> int:
     return number * 10
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_fails_its_task_and_the_others_finish():
     from pamphleteer.workers import Died, run_tasks
 
@@ -458,6 +466,7 @@ def test_a_long_german_compound_is_hyphenated_never_cut_or_clipped(campaign, tmp
         assert not re.search(r"Frie[a-z]*[a-z]\n[a-z]+handlungen", text), text[:400]
 
 
+@pytest.mark.slow
 def test_a_word_no_line_can_hold_is_refused_with_its_name(campaign, tmp_path):
     flyer = campaign / "content/en/flyer.md"
     replace_in(flyer, "## The standoff", "Sign at " + "x" * 70 + " today.\n\n## The standoff")
@@ -466,6 +475,7 @@ def test_a_word_no_line_can_hold_is_refused_with_its_name(campaign, tmp_path):
             "-l", "en", "-m", "flyer")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("css, message", [
     (".lede { margin-top: -3in; }", "the flyer's text area is too small"),  # above its frame
     (".lede { margin-left: -2in; }", "the flyer's text area is too small"),  # left of it
@@ -479,6 +489,7 @@ def test_text_pushed_out_of_its_frame_or_past_the_trim_is_refused(campaign, tmp_
     assert code == 1 and message in output, output
 
 
+@pytest.mark.slow
 def test_a_word_cut_in_a_narrow_table_column_is_a_warning(campaign):
     code, output = run("check", "--project", str(campaign), "-l", "de", "-m", "signsheet")
     assert "the word 'Postleitzahl' is cut at the end of a line in the signsheet" in output
@@ -489,6 +500,7 @@ def test_a_word_cut_in_a_narrow_table_column_is_a_warning(campaign):
 
 # The earlier attacks stay handled ----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_earlier_attacks_stay_handled(campaign, tmp_path):
     import pikepdf
 

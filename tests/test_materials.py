@@ -32,6 +32,7 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u2019", "'")).strip()
 
 
+@pytest.mark.slow
 def test_all_24_pdfs_are_written_and_listed(kit):
     manifest = json.loads((kit / "manifest.json").read_text())
     listed = {entry["path"] for entry in manifest["outputs"]}
@@ -130,6 +131,7 @@ def test_booklet_home_sheets_are_in_saddle_stitch_order(kit):
     assert found[0] == [len(reading) - 1, 0]  # back cover left, front cover right
 
 
+@pytest.mark.slow
 def test_trifold_panels_are_in_fold_order(fixture_kit):
     outside, inside = text_runs(fixture_kit / "en/trifold-home.pdf")
     width = 11 * INCH
@@ -159,6 +161,7 @@ def test_trifold_screen_has_six_panels_in_reading_order(fixture_kit):
     assert widths == {TRIFOLD_PANELS["letter"][2]}  # a phone shows every panel alike
 
 
+@pytest.mark.slow
 def test_cards_are_imposed_with_backs_registered(fixture_kit):
     for material, per_sheet, pad, back_heading in (("palmcard", 2, 0.3, "What we"),
                                                    ("callscript", 4, 0.28, "Tips for")):
@@ -203,12 +206,14 @@ def test_poster_is_scaled_onto_the_sheet(kit):
     assert len(qr_texts(kit / "en/poster-home.pdf")[0]) == 2
 
 
+@pytest.mark.slow
 def test_every_piece_carries_the_imprint(kit):
     for material in MATERIALS:
         text = norm(" ".join(page_texts(kit / f"en/{material}-screen.pdf")))
         assert "Paid for by Peace Agreement Now" in text, material
 
 
+@pytest.mark.slow
 def test_a4_locales_get_iso_sizes_and_3_mm_bleed(project, tmp_path):
     settings = project / "content/ko/locale.toml"
     settings.write_text(settings.read_text().replace('paper = "letter"', 'paper = "a4"'))
@@ -242,6 +247,7 @@ def test_shop_backgrounds_run_into_the_bleed_in_brand_cmyk(kit):
     assert b"1 0.8 0.25 0.2 scn" in content  # primary = cmyk [100, 80, 25, 20]
 
 
+@pytest.mark.slow
 def test_print_instructions_are_outside_the_pieces_or_in_the_print_settings(kit):
     # Printed in a margin or a cut gutter where there is room...
     expected = {"palmcard": "flip on long edge", "callscript": "flip on long edge",
@@ -264,6 +270,7 @@ def test_print_instructions_are_outside_the_pieces_or_in_the_print_settings(kit)
         assert "flip on short edge" not in text, material
 
 
+@pytest.mark.slow
 def test_booklet_over_its_page_budget_is_an_error(project, tmp_path):
     booklet = project / "content/en/booklet.md"
     text = booklet.read_text()
@@ -276,6 +283,7 @@ def test_booklet_over_its_page_budget_is_an_error(project, tmp_path):
     assert "even at 87% type" in output
 
 
+@pytest.mark.slow
 def test_trifold_panel_overflow_names_the_panel(project, tmp_path):
     trifold = project / "content/en/trifold.md"
     trifold.write_text(trifold.read_text().replace(

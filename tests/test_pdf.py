@@ -73,6 +73,7 @@ def test_write_atomic_replaces_whole_files_only(tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["a.pdf"]
 
 
+@pytest.mark.slow
 def test_failed_build_keeps_the_previous_good_pdf(project, tmp_path):
     out = tmp_path / "dist"
     code, output = run("build", "--project", str(project), "--out", str(out), "-l", "en",
@@ -89,6 +90,7 @@ def test_failed_build_keeps_the_previous_good_pdf(project, tmp_path):
     assert not [p for p in (out / "en").iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_a_qr_code_that_does_not_decode_fails_the_build(project, tmp_path):
     css = project / "templates" / "css" / "flyer.css"
     css.write_text(css.read_text() + "\n.codes .qr { --qr-size: 0.25in; }\n")
@@ -99,6 +101,7 @@ def test_a_qr_code_that_does_not_decode_fails_the_build(project, tmp_path):
     assert not (tmp_path / "en" / "flyer-home.pdf").exists()
 
 
+@pytest.mark.slow
 def test_strict_turns_warnings_into_errors(project, tmp_path):
     flyer = project / "content" / "en" / "flyer.md"
     flyer.write_text(flyer.read_text() + "\n<b onclick=x>hi</b><iframe></iframe>\n")

@@ -55,6 +55,7 @@ def test_a_photo_from_assets_becomes_a_captioned_figure_with_its_alt_text(root: 
     assert out.index("Intro") < out.index("<figure") < out.index("More")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source, problem", [
     ("![](assets/photos/rally.jpg)", "needs alt text"),
     ("![x](../outside.jpg)", "outside assets/"),

@@ -18,6 +18,7 @@ def build(project, out, *args):
     return run("build", "--project", str(project), "--out", str(out), *args)
 
 
+@pytest.mark.slow
 def test_shop_pdfs_are_byte_identical_across_builds(project, tmp_path):
     for out in ("a", "b"):
         code, output = build(project, tmp_path / out, "-l", "en", "-m", "flyer", "-p", "shop")
@@ -43,6 +44,7 @@ def test_odd_front_matter(tmp_path, front_matter, message):
             parse_file(path)
 
 
+@pytest.mark.slow
 def test_unreadable_files_are_content_errors(project, tmp_path):
     flyer = project / "content/es/flyer.md"
     flyer.write_bytes(flyer.read_text().encode("utf-16"))
@@ -96,6 +98,7 @@ def test_content_symlinked_out_of_the_project_is_refused(project, tmp_path):
     assert code == 1 and "outside the project" in output
 
 
+@pytest.mark.slow
 def test_text_in_a_frame_that_starts_without_a_block_is_fine(project, tmp_path):
     palm = project / "content/en/palmcard.md"
     palm.write_text(palm.read_text().replace("::: back\n", "::: back\n    Indented first line.\n"))
@@ -114,6 +117,7 @@ def test_new_locale_from_another_translation_leaves_it_translated(project):
     assert file_status(load_project(project), "pt", "flyer").state == TRANSLATED
 
 
+@pytest.mark.slow
 def test_duplicate_options_build_each_pdf_once(tmp_path):
     code, output = run("build", "--project", str(ROOT), "--out", str(tmp_path), "-l", "en", "-l",
                        "en", "-m", "flyer", "-p", "home")

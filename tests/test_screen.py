@@ -50,6 +50,7 @@ def test_screen_pages_are_as_tall_as_their_copy(fixture_kit: Path) -> None:
             assert band * float(page.mediabox.height) < 0.5 * 72, (path, band)
 
 
+@pytest.mark.slow
 def test_type_too_small_for_a_phone_is_reported(campaign: Path, tmp_path: Path) -> None:
     css = campaign / "templates" / "css" / "flyer.css"
     css.write_text(css.read_text() + "\n.profile-screen .sections { font-size: 7pt; }\n")

@@ -48,6 +48,7 @@ def translated_kits(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_korean_and_spanish_kits_use_their_own_content(translated_kits):
     manifest = json.loads((translated_kits / "manifest.json").read_text())
     entries = manifest["outputs"]
@@ -66,6 +67,7 @@ def test_demo_translations_are_up_to_date():
     assert "every translation is up to date" in output
 
 
+@pytest.mark.slow
 def test_new_locale_then_translate_only_the_flyer(project, tmp_path):
     code, output = run("new-locale", "vi", "--project", str(project))
     assert code == 0, output
@@ -103,6 +105,7 @@ def test_new_locale_then_translate_only_the_flyer(project, tmp_path):
     assert code == 1 and "not translated yet" in output
 
 
+@pytest.mark.slow
 def test_editing_the_source_makes_translations_outdated(project):
     flyer = project / "content" / "en" / "flyer.md"
     flyer.write_text(flyer.read_text().replace("The Korean War began", "The war began"))
@@ -150,6 +153,7 @@ def test_check_reports_content_errors_with_file_and_line(project):
     assert "Traceback" not in output
 
 
+@pytest.mark.slow
 def test_check_passes_on_the_demo():
     code, output = run("check", "--project", str(ROOT), "--strict")
     assert code == 0, output
