@@ -19,10 +19,9 @@ from pamphleteer import __version__
 from pamphleteer.content import STRINGS_FILE, content_path
 from pamphleteer.locales import LOCALE_FILE
 from pamphleteer.materials import MATERIALS
-from pamphleteer.outputs import write_atomic
+from pamphleteer.outputs import STATE, write_atomic
 from pamphleteer.project import SETTINGS_FILE, Project
 
-FOLDER = ".pamphleteer"
 FILE = "cache.json"
 PACKAGE = Path(__file__).resolve().parent
 # Libraries whose version changes the bytes of a PDF.
@@ -98,7 +97,7 @@ class BuildCache:
     """The keys of the PDFs in an output folder, as they were when each was written."""
 
     def __init__(self, out: Path, enabled: bool = True):
-        self.path = out / FOLDER / FILE
+        self.path = out / STATE / FILE
         self.keys: dict[str, str] = {}
         if enabled:
             try:

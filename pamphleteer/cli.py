@@ -59,14 +59,13 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
     out = out or project.root / "dist"
     jobs = plan(project, list(locales), list(materials), list(profiles))
     progress = Progress(len(jobs), out.name)
-    for note in project.notes:
-        progress.say(f"warning: {note}", "yellow")
+    for note in project.notes if not strict else ():  # under --strict they are errors
+        progress.say("warning", str(note))
     result = build_kit(project, jobs, out, workers=workers, strict=strict, seconds=seconds,
                        report=progress, use_cache=not no_cache)
     progress.done()
     for error in result.errors:  # those no job reported (the manifest, the CSV)
-        if error not in progress.said:
-            click.secho(f"error: {error}", fg="red", err=True)
+        progress.say("error", error)
     if result.errors:
         raise PamphleteerError(f"{len(result.errors)} error(s); "
                                f"{len(result.outputs)} of {len(jobs)} PDFs written")
@@ -89,9 +88,9 @@ class Progress:
                  warnings: list[str]) -> None:
         self.count += 1
         for warning in warnings:
-            self.say(f"warning: {warning}", "yellow")
+            self.say("warning", warning)
         for error in errors:
-            self.say(f"error: {error}", "red")
+            self.say("error", error)
         if output is not None:
             self._clear()
             click.echo(f"wrote {self.out}/{output.path} ({output.pages} page"
@@ -100,13 +99,12 @@ class Progress:
         if self.live:
             click.echo(f"\r[{self.count}/{self.total}] {job.path}", err=True, nl=False)
 
-    def say(self, line: str, colour: str) -> None:
-        """Print a warning or error line, once."""
-        text = line.split(": ", 1)[1]
+    def say(self, kind: str, text: str) -> None:
+        """Print a warning or an error, once."""
         if text not in self.said:
             self.said.add(text)
             self._clear()
-            click.secho(line, fg=colour, err=True)
+            click.secho(f"{kind}: {text}", fg="red" if kind == "error" else "yellow", err=True)
 
     def done(self) -> None:
         """End the status line."""

@@ -249,10 +249,8 @@ def solve(layout: Layout, measured: Fit, material: Material, source: Path,
         if flow:
             pages, k_flow = _pages(flow, measured, material, floor, ceiling, fill, source)
             k = min(k, k_flow)
-        limit = _word_limit(layout)
+        limit, word = _word_limit(layout)
         if limit < floor:
-            word = min((t for area in layout.areas for t in _nodes(area.content, TEXT)
-                        if t.word > 0), key=lambda t: t.width / t.word).long
             raise BuildError(f"the text does not fit: the word '{word}' in the "
                              f"{material.name} is wider than its line even at "
                              f"{material.fit[0]:.0%} type; shorten it, or mark where it may "
@@ -335,10 +333,11 @@ def _line_height(node: Node) -> float:
     return heights[len(heights) // 2] if heights else 16.0
 
 
-def _word_limit(layout: Layout) -> float:
-    """The largest scale at which every word that must stay whole still fits its line."""
-    return min((t.width / t.word for area in layout.areas for t in _nodes(area.content, TEXT)
-                if t.word > 0), default=math.inf)
+def _word_limit(layout: Layout) -> tuple[float, str]:
+    """The largest scale at which every word that must stay whole still fits its line, and
+    the word that sets it."""
+    return min(((t.width / t.word, t.long) for area in layout.areas
+                for t in _nodes(area.content, TEXT) if t.word > 0), default=(math.inf, ""))
 
 
 def _largest(area: Area, floor: float, ceiling: float, fill: float) -> float:

@@ -210,13 +210,19 @@ def build_document(project: Project, locale: str, material: str, profiles: tuple
         with time_budget(seconds), memory_budget():
             return _build_document(project, locale, material, profiles, strict)
     except OverBudget:
-        path = content_path(project, locale, material)
-        error = BuildError(f"stopped after {seconds:g} s, this document's time budget: its "
-                           "copy or settings make it far costlier than any real piece (see "
-                           "--time-limit)", path)
-        return [JobResult(Job(locale, material, profiles[0]), errors=[
-            f"{error.format_message()} [{locale}/{material}: {', '.join(profiles)}]"])] + \
-            [JobResult(Job(locale, material, profile)) for profile in profiles[1:]]
+        return _failed(project, locale, material, profiles,
+                       f"stopped after {seconds:g} s, this document's time budget: its copy or "
+                       "settings make it far costlier than any real piece (see --time-limit)")
+
+
+def _failed(project: Project, locale: str, material: str, profiles: tuple[str, ...],
+            message: str) -> list[JobResult]:
+    """The results of a document that failed as a whole: one error, blamed on its content."""
+    error = BuildError(message, content_path(project, locale, material))
+    jobs = [Job(locale, material, profile) for profile in profiles]
+    return [JobResult(jobs[0], errors=[
+        f"{error.format_message()} [{locale}/{material}: {', '.join(profiles)}]"])] + \
+        [JobResult(job) for job in jobs[1:]]
 
 
 def _build_document(project: Project, locale: str, material: str, profiles: tuple[str, ...],
@@ -454,10 +460,7 @@ def _run(project: Project, jobs: list[Job], workers: int, strict: bool, seconds:
                 groups, run_tasks(build_document, tasks, min(workers, len(groups)), costs),
                 strict=True):
             if isinstance(results, Died):
-                error = BuildError(str(results), content_path(project, locale, material))
-                results = [JobResult(Job(locale, material, profiles[0]), errors=[
-                    f"{error.format_message()} [{locale}/{material}: {', '.join(profiles)}]"])]
-                results += [JobResult(Job(locale, material, p)) for p in profiles[1:]]
+                results = _failed(project, locale, material, profiles, str(results))
             yield from results
     else:
         for locale, material, profiles in groups:

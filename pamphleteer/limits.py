@@ -45,7 +45,7 @@ def check_text(text: str, path: Path | str | None, line: int | None, *, limit: i
     found = _FORBIDDEN.search(text)
     if found:
         code = f"U+{ord(found[0]):04X}"
-        at = _line_at(text, found.start(), line)
+        at = line_at(text, found.start(), line)
         if "\u202a" <= found[0] <= "\u202e" or "\u2066" <= found[0] <= "\u2069":
             raise error(f"{what} holds a bidirectional control character ({code}): it makes "
                         "the printed text read differently from the file; delete it",
@@ -58,7 +58,7 @@ def check_text(text: str, path: Path | str | None, line: int | None, *, limit: i
             run = run + 1 if unicodedata.combining(char) else 0
             if run > MAX_MARKS:
                 raise error(f"{what} piles more than {MAX_MARKS} accents or marks on one "
-                            "letter; no language needs that", path, _line_at(text, index, line))
+                            "letter; no language needs that", path, line_at(text, index, line))
     return text
 
 
@@ -75,12 +75,13 @@ def check_words(fragment: str, source: str, path: Path | str | None, line: int |
             at = source.find(found[0][:20])
             raise ContentError(f"a word of {len(found[0]):,} characters ('{found[0][:20]}…'): "
                                f"no line can hold more than {MAX_WORD}; put spaces or "
-                               "hyphens in it", path, _line_at(source, at, line) if at >= 0
-                               else line)
+                               "hyphens in it", path, line_at(source, at, line))
 
 
-def _line_at(text: str, index: int, line: int | None) -> int | None:
-    return line + text.count("\n", 0, index) if line else line
+def line_at(text: str, index: int, line: int | None) -> int | None:
+    """The file line of ``text[index]``, ``text`` starting at ``line`` (``line`` itself when
+    the place is unknown: a negative index)."""
+    return line + text.count("\n", 0, index) if line and index >= 0 else line
 
 
 def check_nesting(text: str, path: Path | str, first_line: int = 1, *,

@@ -12,7 +12,7 @@ import markdown
 import nh3
 
 from pamphleteer.errors import ContentError, Diagnostic
-from pamphleteer.limits import MAX_ELEMENTS, check_words, html_depth
+from pamphleteer.limits import MAX_ELEMENTS, check_words, html_depth, line_at
 from pamphleteer.photos import find_photo
 
 # What content may produce: text structure and links, and photos from the campaign's own
@@ -155,7 +155,7 @@ def _report_removed(raw: str, source: str, path: Path, line: int,
     """Warn about HTML the sanitizer drops, so nothing disappears silently."""
     def here(pattern: str) -> int:
         found = re.search(pattern, source, re.IGNORECASE)
-        return line + source.count("\n", 0, found.start()) if found else line
+        return line_at(source, found.start() if found else -1, line)
 
     seen = set()
     for match in _TAG.finditer(raw):
@@ -184,7 +184,7 @@ def _report_removed(raw: str, source: str, path: Path, line: int,
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme not in URL_SCHEMES:
             found = source.find(url)
-            here = line + source.count("\n", 0, found) if found >= 0 else line
+            here = line_at(source, found, line)
             diagnostics.append(Diagnostic(f"link '{url}' was removed: links must start with "
                                           "https://, mailto: or tel:", path, here))
 
@@ -210,7 +210,7 @@ def _check_link_texts(fragment: str, source: str, path: Path, line: int,
         if shown is None or shown == _shown_target(href):
             continue
         found = source.find(text)
-        here = line + source.count("\n", 0, found) if found >= 0 else line
+        here = line_at(source, found, line)
         diagnostics.append(Diagnostic(
             f"the link text '{text}' reads as an address, but the link goes to '{href}': "
             "make the text and the address the same", path, here))
@@ -238,7 +238,7 @@ def place_photos(fragment: str, source: str, root: Path, path: Path, line: int) 
     once it is found in the campaign's assets/ and has alt text; any other is an error."""
     def here(src: str) -> int:
         found = source.find(src)
-        return line + source.count("\n", 0, found) if found >= 0 else line
+        return line_at(source, found, line)
 
     def figure(match: re.Match) -> str:
         attributes = dict(_ATTRIBUTE.findall(match[1]))

@@ -135,7 +135,6 @@ def _broken_words(page_box):
                 yield word
 
 
-
 def _bottom(page_box) -> float:
     """Where the content of a page ends: the lowest margin edge of the body's children (pt)."""
     bottoms = [child.position_y + child.margin_height()

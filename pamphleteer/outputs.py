@@ -70,7 +70,7 @@ def write_signsheet_csv(project: Project, locale: str, out: Path) -> None:
 
 
 GENERATOR = "pamphleteer"
-LOCK = ".pamphleteer.lock"
+STATE = ".pamphleteer"  # the build's own files in an output folder: its lock and its cache
 
 
 @contextmanager
@@ -80,8 +80,8 @@ def output_folder(out: Path) -> Iterator[Path]:
     from filelock import FileLock, Timeout
 
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(out / LOCK, timeout=0)
+        (out / STATE).mkdir(parents=True, exist_ok=True)
+        lock = FileLock(out / STATE / "build.lock", timeout=0)
         lock.acquire()
     except Timeout:
         raise BuildError("another build is writing into this folder: wait for it to finish, "

@@ -53,12 +53,12 @@ def run_tasks(function: Callable, tasks: list[tuple], workers: int,
     (by ``costs``) start first, so that no long one is left to run alone at the end. A dead
     process takes down the tasks running beside it: those are tried again, one at a time, so
     that only the task that kills its process is reported."""
-    pending: dict[int, Future] = {}
-    retry: list[int] = []
+    retry: set[int] = set()
     pool = _pool(workers)
     order = sorted(range(len(tasks)), key=lambda i: -(costs[i] if costs else 0))
     try:
-        pending = {index: pool.submit(function, *tasks[index]) for index in order}
+        pending: dict[int, Future] = {index: pool.submit(function, *tasks[index])
+                                      for index in order}
         for index in range(len(tasks)):
             if index in retry:
                 yield _alone(function, tasks[index])
@@ -68,8 +68,8 @@ def run_tasks(function: Callable, tasks: list[tuple], workers: int,
             except BrokenProcessPool:
                 # Which task killed the pool is unknown: this one and every unfinished one
                 # run again, each in a process of its own.
-                retry += [later for later in range(index + 1, len(tasks))
-                          if not _succeeded(pending[later])]
+                retry |= {later for later in range(index + 1, len(tasks))
+                          if not _succeeded(pending[later])}
                 yield _alone(function, tasks[index])
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -81,19 +81,11 @@ def _succeeded(future: Future) -> bool:
 
 def _alone(function: Callable, task: tuple) -> Any:
     """Run one task in a process of its own; its death is its own."""
-    with contextlib.closing(_ClosingPool(_pool(1))) as pool:
+    with _pool(1) as pool:
         try:
-            return pool.executor.submit(function, *task).result()
+            return pool.submit(function, *task).result()
         except BrokenProcessPool:
             return Died("the process building this died: it ran out of memory or crashed")
-
-
-class _ClosingPool:
-    def __init__(self, executor: ProcessPoolExecutor):
-        self.executor = executor
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -117,7 +109,5 @@ def _watch(parent: int) -> None:
         time.sleep(WATCH_SECONDS)
         try:
             os.kill(parent, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except PermissionError:  # the pid now belongs to another user's process
+        except (ProcessLookupError, PermissionError):  # gone (or its pid is another's now)
             os._exit(1)

@@ -327,8 +327,8 @@ def test_two_builds_never_write_into_one_folder_at_once(campaign, tmp_path):
     from filelock import FileLock
 
     out = tmp_path / "out"
-    out.mkdir()
-    with FileLock(out / ".pamphleteer.lock"):
+    (out / ".pamphleteer").mkdir(parents=True)
+    with FileLock(out / ".pamphleteer/build.lock"):
         code, output = build(campaign, out, "-l", "en", "-m", "flyer", "-p", "home")
     assert code == 1 and "another build is writing into this folder" in output
 
