@@ -1,71 +1,274 @@
-"""Measure, in one run, ratios that matter for build speed (absolute times are too noisy here).
+"""Measure build speed as ratios taken in one run (absolute times on a shared machine are noise).
 
-    python bench/build_ratios.py [--repeat 3]
+    python bench/build_ratios.py [--project DIR] [--repeat N]
 
-Prints:
-- layouts per PDF: WeasyPrint layouts copyfit and rendering took for the whole demo kit
-  (every locale, material and profile), and with the home sheets' underlays counted too;
-- parallel speed-up: building six PDFs with -j 2 against -j 1;
-- QR verification share: decoding the codes from a raster, against rendering the flyer.
+Works on a copy of the campaign (the demo by default), so that its edits touch nothing. Prints
+the CPU count and the load before and after, then each figure beside its target:
+
+- cold builds, as a user runs them (a new process each, no cache): ``-j 1`` against ``-j 2``;
+- a build with nothing changed against the full build, and a build after one edit;
+- ``watch``: from saving a one-line edit to the flyer until its new PDF is written;
+- in one warm process: the average PDF of the whole kit against a reference flyer (plain
+  blocks, the same fonts, two QR codes: one WeasyPrint layout and write), layouts per PDF,
+  imposition against the rest of a home job, shop against home, Korean against English;
+- sizes: shop over home, the Korean home flyer, an imposed sheet against its page.
+
+Any build that fails stops the benchmark with its output (exit status 1).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import queue
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pamphleteer.kit import build_job, build_kit, plan  # noqa: E402
-from pamphleteer.preflight import decode_qr_codes  # noqa: E402
+from pamphleteer import kit  # noqa: E402
+from pamphleteer.kit import build_document, documents, plan  # noqa: E402
 from pamphleteer.project import load_project  # noqa: E402
 
+CAMPAIGN = ("campaign.toml", "content", "templates", "assets")
+RESULTS: list[tuple[str, str, str, bool | None]] = []  # (figure, value, target, met)
 
-def timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+
+def fail(message: str) -> None:
+    sys.exit(f"benchmark stopped: {message}")
+
+
+def report(figure: str, value: str, target: str = "", met: bool | None = None) -> None:
+    RESULTS.append((figure, value, target, met))
+    mark = "" if met is None else ("  ok" if met else "  MISSED")
+    print(f"{figure:<46} {value:>14}   {target}{mark}", flush=True)
+
+
+def cli(project: Path, *args: str) -> tuple[float, str]:
+    """Run ``build.py`` in a new process; its time and output. A failed build stops us."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), *args, "--project",
+                           str(project)], capture_output=True, text=True)
+    took = time.perf_counter() - started
+    if done.returncode != 0:
+        fail(f"build.py {' '.join(args)} failed ({done.returncode}):\n{done.stdout}"
+             f"{done.stderr}")
+    return took, done.stdout + done.stderr
+
+
+def written(output: str) -> int:
+    return len(re.findall(r"^wrote ", output, re.MULTILINE))
+
+
+def cold_builds(project: Path, out: Path, repeat: int) -> float:
+    """-j 1 against -j 2, each a fresh process building the whole kit with no cache."""
+    serial, parallel = [], []
+    for _ in range(repeat):  # interleaved, so that machine noise hits both alike
+        took, output = cli(project, "build", "--out", str(out / "j1"), "--no-cache", "-j", "1")
+        serial.append(took)
+        pdfs = written(output)
+        took, output = cli(project, "build", "--out", str(out / "j2"), "--no-cache", "-j", "2")
+        parallel.append(took)
+        if written(output) != pdfs:
+            fail(f"-j 2 wrote {written(output)} PDFs, -j 1 wrote {pdfs}")
+    j1, j2 = statistics.median(serial), statistics.median(parallel)
+    report(f"full kit -j 1 / -j 2 ({pdfs} PDFs, cold)", f"{j1 / j2:.2f}x", ">= 1.7x",
+           j1 / j2 >= 1.7)
+    return j2
+
+
+def cached_builds(project: Path, out: Path, full: float) -> None:
+    """A build with nothing changed, and one after a one-line edit, against the full build."""
+    took, output = cli(project, "build", "--out", str(out / "j2"), "-j", "2")
+    if written(output) or "unchanged" not in output:
+        fail(f"a build with nothing changed rendered something:\n{output}")
+    report("no-op build / full build", f"{took / full:.1%}", "<= 3%", took / full <= 0.03)
+    flyer = project / "content/en/flyer.md"
+    flyer.write_text(flyer.read_text("utf-8").replace("\n\n", "\n\nOne more line.\n\n", 1),
+                     "utf-8")
+    took, output = cli(project, "build", "--out", str(out / "j2"), "-j", "2")
+    report(f"one-edit build / full build ({written(output)} PDFs)", f"{took / full:.1%}",
+           "only the edited piece's PDFs", written(output) == 3)
+
+
+def watch_latency(project: Path, out: Path) -> float:
+    """Seconds from saving a one-line flyer edit to its new home PDF, under ``watch``."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "watch", "--project", str(project), "--out",
+         str(out / "j2")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout],
+                     daemon=True).start()
+
+    def wait_for(text: str, seconds: float = 300) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                line = lines.get(timeout=0.01)
+            except queue.Empty:
+                continue
+            if line.startswith("error"):
+                fail(f"watch: {line}")
+            if text in line:
+                return
+        fail(f"watch printed no {text!r} in {seconds} s")
+
+    try:
+        wait_for("watching")
+        time.sleep(1)
+        flyer = project / "content/en/flyer.md"
+        latencies, previous = [], "One more line."
+        for line in ("Two more lines.", "Three more lines.", "Four more lines."):
+            text = flyer.read_text("utf-8").replace(previous, line, 1)
+            started = time.monotonic()
+            flyer.write_text(text, "utf-8")
+            wait_for("en/flyer-home.pdf")
+            latencies.append(time.monotonic() - started)
+            wait_for("done in")
+            previous = line
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    latency = min(latencies)
+    report("watch: flyer edit saved -> new PDF", f"{latency:.2f} s", "<= 1 s", latency <= 1.0)
+    return latency
+
+
+def reference_flyer(project) -> float:
+    """A plain one-page flyer: the flyer's copy in plain blocks, the same fonts, two QR codes;
+    one WeasyPrint layout and write (the least any tool must do). Median of 5, warm."""
+    import markdown
+
+    from pamphleteer.fonts import font_face_css
+    from pamphleteer.pdf import render_pdf
+    from pamphleteer.qr import make_qr
+
+    body = (project.content_dir / "en/flyer.md").read_text("utf-8").split("---", 2)[2]
+    codes = "".join(f'<div class="qr">{make_qr(p, project.links[p], p).svg}<p>{p}</p></div>'
+                    for p in ("petition", "representatives"))
+    html = (f"<html lang=en><style>{font_face_css(project.font_faces)}"
+            "@page { size: letter; margin: 0.5in }"
+            "body { font: 11.5pt/1.4 'Noto Serif' } h1, h2 { font-family: Inter }"
+            "h1 { font-size: 44pt; font-weight: 900 } .qr svg { width: 1.1in; height: 1.1in }"
+            "</style><h1>End the Korean War</h1>" + markdown.markdown(body) + codes)
+    times = []
+    for _ in range(6):
+        started = time.perf_counter()
+        pdf = render_pdf(html, root=project.root, source=project.settings_path,
+                         diagnostics=[]).pdf
+        times.append(time.perf_counter() - started)
+        assert pdf.startswith(b"%PDF")
+    return statistics.median(times[1:])
+
+
+class Timer:
+    """Time spent inside one function of ``kit`` (replaced by a timed wrapper)."""
+
+    def __init__(self, name: str):
+        self.name, self.total = name, 0.0
+        self.original = getattr(kit, name)
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return self.original(*args, **kwargs)
+            finally:
+                self.total += time.perf_counter() - started
+
+        setattr(kit, name, timed)
+
+
+def warm_figures(project_dir: Path) -> None:
+    """Everything measured in one warm process, serially."""
+    project = load_project(project_dir)
+    build_document(project, "en", "flyer", ("home",))  # warm up: imports, fonts, templates
+    reference = reference_flyer(project)
+
+    took: dict[tuple[str, str], float] = {}
+    sizes: dict[tuple[str, str, str], int] = {}
+    layouts = pdfs = 0
+    for locale, material, profiles in documents(plan(project)):
+        started = time.perf_counter()
+        results = build_document(project, locale, material, profiles)
+        took[locale, material] = time.perf_counter() - started
+        for result in results:
+            if result.errors or result.pdf is None:
+                fail(f"{result.job.path}: {result.errors}")
+            sizes[locale, material, result.job.profile] = len(result.pdf)
+            layouts += result.layouts + result.underlays
+            pdfs += 1
+    average = sum(took.values()) / pdfs
+    report(f"average PDF / reference flyer ({pdfs} PDFs)", f"{average / reference:.2f}x",
+           "<= 2x", average / reference <= 2)
+    report("WeasyPrint layouts per PDF", f"{layouts / pdfs:.2f}")
+    locales = {locale for locale, _ in took}
+    if {"en", "ko"} <= locales:
+        ratio = sum(t for (loc, _), t in took.items() if loc == "ko") / \
+            sum(t for (loc, _), t in took.items() if loc == "en")
+        report("Korean / English (every material)", f"{ratio:.2f}x", "<= 1.3x", ratio <= 1.3)
+
+    # Each profile of each English piece alone, as ``-p`` builds it.
+    alone: dict[str, float] = {"home": 0.0, "shop": 0.0}
+    impose, work = Timer("_impose"), 0.0
+    for material in dict.fromkeys(m for _, m in took):
+        for profile in alone:
+            before = impose.total
+            started = time.perf_counter()
+            build_document(project, "en", material, (profile,))
+            spent = time.perf_counter() - started
+            alone[profile] += spent
+            if profile == "home" and impose.total > before:
+                work += spent - (impose.total - before)
+    kit._impose = impose.original
+    report("shop PDF / home PDF (time, each alone)", f"{alone['shop'] / alone['home']:.2f}x",
+           "<= 1.2x", alone["shop"] / alone["home"] <= 1.2)
+    report("imposed home job / its render", f"{(work + impose.total) / work:.2f}x",
+           "<= 1.25x", (work + impose.total) / work <= 1.25)
+
+    extra = statistics.mean(sizes[k[0], k[1], "shop"] - sizes[k[0], k[1], "home"]
+                            for k in took)
+    report("shop PDF size - home PDF size (mean)", f"{extra / 1024:.0f} KB", "<= 80 KB",
+           extra <= 80 * 1024)
+    if ("ko", "flyer", "home") in sizes:
+        size = sizes["ko", "flyer", "home"]
+        report("Korean home flyer size", f"{size / 1024:.0f} KB", "<= 100 KB", size <= 100 * 1024)
+    if ("en", "callscript", "home") in sizes:
+        sheet, page = sizes["en", "callscript", "home"], sizes["en", "callscript", "screen"]
+        report("call-script sheet (4 cards) / one card PDF", f"{sheet / page:.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    repeat = parser.parse_args().repeat
-    project = load_project(ROOT)
-    with tempfile.TemporaryDirectory() as out:
-        kit = build_kit(project, plan(project), Path(out), workers=2)
-    if kit.errors:
-        sys.exit("the demo kit did not build:\n" + "\n".join(kit.errors))
-    pdfs = len(kit.outputs)
-    print(f"layouts per PDF (whole kit, {pdfs} PDFs): {kit.layouts / pdfs:.2f} "
-          f"({kit.layouts} layouts; {(kit.layouts + kit.underlays) / pdfs:.2f} with the "
-          f"{kit.underlays} home-sheet underlays)")
-
-    jobs = plan(project, ["en"], ["flyer", "handbill", "callscript"], ["home", "screen"])
-    build_job(project, jobs[0])  # warm up: WeasyPrint import, font loading
-
-    with tempfile.TemporaryDirectory() as out:
-        serial, parallel = [], []
-        for _ in range(repeat):  # interleaved, so that machine noise hits both alike
-            serial.append(timed(lambda: build_kit(project, jobs, Path(out), workers=1)))
-            parallel.append(timed(lambda: build_kit(project, jobs, Path(out), workers=2)))
-    print(f"parallel speed-up (-j 1 / -j 2, {len(jobs)} PDFs, median of {repeat}): "
-          f"{statistics.median(serial) / statistics.median(parallel):.2f}x")
-
-    flyer = plan(project, ["en"], ["flyer"], ["home"])[0]
-    renders, decodes = [], []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        pdf = build_job(project, flyer).pdf
-        renders.append(time.perf_counter() - start)
-        decodes.append(timed(lambda pdf=pdf: decode_qr_codes(pdf)))
-    print(f"QR verification share of a flyer job (median of {repeat}): "
-          f"{statistics.median(decodes) / statistics.median(renders):.0%}")
+    parser.add_argument("--project", type=Path, default=ROOT, help="campaign to copy")
+    parser.add_argument("--repeat", type=int, default=1, help="cold builds of each kind")
+    options = parser.parse_args()
+    print(f"CPUs: {os.cpu_count()} (this process may use {len(os.sched_getaffinity(0))}); "
+          f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory() as scratch:
+        project, out = Path(scratch) / "campaign", Path(scratch) / "out"
+        for name in CAMPAIGN:
+            source = options.project / name
+            if source.is_dir():
+                shutil.copytree(source, project / name)
+            elif source.exists():
+                project.mkdir(exist_ok=True)
+                shutil.copy(source, project / name)
+        full = cold_builds(project, out, options.repeat)
+        cached_builds(project, out, full)
+        watch_latency(project, out)
+        warm_figures(project)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    missed = [figure for figure, _, _, met in RESULTS if met is False]
+    print(f"{len(missed)} target(s) missed" + (f": {', '.join(missed)}" if missed else ""))
 
 
 if __name__ == "__main__":

@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote
 
 from pamphleteer import __version__
 from pamphleteer.content import STRINGS_FILE, content_path
+from pamphleteer.fonts import FONTS_FILE
 from pamphleteer.locales import LOCALE_FILE
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import STATE, write_atomic
+from pamphleteer.photos import ASSETS, is_photo
+from pamphleteer.profiles import PROFILES
 from pamphleteer.project import SETTINGS_FILE, Project
 
 FILE = "cache.json"
@@ -30,11 +36,35 @@ LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "qrcode", "pillow", "fonttools", 
 
 def shared_key(project: Project) -> str:
     """The hash of what every job depends on alike: pamphleteer and the libraries that write
-    the PDF, the templates, the assets, and the edition date (which may come from the clock).
-    (Computed once a build: hashing the assets takes a moment.)"""
+    the PDF, the templates, the logo, the edition date (which may come from the clock), and
+    any asset that is not a font, photo or colour profile (those count only for the jobs that
+    use them: see ``asset_files``)."""
+    # Photos a template shows (a campaign's own template may) count for every job.
+    shown = {(project.root / unquote(src)).resolve() for path in _files(project.templates_dir)
+             for src in _ASSET_LINK.findall(_text(path))}
+    faces = {face.path for face in project.font_faces}
+    others = _tree(project.root / ASSETS, skip=lambda path: path.resolve() not in shown and (
+        path.resolve() in faces or is_photo(path) or path.suffix.lower() in (".icc", ".icm")))
     return hashlib.sha256(f"{__version__}\n{_code()}\n{_libraries()}\n{project.edition}\n"
-                          f"{_tree(project.templates_dir)}\n{_tree(project.root / 'assets')}"
+                          f"{_tree(project.templates_dir)}\n{others}\n{project.identity.logo}"
                           .encode()).hexdigest()
+
+
+def asset_files(project: Project, locale: str, profile: str, texts: list[str]) -> list[Path]:
+    """The assets one job's PDF is made from: the font files of the families its language
+    sets in, the photos its content (``texts``) places, and for print shops the output
+    profile. Another font, photo or profile changing does not rebuild it."""
+    families = {family for stack in project.locales[locale].fonts.values() for family in stack}
+    files = [project.root / FONTS_FILE] + [face.path for face in project.font_faces
+                                           if face.family in families]
+    for text in texts:
+        files += [project.root / unquote(src) for src in _ASSET_LINK.findall(text)]
+    if PROFILES[profile].cmyk:
+        files.append(project.root / project.output_intent.path)
+    return list(dict.fromkeys(files))
+
+
+_ASSET_LINK = re.compile(r"(?<![\w/])(assets/[^\s)\"'<>]+)")
 
 
 @cache
@@ -56,16 +86,26 @@ def job_key(project: Project, shared: str, locale: str, material: str, profile: 
     source = project.source_locale
     own = content_path(project, locale, material)
     languages = [project.content_dir / code for code in dict.fromkeys((locale, source))]
-    files = [project.root / SETTINGS_FILE, own,
-             *(folder / name for folder in languages for name in (LOCALE_FILE, STRINGS_FILE))]
+    contents = [own]
     if not own.is_file() or MATERIALS[material].bilingual:  # the source text is printed too
-        files.append(content_path(project, source, material))
+        contents.append(content_path(project, source, material))
+    files = [project.root / SETTINGS_FILE, *contents,
+             *(folder / name for folder in languages for name in (LOCALE_FILE, STRINGS_FILE)),
+             *asset_files(project, locale, profile, [_text(path) for path in contents])]
     digest = hashlib.sha256(f"{shared}\n{locale}\n{material}\n{profile}\n{event or ''}\n"
                             .encode())
     for path in files:  # a missing file counts too: adding one changes the key
-        digest.update(f"{path.relative_to(project.root)}\n".encode())
+        name = path.relative_to(project.root) if path.is_relative_to(project.root) else path
+        digest.update(f"{name}\n".encode())
         digest.update(_file(path))
     return digest.hexdigest()
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _file(path: Path) -> bytes:
@@ -81,16 +121,20 @@ def _code() -> str:
     return _tree(PACKAGE)
 
 
-def _tree(folder: Path) -> str:
+def _tree(folder: Path, skip: Callable[[Path], bool] = lambda path: False) -> str:
     """A hash of every file below ``folder`` (names and contents), links followed."""
     digest = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            if path.suffix == ".pyc":
-                continue
-            digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
-            digest.update(_file(path))
+    for path in _files(folder):
+        if path.suffix == ".pyc" or skip(path):
+            continue
+        digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
+        digest.update(_file(path))
     return digest.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    """Every file below ``folder``, in a stable order."""
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
 class BuildCache:

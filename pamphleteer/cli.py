@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from pathlib import Path
 
 import click
 
 from pamphleteer import __version__
 from pamphleteer.errors import PamphleteerError
-from pamphleteer.kit import Job, build_kit, plan
+from pamphleteer.kit import Job, KitResult, build_kit, plan, warm_up
 from pamphleteer.limits import JOB_SECONDS
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import Output
@@ -16,6 +18,7 @@ from pamphleteer.profiles import PROFILES
 from pamphleteer.project import load_project
 from pamphleteer.translation import TRANSLATED, mark_translated, new_locale, status_table
 from pamphleteer.validate import check_project
+from pamphleteer.watch import changes, watched_paths
 from pamphleteer.workers import cores
 
 project_option = click.option(
@@ -34,27 +37,48 @@ def main() -> None:
     """Build print-ready campaign kits: flyers, booklets, cards, posters and petition sheets."""
 
 
+def kit_options(function):
+    """The options that choose what a kit holds and where it goes (build and watch)."""
+    for option in reversed([
+            project_option,
+            click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                         help="Where to write the kit.  [default: <project>/dist]"),
+            click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
+                         help="Build only this locale (repeatable).  [default: all]"),
+            click.option("-m", "--material", "materials", multiple=True,
+                         type=click.Choice(list(MATERIALS)),
+                         help="Build only this material (repeatable)."),
+            click.option("-p", "--profile", "profiles", multiple=True,
+                         type=click.Choice(list(PROFILES)),
+                         help="Build only this print profile (repeatable)."),
+            click.option("-j", "--jobs", "workers", type=click.IntRange(min=1),
+                         default=cores(), show_default="the number of processors",
+                         help="Render this many documents in parallel, in worker processes."),
+            strict_option, time_option]):
+        function = option(function)
+    return function
+
+
 @main.command()
-@project_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write the kit.  [default: <project>/dist]")
-@click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
-              help="Build only this locale (repeatable).  [default: all]")
-@click.option("-m", "--material", "materials", multiple=True,
-              type=click.Choice(list(MATERIALS)), help="Build only this material (repeatable).")
-@click.option("-p", "--profile", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
-              help="Build only this print profile (repeatable).")
-@click.option("-j", "--jobs", "workers", type=click.IntRange(min=1), default=cores(),
-              show_default="the number of processors",
-              help="Render this many documents in parallel, in worker processes.")
-@strict_option
-@time_option
+@kit_options
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Render every PDF, even those whose inputs have not changed.")
 def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
           materials: tuple[str, ...], profiles: tuple[str, ...], workers: int,
           strict: bool, seconds: float, no_cache: bool) -> None:
     """Render the kit: every locale x material x profile into <out>/<locale>/."""
+    result, total = _build(project_dir, out, locales, materials, profiles, workers, strict,
+                           seconds, use_cache=not no_cache)
+    if result.errors:
+        raise PamphleteerError(f"{len(result.errors)} error(s); "
+                               f"{len(result.outputs)} of {total} PDFs written")
+
+
+def _build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
+           materials: tuple[str, ...], profiles: tuple[str, ...], workers: int, strict: bool,
+           seconds: float, use_cache: bool = True) -> tuple[KitResult, int]:
+    """Build (what is out of date in) the kit, saying what happens as it goes; return the
+    result and how many PDFs the kit holds."""
     project = load_project(project_dir)
     out = out or project.root / "dist"
     jobs = plan(project, list(locales), list(materials), list(profiles))
@@ -62,16 +86,53 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
     for note in project.notes if not strict else ():  # under --strict they are errors
         progress.say("warning", str(note))
     result = build_kit(project, jobs, out, workers=workers, strict=strict, seconds=seconds,
-                       report=progress, use_cache=not no_cache)
+                       report=progress, use_cache=use_cache)
     progress.done()
     for error in result.errors:  # those no job reported (the manifest, the CSV)
         progress.say("error", error)
-    if result.errors:
-        raise PamphleteerError(f"{len(result.errors)} error(s); "
-                               f"{len(result.outputs)} of {len(jobs)} PDFs written")
-    unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
-    click.echo(f"{len(result.outputs)} PDF(s) and {out.name}/manifest.json written to {out} "
-               f"({result.layouts} layouts{unchanged})")
+    if not result.errors:
+        unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
+        click.echo(f"{len(result.outputs)} PDF(s) and {out.name}/manifest.json written to "
+                   f"{out} ({result.layouts} layouts{unchanged})")
+    return result, len(jobs)
+
+
+@main.command()
+@kit_options
+def watch(project_dir: Path, out: Path | None, locales: tuple[str, ...],
+          materials: tuple[str, ...], profiles: tuple[str, ...], workers: int,
+          strict: bool, seconds: float) -> None:
+    """Build the kit, then rebuild what each saved edit changes, until Ctrl+C.
+
+    Only the PDFs that depend on an edited file are rendered again; when a rebuild fails,
+    its errors are shown and the last good PDFs stay in place."""
+    root = load_project(project_dir).root
+    out = out or root / "dist"
+
+    def rebuild(after_edit: bool) -> None:
+        started = time.monotonic()
+        try:
+            # One document is rebuilt here, in this warm process; more go to the workers.
+            result, _ = _build(root, out, locales, materials, profiles, workers, strict,
+                               seconds)
+        except PamphleteerError as exc:  # settings that cannot be read: say so, keep going
+            click.secho(f"error: {exc.format_message()}", fg="red", err=True)
+            return
+        if after_edit:
+            state = f"{len(result.errors)} error(s), last good PDFs kept" if result.errors \
+                else "done"
+            click.echo(f"{state} in {time.monotonic() - started:.1f} s")
+
+    rebuild(after_edit=False)
+    with contextlib.suppress(PamphleteerError):
+        project = load_project(root)
+        warm_up(project, list(locales or project.locales))
+    click.echo(f"watching {', '.join(str(p.relative_to(root)) for p in watched_paths(root))} "
+               "for changes (Ctrl+C to stop)")
+    for changed in changes(root, out):
+        click.echo(f"changed: {', '.join(changed)}")
+        rebuild(after_edit=True)
+    click.echo("stopped watching")
 
 
 class Progress:

@@ -9,7 +9,8 @@ every build, and a copy that does not fit is reported once, not once per profile
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -36,6 +37,7 @@ from pamphleteer.render import (
     geometry,
     render_html,
     render_template,
+    theme_css,
 )
 from pamphleteer.tomlfile import line_of
 from pamphleteer.workers import Died, run_tasks
@@ -66,7 +68,7 @@ class JobResult:
     pdf: bytes | None = None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    layouts: int = 0  # WeasyPrint layouts of the document (counted on its first job)
+    layouts: int = 0  # WeasyPrint layouts made for this job (its fit, if it came first)
     underlays: int = 0  # layouts of home-printer sheet underlays
 
 
@@ -143,21 +145,23 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
 
 
 def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diagnostic],
-            counter: list[int], fit: Fit, tall: bool = False, write: bool = True,
+            counter: list[int], fit: Fit, tall: bool = False,
             heights: tuple[float, ...] = ()) -> Rendered:
-    """One WeasyPrint layout of ``piece`` for ``profile`` at ``fit`` (counted in ``counter``);
-    ``heights`` are the page heights of a screen layout (see ``fit.grow_pages``)."""
+    """One WeasyPrint layout of ``piece`` for ``profile`` at ``fit`` (counted in ``counter``),
+    its PDF not yet written; ``heights`` are the page heights of a screen layout (see
+    ``fit.grow_pages``)."""
     geo = replace(piece.geometries[profile], heights=heights)
     html = render_html(project, piece.material, PROFILES[profile], piece.doc, piece.html_parts,
                        piece.strings, piece.codes[profile], geo, fit.css(), tall)
     counter[0] += 1
     intent = project.output_intent
     prepress = Prepress(bleed=geo.bleed, folds=geo.folds, condition=intent.condition,
-                        info=intent.info) if PROFILES[profile].marks else None
+                        info=intent.info, profile=(project.root / intent.path).read_bytes()) \
+        if PROFILES[profile].marks else None
     home = PROFILES[profile].impose
     return render_pdf(html, root=project.root, source=piece.doc.path,
                       pdf_variant=PROFILES[profile].pdf_variant, diagnostics=diagnostics,
-                      write=write and not tall, prepress=prepress,
+                      write=False, prepress=prepress,
                       duplex=duplex(piece.material) if home else None,
                       press=project.root / intent.path if PROFILES[profile].cmyk else None)
 
@@ -170,7 +174,7 @@ def fit_check(project: Project, locale: str, material: Material,
     piece = prepare(project, locale, material, layouts, diagnostics)
     notes: list[Diagnostic] = []
     for profile in layouts:
-        render = partial(lay_out, project, piece, profile, diagnostics, [0], write=False)
+        render = partial(lay_out, project, piece, profile, diagnostics, [0])
         if piece.geometries[profile].grow:
             # A screen page grows to its copy: its measuring layout shows all there is to see.
             fit, rendered = Fit(), render(Fit(), tall=True)
@@ -206,13 +210,31 @@ def build_document(project: Project, locale: str, material: str, profiles: tuple
                    strict: bool = False, seconds: float = JOB_SECONDS) -> list[JobResult]:
     """Fit one document once, then render, check and return it in each of ``profiles``;
     a document that takes longer than ``seconds`` is stopped, as an error."""
-    try:
-        with time_budget(seconds), memory_budget():
-            return _build_document(project, locale, material, profiles, strict)
-    except OverBudget:
-        return _failed(project, locale, material, profiles,
-                       f"stopped after {seconds:g} s, this document's time budget: its copy or "
-                       "settings make it far costlier than any real piece (see --time-limit)")
+    return list(document_results(project, locale, material, profiles, strict, seconds))
+
+
+def document_results(project: Project, locale: str, material: str, profiles: tuple[str, ...],
+                     strict: bool = False, seconds: float = JOB_SECONDS) -> Iterator[JobResult]:
+    """``build_document``, each profile's result as soon as it is ready (the first PDF need
+    not wait for the others). The time budget counts the document's own work only."""
+    steps = _build_document(project, locale, material, profiles, strict)
+    started, done = time.monotonic(), 0
+    while True:
+        try:
+            with time_budget(max(seconds - (time.monotonic() - started), 1e-3)), \
+                    memory_budget():
+                result = next(steps)
+        except StopIteration:
+            return
+        except OverBudget:
+            steps.close()
+            yield from _failed(project, locale, material, profiles[done:],
+                               f"stopped after {seconds:g} s, this document's time budget: its "
+                               "copy or settings make it far costlier than any real piece (see "
+                               "--time-limit)")
+            return
+        done += 1
+        yield result
 
 
 def _failed(project: Project, locale: str, material: str, profiles: tuple[str, ...],
@@ -226,51 +248,68 @@ def _failed(project: Project, locale: str, material: str, profiles: tuple[str, .
 
 
 def _build_document(project: Project, locale: str, material: str, profiles: tuple[str, ...],
-                    strict: bool = False) -> list[JobResult]:
+                    strict: bool = False) -> Iterator[JobResult]:
     jobs = [Job(locale, material, profile) for profile in profiles]
     diagnostics: list[Diagnostic] = []
     counter = [0]
+    fits: dict[str, tuple[Fit, Rendered]] = {}
     try:
         measured = tuple(dict.fromkeys(FITTED_ON[profile] for profile in profiles))
         piece = prepare(project, locale, MATERIALS[material],
                         tuple(dict.fromkeys((*profiles, *measured))), diagnostics)
-        fits = {}
-        for profile in measured:
-            # The layout a fit is measured on is written only when its PDF was asked for.
-            render = partial(lay_out, project, piece, profile, diagnostics, counter,
-                             write=profile in profiles)
-            fit, fitted = _fit(render, piece, profile)
-            # What does not fit the layout a fit was found on is the copy's fault, reported
-            # as ``check`` reports it, before another profile is laid out at that fit.
-            check_layout(piece.material.name, fitted.layout,
-                         piece.geometries[profile].max_pages, piece.doc.path)
-            fits[profile] = (_for_locale(fit, piece), fitted)
     except Exception as exc:  # one broken document must not abort the whole kit
-        error = _describe(exc, f"{locale}/{material}: {', '.join(profiles)}")
-        return [JobResult(jobs[0], errors=[error], warnings=_texts(diagnostics),
-                          layouts=counter[0])] + [JobResult(job) for job in jobs[1:]]
-    results = []
-    for job in jobs:
+        yield from _broken(exc, jobs, diagnostics, counter)
+        return
+    for number, job in enumerate(jobs):
         underlays = [0]
-        fit, fitted = fits[FITTED_ON[job.profile]]
         try:
-            rendered = fitted if job.profile in fits else \
+            # Each layout is fitted when the first profile that needs it comes up, so that
+            # the first PDF is out before the other profiles are laid out.
+            fitted_on = FITTED_ON[job.profile]
+            if fitted_on not in fits:
+                render = partial(lay_out, project, piece, fitted_on, diagnostics, counter)
+                fit, fitted = _fit(render, piece, fitted_on)
+                # What does not fit the layout a fit was found on is the copy's fault,
+                # reported as ``check`` reports it, before another profile is laid out at it.
+                check_layout(piece.material.name, fitted.layout,
+                             piece.geometries[fitted_on].max_pages, piece.doc.path)
+                fits[fitted_on] = (_for_locale(fit, piece), fitted)
+        except Exception as exc:
+            yield from _broken(exc, jobs[number:], diagnostics, counter)
+            return
+        fit, fitted = fits[fitted_on]
+        try:
+            rendered = fitted if job.profile == fitted_on else \
                 _render_profile(project, piece, job.profile, fit, diagnostics, counter)
             output, pdf = _finish(project, job, piece, fit, rendered, underlays)
         except Exception as exc:
-            results.append(JobResult(job, errors=[_describe(exc, job.path)],
-                                     warnings=_texts(diagnostics), underlays=underlays[0]))
+            yield JobResult(job, errors=[_describe(exc, job.path)],
+                            warnings=_texts(diagnostics), underlays=underlays[0],
+                            layouts=_taken(counter))
             continue
         warnings = _texts(diagnostics + list(fit.notes)) + output.warnings
         output.warnings = warnings
         if strict and warnings:
-            results.append(JobResult(job, errors=[f"{w} (--strict)" for w in warnings],
-                                     underlays=underlays[0]))
+            yield JobResult(job, errors=[f"{w} (--strict)" for w in warnings],
+                            underlays=underlays[0], layouts=_taken(counter))
         else:
-            results.append(JobResult(job, output=output, pdf=pdf, warnings=warnings,
-                                     underlays=underlays[0]))
-    results[0].layouts = counter[0]
-    return results
+            yield JobResult(job, output=output, pdf=pdf, warnings=warnings,
+                            underlays=underlays[0], layouts=_taken(counter))
+
+
+def _broken(exc: Exception, jobs: list[Job], diagnostics: list[Diagnostic],
+            counter: list[int]) -> Iterator[JobResult]:
+    """A document that cannot be fitted: one error, on the first of the jobs left."""
+    what = f"{jobs[0].locale}/{jobs[0].material}: {', '.join(j.profile for j in jobs)}"
+    yield JobResult(jobs[0], errors=[_describe(exc, what)], warnings=_texts(diagnostics),
+                    layouts=_taken(counter))
+    yield from (JobResult(job) for job in jobs[1:])
+
+
+def _taken(counter: list[int]) -> int:
+    """The layouts made since the last result (each result carries its own)."""
+    taken, counter[0] = counter[0], 0
+    return taken
 
 
 def build_job(project: Project, job: Job, strict: bool = False) -> JobResult:
@@ -310,6 +349,7 @@ def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Render
     """Preflight a profile's render, impose it for home printers, and describe it."""
     geo, profile = piece.geometries[job.profile], PROFILES[job.profile]
     check_layout(piece.material.name, rendered.layout, geo.max_pages, piece.doc.path)
+    rendered = rendered.written()
     pdf = rendered.pdf
     if profile.impose:
         pdf = _impose(project, job, piece, rendered, underlays)
@@ -464,4 +504,13 @@ def _run(project: Project, jobs: list[Job], workers: int, strict: bool, seconds:
             yield from results
     else:
         for locale, material, profiles in groups:
-            yield from build_document(project, locale, material, profiles, strict, seconds)
+            yield from document_results(project, locale, material, profiles, strict, seconds)
+
+
+def warm_up(project: Project, locales: list[str]) -> None:
+    """Load WeasyPrint and the fonts of ``locales`` into this process, so that the first
+    rebuild ``watch`` makes in it is as quick as the next."""
+    for locale in locales:
+        css = theme_css(project, locale, cmyk=False)
+        render_pdf(f"<style>{css}</style><p>&nbsp;</p>", root=project.root,
+                   source=project.settings_path, diagnostics=[], write=False)

@@ -140,6 +140,9 @@ class OverBudget(BaseException):
     """A job ran past its time budget (a BaseException: no ``except Exception`` swallows it)."""
 
 
+RETRY_SECONDS = 0.05  # how soon a budget's end is signalled again if it was not heard
+
+
 @contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
     """Raise ``OverBudget`` in the code inside once ``seconds`` have passed (on the main thread
@@ -149,6 +152,9 @@ def time_budget(seconds: float) -> Iterator[None]:
         return
 
     def expired(signum, frame) -> None:
+        # Raised inside a C callback (Pango calls back into Python), the exception is
+        # printed and dropped: ask again shortly, until one reaches the code inside.
+        signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
         raise OverBudget
 
     previous = signal.signal(signal.SIGALRM, expired)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import unicodedata
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import markdown
@@ -277,22 +279,56 @@ def css_string(value: str) -> str:
                         lambda m: f"\\{ord(m[0]):x} ", value) + '"'
 
 
-def keep_words_together(fragment: str) -> str:
-    """Wrap each space-separated word holding Hangul so lines break only between words.
+WORD_JOINER = "\u2060"  # no line break on either side; draws nothing
 
-    WeasyPrint ignores ``word-break: keep-all`` for Korean; a ``nowrap`` span per word works.
+
+def keep_words_together(fragment: str) -> str:
+    """Join the letters of each space-separated word holding Hangul with word joiners, so that
+    lines break only between words.
+
+    WeasyPrint ignores ``word-break: keep-all`` for Korean. A ``nowrap`` span per word works
+    too, but a page of inline boxes costs WeasyPrint about three times as long to lay out.
     """
     pieces = re.split(r"(<[^>]*>)", fragment)
+    before = " "  # the text just before this piece (past any tags): a word may run across one
     for index, piece in enumerate(pieces):
-        if piece.startswith("<") or not _HANGUL.search(piece):
+        if piece.startswith("<") or not piece:
             continue
-        pieces[index] = re.sub(r"[^\s<>]+", _wrap_word, piece)
+        joined = re.sub(r"[^\s<>]+", _join_word, piece)
+        if _HANGUL.search(piece) and before[-1:].isalnum() and piece[:1].isalnum():
+            joined = WORD_JOINER + joined  # a word that goes on after a tag (**평화**협정)
+        pieces[index], before = joined, piece
     return "".join(pieces)
 
 
-def _wrap_word(match: re.Match) -> str:
+def _join_word(match: re.Match) -> str:
     word = match[0]
-    return f'<span class="w">{word}</span>' if _HANGUL.search(word) else word
+    if not _HANGUL.search(word):
+        return word
+    # As CSS ``word-break: keep-all``: no break between two letters or digits; a break the
+    # line-breaking rules allow beside punctuation ("우편번호|(ZIP)") or at a soft hyphen stays.
+    clusters = _clusters(word)
+    joined = clusters[:1]
+    for previous, cluster in pairwise(clusters):
+        if previous[0].isalnum() and cluster[0].isalnum():
+            joined.append(WORD_JOINER)
+        joined.append(cluster)
+    return "".join(joined)
+
+
+def _clusters(text: str) -> list[str]:
+    """``text`` cut into what must not be pulled apart: characters with their marks (and
+    conjoining vowel and final jamo), and HTML character references."""
+    clusters: list[str] = []
+    for token in re.findall(r"&#?\w+;|.", text, re.DOTALL):
+        if clusters and len(token) == 1 and (
+                unicodedata.category(token) in ("Mn", "Mc", "Me") or token in "\u200c\u200d"
+                or "\ufe00" <= token <= "\ufe0f" or "\u1160" <= token <= "\u11ff"
+                or "\ud7b0" <= token <= "\ud7ff"):
+            clusters[-1] += token
+        else:
+            clusters.append(token)
+    return clusters
 
 
 # Typography. Quotes by language (opening, closing, opening single, closing single): every

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from pamphleteer.markup import WORD_JOINER
+
 # Node kinds.
 TEXT, FIXED, STACK, GRID, COLUMNS = "text", "fixed", "stack", "grid", "columns"
 HEADINGS = {"h1", "h2", "h3", "h4"}
@@ -309,8 +311,12 @@ def _text(box, lines: list, pad: float) -> Node:
             for piece in _pieces(text, text_box.style):
                 word = piece.rstrip()
                 width = _width(text_box, word) if word else 0.0
-                space = _width(text_box, " ") if word != piece else 0.0
-                keep = heading or text_box.style["white_space"] in ("nowrap", "pre")
+                # The space as set after this word: in Korean a space between Hangul is
+                # wider than one on its own.
+                space = _width(text_box, piece) - width if word != piece and word else \
+                    _width(text_box, " ") if word != piece else 0.0
+                keep = heading or text_box.style["white_space"] in ("nowrap", "pre") \
+                    or WORD_JOINER in piece  # a word joined to break only at spaces
                 if joined and words:
                     words[-1] += width
                     texts[-1] += word
@@ -364,6 +370,9 @@ def cut_word(line, following, available: float) -> str | None:
     if not ends or not starts:
         return None
     end, start = ends[-1].text, starts[0].text
+    if WORD_JOINER in (end[-1:], start[:1]):  # a joined word (Korean) was cut
+        return (re.search(r"[\w\u2060]*$", end)[0] + re.match(r"[\w\u2060]*", start)[0]) \
+            .replace(WORD_JOINER, "")
     if not all(char.isalnum() and unicodedata.name(char, "").split(" ")[0] in _SPACED_SCRIPTS
                for char in (end[-1:] or " ", start[:1] or " ")):
         return None

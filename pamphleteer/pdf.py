@@ -11,7 +11,9 @@ import re
 import stat
 import uuid
 import warnings
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -33,11 +35,18 @@ READABLE_DIRS = ("assets", "templates")
 
 @dataclass(frozen=True)
 class Rendered:
-    """A rendered PDF (empty for a layout-only render) and its measured layout."""
+    """A rendered PDF (empty until written) and its measured layout."""
 
     pdf: bytes
     pages: int
     layout: Layout = field(default_factory=Layout)
+    pending: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+
+    def written(self) -> Rendered:
+        """This render with its PDF written: a fit writes only the layout it chose."""
+        if self.pdf or self.pending is None:
+            return self
+        return replace(self, pdf=self.pending(), pending=None)
 
 
 def private_folder(folder: Path) -> Path:
@@ -85,6 +94,20 @@ def _weasyprint(root: Path):
         import weasyprint
         import weasyprint.text.fonts
     return weasyprint
+
+
+@cache
+def _font_config(fonts_dir: Path, config_file: str):
+    """One WeasyPrint font configuration per fonts folder, kept for the life of the process.
+
+    WeasyPrint reads, copies and indexes every ``@font-face`` file for each document it is
+    given a new configuration for: for the three Korean fonts alone that is 4 MB per layout.
+    A configuration remembers the faces it has loaded, and all of a project's documents
+    declare the same faces from ``fonts.toml``, so one serves them all.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 @cache
@@ -140,39 +163,53 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
                press: Path | None = None) -> Rendered:
     """Lay out ``html`` and return the PDF; ``source`` is the file blamed for problems.
 
-    With ``write=False`` only the layout is made and measured (no PDF): for fitting and
-    for ``check``. ``prepress`` finishes a print-shop PDF (boxes, marks, output intent);
+    With ``write=False`` the layout is made and measured, and the PDF is written only if
+    ``Rendered.written`` asks for it (fitting tries layouts it never prints, and ``check``
+    writes none). ``prepress`` finishes a print-shop PDF (boxes, marks, output intent);
     ``duplex`` asks a home printer's dialog for it (and for no scaling). With ``press`` (a
     CMYK output profile) photos are turned into its CMYK; without it they keep no more than
     ``HOME_PPI`` of detail.
     """
     weasyprint = _weasyprint(root)
     fetcher = fetcher_class()(root, press)
+    fonts_dir = (root / "assets" / "fonts").resolve()
+    with _collected(weasyprint, source, diagnostics):
+        page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
+        mark_frame_ends(page.etree_element)
+        document = page.render(dpi=None if press else HOME_PPI, font_config=_font_config(
+            fonts_dir, os.environ["FONTCONFIG_FILE"]))
+    if fetcher.blocked:
+        shown = ", ".join(sorted(set(fetcher.blocked)))
+        raise BuildError(f"blocked resource(s) outside assets/ and templates/: {shown}", source)
+
+    def write_pdf() -> bytes:
+        _drop_attachments(document)
+        digest = hashlib.sha256(f"{pdf_variant}\n{html}".encode()).hexdigest()
+        cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
+        with _collected(weasyprint, source, diagnostics):
+            return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
+                                      finisher=partial(_finish, digest=digest, cmyk=cmyk,
+                                                       prepress=prepress, duplex=duplex))
+
+    rendered = Rendered(pdf=b"", pages=len(document.pages), layout=measure(document),
+                        pending=write_pdf)
+    return rendered.written() if write else rendered
+
+
+@contextmanager
+def _collected(weasyprint, source: Path, diagnostics: list[Diagnostic]):
+    """WeasyPrint's warnings as diagnostics on ``source``, and a failed fetch as an error."""
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
-        mark_frame_ends(page.etree_element)
-        document = page.render(dpi=None if press else HOME_PPI)
-        pdf = b""
-        if write:
-            _drop_attachments(document)
-            digest = hashlib.sha256(f"{pdf_variant}\n{html}".encode()).hexdigest()
-            cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
-            pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
-                                     finisher=partial(_finish, digest=digest, cmyk=cmyk,
-                                                      prepress=prepress, duplex=duplex))
+        yield
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise BuildError(f"could not fetch a resource: {exc}", source) from None
     finally:
         logger.removeHandler(handler)
-    if fetcher.blocked:
-        shown = ", ".join(sorted(set(fetcher.blocked)))
-        raise BuildError(f"blocked resource(s) outside assets/ and templates/: {shown}", source)
-    for message in dict.fromkeys(handler.messages):
-        diagnostics.append(Diagnostic(f"WeasyPrint: {message}", source))
-    return Rendered(pdf=pdf, pages=len(document.pages), layout=measure(document))
+        for message in dict.fromkeys(handler.messages):
+            diagnostics.append(Diagnostic(f"WeasyPrint: {message}", source))
 
 
 _RGB_BLACK = {b"0 0 0 rg": b"0 0 0 1 k", b"0 0 0 RG": b"0 0 0 1 K"}

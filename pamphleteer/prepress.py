@@ -28,6 +28,7 @@ class Prepress:
     folds: tuple[tuple[float, ...], ...] = ()  # per page: fold positions from the trim's left
     condition: str = "Custom"  # OutputConditionIdentifier
     info: str = ""  # what the output profile is, in its own words
+    profile: bytes = b""  # the output profile's file, embedded as it is
 
 
 def icc_description(data: bytes) -> str:
@@ -72,6 +73,10 @@ def finish(pdf, prepress: Prepress) -> None:
         intent = _object(pdf, reference)
         intent["OutputConditionIdentifier"] = pydyf.String(prepress.condition)
         intent["Info"] = pydyf.String(prepress.info or prepress.condition)
+        if prepress.profile:
+            # WeasyPrint embeds the profile as LittleCMS writes it out again, with the tables
+            # it shared copied apart: twice the file's size. Embed the file's own bytes.
+            _object(pdf, intent["DestOutputProfile"]).stream = [prepress.profile]
 
 
 def _registration_colour(pdf):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import qrcode
@@ -53,6 +54,7 @@ def display_url(url: str) -> str:
     return host + parts.path.rstrip("/")
 
 
+@lru_cache(maxsize=256)  # the same codes are drawn for every profile and layout of a piece
 def make_qr(purpose: str, url: str, display: str, color: str = "#000",
             background: str = "#fff") -> QRCode:
     """Draw ``url`` as an SVG QR code whose dark modules are one merged vector path."""

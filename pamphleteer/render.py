@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +76,12 @@ PHONE_WIDTH = 5 * 72.0  # points: the widest screen page
 GROW_HEIGHT = 14400.0  # points (200 in, PDF's largest page): a screen page's measuring height
 
 
+@lru_cache(maxsize=8)
 def environment(templates_dir: Path) -> jinja2.Environment:
-    """A sandboxed Jinja environment: autoescaped, and an unknown name is an error."""
+    """A sandboxed Jinja environment: autoescaped, and an unknown name is an error.
+
+    One per templates folder, kept: it compiles each template once, and reloads one that
+    changed on disk (``auto_reload``), as ``watch`` needs."""
     return ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
@@ -177,7 +182,10 @@ def colours(project: Project, cmyk: bool) -> dict[str, str]:
 def theme_css(project: Project, locale_code: str, cmyk: bool) -> str:
     """Fonts and colours as CSS custom properties for the stylesheets."""
     locale = project.locales[locale_code]
-    lines = [font_face_css(project.font_faces), ":root {"]
+    # Only the faces the language sets in: a build's cache counts those files alone.
+    families = {family for stack in locale.fonts.values() for family in stack}
+    lines = [font_face_css(tuple(f for f in project.font_faces if f.family in families)),
+             ":root {"]
     for role, stack in locale.fonts.items():
         families = ", ".join(css_string(family) for family in stack)
         lines.append(f"  --font-{role}: {families};")

@@ -74,3 +74,39 @@ def test_a_cache_or_pdf_that_cannot_be_trusted_costs_a_rebuild_not_an_error(camp
     assert rebuilt(campaign, out) == ALL
     (out / ".pamphleteer/cache.json").write_text('{"keys": ["a list"]}')
     assert rebuilt(campaign, out) == ALL
+
+
+@pytest.mark.slow
+def test_an_asset_rebuilds_only_the_pdfs_that_use_it(campaign, tmp_path):
+    from test_photos import photo
+
+    (campaign / "assets").unlink()  # a real folder, so that assets can be edited
+    shutil.copytree(ROOT / "assets", campaign / "assets")
+    jobs = ["-l", "en", "-l", "ko", "-m", "flyer", "-p", "home", "-p", "shop"]
+    flyers = {f"{locale}/flyer-{profile}.pdf" for locale in ("en", "ko")
+              for profile in ("home", "shop")}
+    out = tmp_path / "out"
+
+    def changed(path: Path, tail: bytes = b"\0\0\0\0") -> set[str]:
+        path.write_bytes(path.read_bytes() + tail)  # what trails a font or profile is ignored
+        code, output = build(campaign, out, *jobs)
+        assert code == 0, output
+        return set(re.findall(r"wrote [^/]+/(\S+\.pdf)", output))
+
+    rally = photo(campaign / "assets/photos/rally.jpg", 900)
+    edit(campaign / "content/en/flyer.md", "## Congress",
+         '![Marchers with banners](assets/photos/rally.jpg "The 2025 march")\n\n## Congress')
+    code, output = build(campaign, out, *jobs)
+    assert code == 0, output
+    # A font counts for the languages set in it; a photo for the pieces that show it.
+    assert changed(campaign / "assets/fonts/NotoSansKR-Regular.subset.otf") == \
+        {"ko/flyer-home.pdf", "ko/flyer-shop.pdf"}
+    assert changed(campaign / "assets/fonts/Inter-Bold.subset.otf") == \
+        {"en/flyer-home.pdf", "en/flyer-shop.pdf"}
+    assert changed(rally) == {"en/flyer-home.pdf", "en/flyer-shop.pdf"}
+    photo(campaign / "assets/photos/unused.jpg", 300)
+    assert changed(campaign / "assets/photos/unused.jpg") == set()
+    # The output profile counts for print shops only; another asset (the logo) for all.
+    assert changed(campaign / "assets/icc/pamphleteer-fogra39.icc") == \
+        {"en/flyer-shop.pdf", "ko/flyer-shop.pdf"}
+    assert changed(campaign / "assets/brand/logo.svg", b"<!-- edited -->\n") == flyers

@@ -68,10 +68,17 @@ def test_bracket_bomb_is_refused_quickly():
 
 
 def test_korean_words_are_kept_together():
-    out = keep_words_together("<p>평화 협정을 <strong>지금</strong> 맺자, now</p>")
-    assert out == ('<p><span class="w">평화</span> <span class="w">협정을</span> '
-                   '<strong><span class="w">지금</span></strong> <span class="w">맺자,</span> '
-                   "now</p>")
+    j = "\u2060"  # word joiner: no break on either side
+    out = keep_words_together("<p>평화 협정을 <strong>지금</strong> 맺자, now &amp; 1953년</p>")
+    assert out == (f"<p>평{j}화 협{j}정{j}을 <strong>지{j}금</strong> 맺{j}자, now &amp; "
+                   f"1{j}9{j}5{j}3{j}년</p>")
+    # Beside punctuation the usual rules stay (a break may come before a bracket), as with
+    # CSS keep-all; a word running across a tag is one word; a soft hyphen stays a break.
+    assert keep_words_together("우편번호(ZIP)") == f"우{j}편{j}번{j}호(Z{j}I{j}P)"
+    assert keep_words_together("<b>평화</b>협정") == f"<b>평{j}화</b>{j}협{j}정"
+    assert keep_words_together("한국&shy;전쟁") == f"한{j}국&shy;전{j}쟁"
+    # Marks and conjoining jamo stay with their letter.
+    assert keep_words_together("\u1100\u1161\u11a8나") == f"\u1100\u1161\u11a8{j}나"
 
 
 def test_stat_callouts_set_a_figure_over_its_label_in_one_group():
