@@ -106,3 +106,20 @@ def test_korean_lines_break_only_between_words(demo_kit):
         checked += 1
         assert not (last + first in source and f"{last} {first}" not in source), (last, first)
     assert checked >= 5  # the body really wraps between Hangul words
+
+
+def test_korean_pdfs_embed_fonts_numbered_for_ordinary_text(fixture_kit):
+    """WeasyPrint's subsets keep glyph numbers, so a font embeds an entry for every glyph up
+    to the highest used: the bundled Korean fonts number the common syllables first."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    pdf = pikepdf.open(fixture_kit / "ko" / "palmcard-home.pdf")
+    korean = [TTFont(io.BytesIO(obj.FontFile3.read_bytes())) for obj in pdf.objects
+              if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor"
+              and "Sans-KR" in str(obj.FontName)]
+    assert korean
+    assert all(font["maxp"].numGlyphs < 4000 for font in korean), \
+        [font["maxp"].numGlyphs for font in korean]
