@@ -109,10 +109,20 @@ def _text(path: Path) -> str:
 
 
 def _file(path: Path) -> bytes:
+    """The hash of a file's contents (b"-" if it cannot be read). A long-lived process
+    (``watch``) hashes a file again only when its size, time or inode changed."""
     try:
-        return hashlib.sha256(path.read_bytes()).digest()
+        info = path.stat()
+        signature = (info.st_size, info.st_mtime_ns, info.st_ino)
+        known = _DIGESTS.get(path)
+        if known is None or known[0] != signature:
+            known = _DIGESTS[path] = (signature, hashlib.sha256(path.read_bytes()).digest())
+        return known[1]
     except OSError:
         return b"-"
+
+
+_DIGESTS: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
 
 
 @cache

@@ -67,7 +67,9 @@ def make_qr(purpose: str, url: str, display: str, color: str = "#000",
             break
     matrix = code.get_matrix()
     size = len(matrix)
-    # One subpath per horizontal run of dark modules: far cheaper to render than one per module.
+    # Each horizontal run of dark modules is one stroke a module wide along the middle of its
+    # row: it covers exactly the run's modules, in two path commands where a filled rectangle
+    # takes five (WeasyPrint parses SVG paths in Python: this halves a flyer's writing time).
     runs = []
     for y, row in enumerate(matrix):
         x = 0
@@ -76,13 +78,14 @@ def make_qr(purpose: str, url: str, display: str, color: str = "#000",
                 start = x
                 while x < size and row[x]:
                     x += 1
-                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+                runs.append(f"M{start} {y}.5h{x - start}")
             else:
                 x += 1
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
            f'shape-rendering="crispEdges" role="img" '
            f'aria-label="QR code: {html.escape(display, quote=True)}">'
            f'<rect width="{size}" height="{size}" fill="{background}"/>'
-           f'<path fill="{color}" d="{"".join(runs)}"/></svg>')
+           f'<path fill="none" stroke="{color}" stroke-width="1" stroke-linecap="butt" '
+           f'd="{"".join(runs)}"/></svg>')
     return QRCode(purpose=purpose, url=url, display=display, svg=svg, modules=size,
                   version=code.version)
