@@ -9,7 +9,9 @@ marks, and this module finishes the PDF objects (pydyf) before they are written.
 from __future__ import annotations
 
 import struct
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pamphleteer.materials import INCH
 
@@ -75,8 +77,16 @@ def finish(pdf, prepress: Prepress) -> None:
         intent["Info"] = pydyf.String(prepress.info or prepress.condition)
         if prepress.profile:
             # WeasyPrint embeds the profile as LittleCMS writes it out again, with the tables
-            # it shared copied apart: twice the file's size. Embed the file's own bytes.
-            _object(pdf, intent["DestOutputProfile"]).stream = [prepress.profile]
+            # it shared copied apart: twice the file's size. Embed the file's own bytes,
+            # compressed once per process rather than once per PDF.
+            stream = _object(pdf, intent["DestOutputProfile"])
+            stream.stream, stream.compress = [_deflated(prepress.profile)], False
+            stream.extra["Filter"] = "/FlateDecode"
+
+
+@lru_cache(maxsize=4)
+def _deflated(data: bytes) -> bytes:
+    return zlib.compress(data, 9)
 
 
 def _registration_colour(pdf):
