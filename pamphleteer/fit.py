@@ -116,7 +116,7 @@ def grow_pages(render: Callable[..., Rendered], material: Material, parts: int,
     """Screens: each part at the designed type size, on a page as tall as its copy.
 
     Nothing is shrunk or spread: a measuring layout, on pages as tall as a PDF page may be,
-    finds where each part ends, and the next layout makes that its page's height.
+    finds where each part ends, and each page of it is cut to that height.
     """
     fit = Fit()
     measuring = render(fit, tall=True)
@@ -124,7 +124,9 @@ def grow_pages(render: Callable[..., Rendered], material: Material, parts: int,
         raise BuildError(f"the {material.name} runs past the 200 in a screen page may have: "
                          "shorten it", source)
     heights = tuple(float(math.ceil(bottom)) for bottom in measuring.layout.bottoms)
-    return replace(fit, renders=2), render(fit, heights=heights)
+    # The pages keep that layout, cut to their copy: laying them out again at those heights
+    # would give the same lines in the same places, for another layout's time.
+    return replace(fit, renders=1), measuring.cropped(heights)
 
 
 def _first_estimate(render: Callable[..., Rendered], material: Material,

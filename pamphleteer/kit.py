@@ -145,12 +145,10 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
 
 
 def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diagnostic],
-            counter: list[int], fit: Fit, tall: bool = False,
-            heights: tuple[float, ...] = ()) -> Rendered:
+            counter: list[int], fit: Fit, tall: bool = False) -> Rendered:
     """One WeasyPrint layout of ``piece`` for ``profile`` at ``fit`` (counted in ``counter``),
-    its PDF not yet written; ``heights`` are the page heights of a screen layout (see
-    ``fit.grow_pages``)."""
-    geo = replace(piece.geometries[profile], heights=heights)
+    its PDF not yet written."""
+    geo = piece.geometries[profile]
     html = render_html(project, piece.material, PROFILES[profile], piece.doc, piece.html_parts,
                        piece.strings, piece.codes[profile], geo, fit.css(), tall)
     counter[0] += 1

@@ -48,6 +48,13 @@ class Rendered:
             return self
         return replace(self, pdf=self.pending(), pending=None)
 
+    def cropped(self, heights: tuple[float, ...]) -> Rendered:
+        """This render, to be written with each page cut to the top ``heights[i]`` points of
+        itself (a page as tall as its copy, from a layout on pages taller than any copy)."""
+        if self.pending is None:
+            raise ValueError("only a render not yet written can be cropped")
+        return replace(self, pending=partial(self.pending, heights=heights))
+
 
 def private_folder(folder: Path) -> Path:
     """``folder``, made if need be, checked to be this user's alone (owner, no write by others)."""
@@ -182,14 +189,15 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
         shown = ", ".join(sorted(set(fetcher.blocked)))
         raise BuildError(f"blocked resource(s) outside assets/ and templates/: {shown}", source)
 
-    def write_pdf() -> bytes:
+    def write_pdf(heights: tuple[float, ...] = ()) -> bytes:
         _drop_attachments(document)
-        digest = hashlib.sha256(f"{pdf_variant}\n{html}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{pdf_variant}\n{heights}\n{html}".encode()).hexdigest()
         cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
         with _collected(weasyprint, source, diagnostics):
             return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
                                       finisher=partial(_finish, digest=digest, cmyk=cmyk,
-                                                       prepress=prepress, duplex=duplex))
+                                                       prepress=prepress, duplex=duplex,
+                                                       heights=heights))
 
     rendered = Rendered(pdf=b"", pages=len(document.pages), layout=measure(document),
                         pending=write_pdf)
@@ -224,7 +232,7 @@ def _drop_attachments(document) -> None:
 
 
 def _finish(document, pdf, *, digest: str, cmyk: bool, prepress: Prepress | None,
-            duplex: str | None) -> None:
+            duplex: str | None, heights: tuple[float, ...] = ()) -> None:
     """Last touches on the PDF objects before they are written.
 
     - PDF/X-4 metadata gets a random DocumentID from WeasyPrint; derive it from the input
@@ -247,11 +255,28 @@ def _finish(document, pdf, *, digest: str, cmyk: bool, prepress: Prepress | None
                 item = _DOCUMENT_ID.sub(stable, data)
             items.append(item)
         obj.stream = items
+    if heights:
+        _crop_tops(pdf, heights)
     if prepress:
         finish_for_print(pdf, prepress)
     if duplex:
         pdf.catalog["ViewerPreferences"] = pydyf.Dictionary(
             {"Duplex": f"/{duplex}", "PrintScaling": "/None"})
+
+
+def _crop_tops(pdf, heights: tuple[float, ...]) -> None:
+    """Cut each page to its top ``heights[i]`` points: the boxes move, the content does not
+    (PDF boxes need not start at 0), so links and tags stay where they are."""
+    import pydyf
+
+    kids = pdf.pages["Kids"]
+    for number, height in zip(kids[::3], heights, strict=False):
+        page = pdf.objects[number]
+        left, _, right, top = (float(v) for v in page["MediaBox"])
+        box = pydyf.Array([left, top - height, right, top])
+        for name in ("MediaBox", "CropBox", "TrimBox", "BleedBox", "ArtBox"):
+            if name in page or name == "MediaBox":
+                page[name] = box
 
 
 def page_count(pdf: bytes) -> int:

@@ -39,10 +39,9 @@ class Geometry:
     named: dict[str, tuple[float, float]] = field(default_factory=dict)
     panels: dict[str, float] = field(default_factory=dict)  # tri-fold panel widths
     folds: tuple[tuple[float, ...], ...] = ()  # per page: folds from the trim's left edge
-    # Screens: each part of the body (a side, a panel) is a page as tall as its content, found
-    # by a measuring layout (``heights`` empty) and set by the next (see fit.grow_pages).
+    # Screens: each part of the body (a side, a panel) is a page as tall as its content: laid
+    # out on a page as tall as a PDF page may be, then cut to its copy (see fit.grow_pages).
     grow: bool = False
-    heights: tuple[float, ...] = ()
     # How far in from the trim's top and sides a home printer cannot print, where the piece
     # lies on its sheet: the masthead band keeps clear of it in every profile, to look alike.
     unprintable: float = 0.25 * 72
@@ -144,10 +143,9 @@ def page_css(geo: Geometry, profile: Profile, tall: bool = False,
 
     rules = [rule("", geo.trim)] + [rule(f"{name} ", size) for name, size in geo.named.items()]
     if geo.grow:
-        # Each child of <body> is a part, on a page of its own, as tall as its content.
-        heights = geo.heights if geo.heights and not tall else (geo.trim[1],) * geo.max_pages
-        for number, height in enumerate(heights, 1):
-            rules.append(rule(f"grow-{number} ", (geo.trim[0], height)))
+        # Each child of <body> is a part, on a page of its own (cut to its content later).
+        for number in range(1, geo.max_pages + 1):
+            rules.append(rule(f"grow-{number} ", geo.trim))
             rules.append(f"body > :nth-child({number}) {{ page: grow-{number}; }}")
     if profile.cmyk:
         # WeasyPrint writes the PDF/X OutputIntent only when a CMYK profile is declared.
