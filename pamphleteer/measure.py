@@ -308,13 +308,10 @@ def _text(box, lines: list, pad: float) -> Node:
             if not isinstance(text_box, wb.TextBox) or not text:
                 continue
             last = (text, text_box)
-            for piece in _pieces(text, text_box.style):
+            pieces = _pieces(text, text_box.style)
+            for piece, (width, space) in zip(pieces, _piece_widths(text_box, pieces),
+                                             strict=True):
                 word = piece.rstrip()
-                width = _width(text_box, word) if word else 0.0
-                # The space as set after this word: in Korean a space between Hangul is
-                # wider than one on its own.
-                space = _width(text_box, piece) - width if word != piece and word else \
-                    _width(text_box, " ") if word != piece else 0.0
                 keep = heading or text_box.style["white_space"] in ("nowrap", "pre") \
                     or WORD_JOINER in piece  # a word joined to break only at spaces
                 if joined and words:
@@ -420,6 +417,53 @@ def _width(text_box, text: str) -> float:
 
 
 _WIDTH_CACHE: dict[tuple[int, str], float] = {}
+
+
+def _piece_widths(text_box, pieces: list[str]) -> list[tuple[float, float]]:
+    """The width of each piece's word and of the spaces after it, as Pango sets the text box's
+    text on one line: one Pango layout per text box rather than one per word, and each space
+    as wide as it is where it stands (in Korean a space between Hangul is wider than alone)."""
+    from bisect import bisect_left
+    from itertools import accumulate
+
+    from weasyprint.text.ffi import FROM_UNITS, ffi
+    from weasyprint.text.line_break import create_layout
+
+    text = "".join(pieces)
+    layout = create_layout(text, text_box.style, None, None, 0)
+    try:
+        line, more = layout.get_first_line()
+        glyphs: list[tuple[int, float]] = []  # (byte where the glyph's cluster starts, width)
+        run = line.runs
+        while run != ffi.NULL and more is None:
+            item = run.data
+            run = run.next
+            if item.item.analysis.level % 2:  # right to left: positions would need more care
+                more = 0
+                break
+            string = item.glyphs
+            glyphs += [(item.item.offset + string.log_clusters[i],
+                        string.glyphs[i].geometry.width * FROM_UNITS)
+                       for i in range(string.num_glyphs)]
+    finally:
+        layout.deactivate()
+    if more is not None:  # not one left-to-right line: measure each piece on its own
+        return [(_width(text_box, piece.rstrip()) if piece.rstrip() else 0.0,
+                 _width(text_box, " ") if piece != piece.rstrip() else 0.0) for piece in pieces]
+    glyphs.sort(key=lambda glyph: glyph[0])
+    starts = [start for start, _ in glyphs]
+    before = [0.0, *accumulate(width for _, width in glyphs)]
+
+    def x(byte: int) -> float:
+        return before[bisect_left(starts, byte)]
+
+    widths, start = [], 0
+    for piece in pieces:
+        word_end = start + len(piece.rstrip().encode())
+        end = start + len(piece.encode())
+        widths.append((x(word_end) - x(start), x(end) - x(word_end)))
+        start = end
+    return widths
 
 
 def _vertical_pad(box) -> float:
