@@ -342,8 +342,8 @@ def _text(box, lines: list, pad: float) -> Node:
     widest = max(kept, default=(0.0, ""))
     return Node(TEXT, height=sum(line.height for line in lines), pad=pad,
                 lines=tuple(line.width for line in lines), width=box.width,
-                word=widest[0], long=widest[1], words=tuple(words), trailing=tuple(trailing),
-                breaks=tuple(breaks))
+                word=widest[0], long=widest[1].replace(WORD_JOINER, ""), words=tuple(words),
+                trailing=tuple(trailing), breaks=tuple(breaks))
 
 
 # Scripts whose words are separated by spaces: a line break between two of their letters is

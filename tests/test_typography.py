@@ -105,6 +105,19 @@ def test_headlines_and_units_hold_together_in_a_narrow_column(campaign, tmp_path
 
 
 @pytest.mark.slow
+def test_a_korean_word_too_long_for_any_line_is_named_as_written(campaign, tmp_path):
+    flyer = campaign / "content/ko/flyer.md"
+    word = "평화협정체결촉구결의안" * 6  # one word: Korean lines break only at spaces
+    text = flyer.read_text(encoding="utf-8")
+    end = text.index("---", 3) + 3
+    flyer.write_text(text[:end] + f"\n\n{word} 끝.\n" + text[end:], encoding="utf-8")
+    code, output = build(campaign, tmp_path / "out", "-l", "ko", "-m", "flyer", "-p", "home")
+    assert code == 1 and "Traceback" not in output
+    assert f"the word '{word}' in the flyer is wider than its line" in output
+    assert "\u2060" not in output  # the joiners that keep it whole are not shown
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("material", list(MATERIALS))
 def test_shop_text_is_solid_black_and_small_text_is_never_a_tint(fixture_kit, material):
     fills = text_fills(fixture_kit / f"en/{material}-shop.pdf")
