@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -103,15 +103,23 @@ def _weasyprint(root: Path):
     return weasyprint
 
 
-@cache
-def _font_config(fonts_dir: Path, config_file: str):
-    """One WeasyPrint font configuration per fonts folder, kept for the life of the process.
+def _font_config(fonts_dir: Path):
+    """One WeasyPrint font configuration per fonts folder, kept while its files are unchanged.
 
     WeasyPrint reads, copies and indexes every ``@font-face`` file for each document it is
     given a new configuration for: for the three Korean fonts alone that is 4 MB per layout.
     A configuration remembers the faces it has loaded, and all of a project's documents
-    declare the same faces from ``fonts.toml``, so one serves them all.
+    declare the same faces from ``fonts.toml``, so one serves them all. It would keep serving
+    a face whose file changed (``watch``), so the files' sizes and times are part of the key.
     """
+    files = tuple((path.name, info.st_size, info.st_mtime_ns, info.st_ino)
+                  for path in sorted(fonts_dir.iterdir()) if path.is_file()
+                  for info in [path.stat()])
+    return _configuration(fonts_dir, os.environ["FONTCONFIG_FILE"], files)
+
+
+@lru_cache(maxsize=4)
+def _configuration(fonts_dir: Path, config_file: str, files: tuple):
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
@@ -183,8 +191,8 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     with _collected(weasyprint, source, diagnostics):
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
         mark_frame_ends(page.etree_element)
-        document = page.render(dpi=None if press else HOME_PPI, font_config=_font_config(
-            fonts_dir, os.environ["FONTCONFIG_FILE"]))
+        document = page.render(dpi=None if press else HOME_PPI,
+                               font_config=_font_config(fonts_dir))
     if fetcher.blocked:
         shown = ", ".join(sorted(set(fetcher.blocked)))
         raise BuildError(f"blocked resource(s) outside assets/ and templates/: {shown}", source)

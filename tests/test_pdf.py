@@ -112,3 +112,22 @@ def test_strict_turns_warnings_into_errors(project, tmp_path):
                        "-l", "en", "-m", "flyer", "--strict")
     assert code == 1 and "(--strict)" in output
     assert not (tmp_path / "s" / "en" / "flyer-home.pdf").exists()
+
+
+def test_the_font_configuration_is_kept_until_a_font_file_changes(tmp_path):
+    """One configuration serves every document of a process; an edited font (under watch)
+    gets a new one, or WeasyPrint would go on using the faces it loaded first."""
+    import shutil
+
+    from pamphleteer.pdf import _font_config, _weasyprint
+
+    from conftest import ROOT
+
+    fonts = tmp_path / "assets" / "fonts"
+    shutil.copytree(ROOT / "assets" / "fonts", fonts)
+    _weasyprint(tmp_path)  # sets FONTCONFIG_FILE for this fonts folder
+    first = _font_config(fonts)
+    assert _font_config(fonts) is first
+    face = fonts / "Inter-Bold.subset.otf"
+    face.write_bytes(face.read_bytes() + b"\0\0\0\0")
+    assert _font_config(fonts) is not first
