@@ -118,6 +118,9 @@ def watch(project_dir: Path, out: Path | None, locales: tuple[str, ...],
         except PamphleteerError as exc:  # settings that cannot be read: say so, keep going
             click.secho(f"error: {exc.format_message()}", fg="red", err=True)
             return
+        except OSError as exc:  # the output folder went away, a disk filled up: keep going
+            click.secho(f"error: could not rebuild: {exc}", fg="red", err=True)
+            return
         if after_edit:
             state = f"{len(result.errors)} error(s), last good PDFs kept" if result.errors \
                 else "done"
