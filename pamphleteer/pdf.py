@@ -191,8 +191,10 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     with _collected(weasyprint, source, diagnostics):
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
         mark_frame_ends(page.etree_element)
-        document = page.render(dpi=None if press else HOME_PPI,
-                               font_config=_font_config(fonts_dir))
+        fonts = _font_config(fonts_dir)
+        sheets, profiles = _stylesheets(page.etree_element, root, fonts, fetcher)
+        document = page.render(dpi=None if press else HOME_PPI, font_config=fonts,
+                               stylesheets=sheets, color_profiles=profiles)
     if fetcher.blocked:
         shown = ", ".join(sorted(set(fetcher.blocked)))
         raise BuildError(f"blocked resource(s) outside assets/ and templates/: {shown}", source)
@@ -210,6 +212,50 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     rendered = Rendered(pdf=b"", pages=len(document.pages), layout=measure(document),
                         pending=write_pdf)
     return rendered.written() if write else rendered
+
+
+def _stylesheets(tree, root: Path, fonts, fetcher) -> tuple[list, dict]:
+    """The document's own stylesheets (``<style>``, and ``<link>`` to a file in the project),
+    taken out of it to be given to WeasyPrint parsed: each text is parsed once per process.
+
+    Every layout parses the same templates' CSS again otherwise: about a tenth of its time.
+    All of them go in together, in the document's order, so they cascade among themselves as
+    before; only inline ``style`` attributes stand above them, as they did. ``@color-profile``
+    rules come back as the profiles the document is rendered with.
+    """
+    sheets, profiles = [], {}
+    head = tree.find("head")
+    for element in list(head if head is not None else ()):
+        if element.tag == "style":
+            text, base = "".join(element.itertext()), root.as_uri() + "/"
+        elif element.tag == "link" and "stylesheet" in (element.get("rel") or "").split():
+            path = (root / unquote(element.get("href") or "")).resolve()
+            if not any(path.is_relative_to((root / name).resolve()) for name in READABLE_DIRS) \
+                    or not path.is_file():
+                continue  # left to WeasyPrint's fetcher, which refuses and reports it
+            text, base = path.read_text(encoding="utf-8"), path.as_uri()
+        else:
+            continue
+        # A sheet that imports another is parsed every time: the other may have changed.
+        parse = _parsed.__wrapped__ if "@import" in text else _parsed
+        sheet, own, blocked = parse(text, base, fonts, fetcher.__class__, root)
+        fetcher.blocked += blocked  # reported with the document's own, as before
+        sheets.append(sheet)
+        profiles.update(own)
+        head.remove(element)
+    return sheets, profiles
+
+
+@lru_cache(maxsize=64)
+def _parsed(text: str, base: str, fonts, fetcher_type, root: Path) -> tuple[object, dict, list]:
+    """A parsed stylesheet, the colour profiles it declares, and what it was refused."""
+    import weasyprint
+
+    fetcher = fetcher_type(root)
+    profiles: dict = {}
+    sheet = weasyprint.CSS(string=text, base_url=base, url_fetcher=fetcher, font_config=fonts,
+                           color_profiles=profiles)
+    return sheet, profiles, list(fetcher.blocked)
 
 
 @contextmanager

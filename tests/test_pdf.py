@@ -22,9 +22,15 @@ def test_fetcher_refuses_files_outside_assets_and_templates(project, tmp_path):
     (project / "content" / "notes.css").write_text("body { color: red }")
     for url in (secret.as_uri(), (project / "content" / "notes.css").as_uri(),
                 (project / "templates" / ".." / "campaign.toml").as_uri()):
-        html = f'<link rel="stylesheet" href="{url}"><p>x</p>'
-        with pytest.raises(BuildError, match="blocked resource"):
-            render_pdf(html, root=project, source=project / "t.html", diagnostics=[])
+        for html in (f'<link rel="stylesheet" href="{url}"><p>x</p>',
+                     f'<style>@import url("{url}"); p {{ color: blue }}</style><p>x</p>'):
+            with pytest.raises(BuildError, match="blocked resource"):
+                render_pdf(html, root=project, source=project / "t.html", diagnostics=[])
+    # A template's own stylesheet may import nothing from outside either.
+    (project / "templates" / "css" / "sly.css").write_text(f'@import url("{secret.as_uri()}");')
+    with pytest.raises(BuildError, match="blocked resource"):
+        render_pdf('<link rel="stylesheet" href="templates/css/sly.css"><p>x</p>', root=project,
+                   source=project / "t.html", diagnostics=[])
 
 
 def test_fetcher_never_reaches_the_network(project):
