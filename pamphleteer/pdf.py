@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import hashlib
 import io
 import logging
@@ -123,6 +125,15 @@ def _configuration(fonts_dir: Path, config_file: str, files: tuple):
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
+
+
+@atexit.register
+def _release() -> None:
+    """Let the kept configurations go while Python can still remove their temporary font
+    folders (at interpreter exit WeasyPrint's clean-up finds its modules already gone)."""
+    _parsed.cache_clear()
+    _configuration.cache_clear()
+    gc.collect()
 
 
 @cache
