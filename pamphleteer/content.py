@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from pamphleteer.errors import ContentError, Diagnostic
 from pamphleteer.limits import (
     MAX_FRONT_MATTER,
@@ -137,6 +135,8 @@ def parse_file(path: Path) -> tuple[dict[str, str], dict[str, int], str, int]:
 
 def parse_front_matter(source: str, path: Path, first_line: int = 2) -> tuple[dict, dict]:
     """Parse and validate YAML front matter; errors name the file and line."""
+    import yaml  # here: a build with nothing to render never needs it
+
     check_nesting(source, path, first_line)
     try:
         node = yaml.compose(source, Loader=yaml.SafeLoader)

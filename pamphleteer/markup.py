@@ -10,9 +10,6 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-import markdown
-import nh3
-
 from pamphleteer.errors import ContentError, Diagnostic
 from pamphleteer.limits import MAX_ELEMENTS, check_words, html_depth, line_at
 from pamphleteer.photos import find_photo
@@ -85,6 +82,9 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
             if rules > MAX_RULES:
                 raise ContentError(f"more than {MAX_RULES} dividing lines in one part",
                                    path, line + offset)
+    import markdown  # here: a build with nothing to render never needs them
+    import nh3
+
     text = expand_placeholders(source, edition, path, line)
     raw = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     tags = ALLOWED_TAGS | ({"img"} if photos else set())

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import qrcode
-import qrcode.constants
-
 QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
 MAX_VERSION = 6  # 41 modules: denser codes are hard to scan at card size
 
@@ -58,6 +55,9 @@ def display_url(url: str) -> str:
 def make_qr(purpose: str, url: str, display: str, color: str = "#000",
             background: str = "#fff") -> QRCode:
     """Draw ``url`` as an SVG QR code whose dark modules are one merged vector path."""
+    import qrcode  # here: it brings Pillow, which a build with nothing to render never needs
+    import qrcode.constants
+
     # Medium error correction (15%) if the code stays small enough with it, else low (7%).
     for level in (qrcode.constants.ERROR_CORRECT_M, qrcode.constants.ERROR_CORRECT_L):
         code = qrcode.QRCode(error_correction=level, border=QUIET_ZONE)
