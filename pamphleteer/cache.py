@@ -165,11 +165,7 @@ class BuildCache:
         ``entry`` says was written."""
         if self.keys.get(path) != key or not entry:
             return False
-        try:
-            data = (out / path).read_bytes()
-        except OSError:
-            return False
-        return hashlib.sha256(data).hexdigest() == entry.get("sha256")
+        return _file(out / path).hex() == entry.get("sha256")  # b"-" if it is gone
 
     def record(self, path: str, key: str) -> None:
         """Remember the key of a PDF just written (and save)."""

@@ -154,7 +154,7 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
     counter[0] += 1
     intent = project.output_intent
     prepress = Prepress(bleed=geo.bleed, folds=geo.folds, condition=intent.condition,
-                        info=intent.info, profile=(project.root / intent.path).read_bytes()) \
+                        info=intent.info, profile=intent.data) \
         if PROFILES[profile].marks else None
     home = PROFILES[profile].impose
     return render_pdf(html, root=project.root, source=piece.doc.path,

@@ -39,6 +39,7 @@ class OutputIntent:
     path: str = OUTPUT_PROFILE  # relative to the campaign folder, under assets/
     condition: str = "Custom"  # OutputConditionIdentifier: a registered name, or Custom
     info: str = "Pamphleteer FOGRA39 (coated offset)"  # the profile's own description
+    data: bytes = field(default=b"", repr=False)  # the profile's file, read once when checked
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,8 @@ def _output_intent(check: Checker, data: dict, root: Path) -> OutputIntent:
     if not is_cmyk_output_profile(icc):
         raise check.fail(("print", "output_intent"), f"'{path}' is not a CMYK printer profile "
                          "(an ICC file of class 'prtr' in 'CMYK'): ask the printer for theirs")
-    return OutputIntent(path=path, condition=condition, info=icc_description(icc) or path)
+    return OutputIntent(path=path, condition=condition, info=icc_description(icc) or path,
+                        data=icc)
 
 
 def raise_missing(root: Path) -> None:
