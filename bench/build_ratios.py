@@ -197,7 +197,7 @@ def warm_figures(project_dir: Path) -> None:
     took: dict[tuple[str, str], float] = {}
     sizes: dict[tuple[str, str, str], int] = {}
     layouts = pdfs = 0
-    for locale, material, profiles in documents(plan(project)):
+    for locale, material, profiles, _ in documents(plan(project)):
         started = time.perf_counter()
         results = build_document(project, locale, material, profiles)
         took[locale, material] = time.perf_counter() - started

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from pamphleteer import __version__
 from pamphleteer.errors import PamphleteerError
+from pamphleteer.events import event_notes, load_events
 from pamphleteer.kit import Job, KitResult, build_kit, plan, warm_up
+from pamphleteer.kit import shard as kit_shard
 from pamphleteer.limits import JOB_SECONDS
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import Output
@@ -54,21 +57,44 @@ def kit_options(function):
             click.option("-j", "--jobs", "workers", type=click.IntRange(min=1),
                          default=cores(), show_default="the number of processors",
                          help="Render this many documents in parallel, in worker processes."),
+            click.option("--event", "event_path", type=click.Path(path_type=Path),
+                         metavar="FILE|DIR",
+                         help="Build this event's own pieces (flyer, handbill, poster, palm "
+                         "card) into <out>/events/<slug>/: a TOML file, or a folder of them."),
             strict_option, time_option]):
         function = option(function)
     return function
+
+
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None
+           ) -> tuple[int, int] | None:
+    """``K/N`` as (K, N), 1 <= K <= N."""
+    if value is None:
+        return None
+    try:
+        number, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not K/N, e.g. 2/4") from None
+    if not 1 <= number <= count:
+        raise click.BadParameter(f"{value!r}: K must be from 1 to N, e.g. 2/4")
+    return number, count
 
 
 @main.command()
 @kit_options
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Render every PDF, even those whose inputs have not changed.")
+@click.option("--shard", callback=_shard, metavar="K/N",
+              help="Build only slice K of N of the kit (for N machines; join their outputs "
+              "with 'merge').")
 def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
           materials: tuple[str, ...], profiles: tuple[str, ...], workers: int,
-          strict: bool, seconds: float, no_cache: bool) -> None:
+          event_path: Path | None, strict: bool, seconds: float, no_cache: bool,
+          shard: tuple[int, int] | None) -> None:
     """Render the kit: every locale x material x profile into <out>/<locale>/."""
     result, total = _build(project_dir, out, locales, materials, profiles, workers, strict,
-                           seconds, use_cache=not no_cache)
+                           seconds, use_cache=not no_cache, event_path=event_path,
+                           shard=shard)
     if result.errors:
         raise PamphleteerError(f"{len(result.errors)} error(s); "
                                f"{len(result.outputs)} of {total} PDFs written")
@@ -76,12 +102,18 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
 
 def _build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
            materials: tuple[str, ...], profiles: tuple[str, ...], workers: int, strict: bool,
-           seconds: float, use_cache: bool = True) -> tuple[KitResult, int]:
+           seconds: float, use_cache: bool = True, event_path: Path | None = None,
+           shard: tuple[int, int] | None = None) -> tuple[KitResult, int]:
     """Build (what is out of date in) the kit, saying what happens as it goes; return the
     result and how many PDFs the kit holds."""
     project = load_project(project_dir)
     out = out or project.root / "dist"
-    jobs = plan(project, list(locales), list(materials), list(profiles))
+    events = load_events(project, event_path) if event_path else None
+    if events:  # an old event file left in the folder: a warning (an error with --strict)
+        project = replace(project, notes=project.notes + tuple(event_notes(events)))
+    jobs = plan(project, list(locales), list(materials), list(profiles), events)
+    if shard:
+        jobs = kit_shard(jobs, *shard)
     progress = Progress(len(jobs), out.name)
     for note in project.notes if not strict else ():  # under --strict they are errors
         progress.say("warning", str(note))
@@ -101,7 +133,7 @@ def _build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
 @kit_options
 def watch(project_dir: Path, out: Path | None, locales: tuple[str, ...],
           materials: tuple[str, ...], profiles: tuple[str, ...], workers: int,
-          strict: bool, seconds: float) -> None:
+          event_path: Path | None, strict: bool, seconds: float) -> None:
     """Build the kit, then rebuild what each saved edit changes, until Ctrl+C.
 
     Only the PDFs that depend on an edited file are rendered again; when a rebuild fails,
@@ -114,7 +146,7 @@ def watch(project_dir: Path, out: Path | None, locales: tuple[str, ...],
         try:
             # One document is rebuilt here, in this warm process; more go to the workers.
             result, _ = _build(root, out, locales, materials, profiles, workers, strict,
-                               seconds)
+                               seconds, event_path=event_path)
         except PamphleteerError as exc:  # settings that cannot be read: say so, keep going
             click.secho(f"error: {exc.format_message()}", fg="red", err=True)
             return

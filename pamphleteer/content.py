@@ -16,7 +16,7 @@ from pamphleteer.limits import (
     check_text,
     check_words,
 )
-from pamphleteer.materials import Material
+from pamphleteer.materials import MATERIALS, Material
 from pamphleteer.project import Project
 from pamphleteer.tomlfile import line_of, read_toml
 
@@ -37,9 +37,13 @@ REQUIRED_STRINGS = (
     "keep_informed", "privacy", "call_line", "report_label", "report_caption",
     "row", "signature", "address", "sheet", "return_to",
     "petition_tap", "representatives_tap", "report_tap", "codes_on_back", "codes_on_back_tap",
+    "event_host", "kit_title", "kit_intro", "download_all", "events_heading", "profile_home",
+    "profile_shop", "profile_screen", "pages_one", "pages_many",
+    *(f"material_{name}" for name in MATERIALS),  # the kit page's names of the pieces
 )
 # Strings whose text must keep a placeholder the templates fill in.
-STRING_PLACEHOLDERS = {"call_line": ("{number}",)}
+STRING_PLACEHOLDERS = {"call_line": ("{number}",), "event_host": ("{host}",),
+                       "pages_many": ("{count}",)}
 _PART = re.compile(r"^:::\s*(\S*)\s*$")
 _FENCE = "---"
 

@@ -18,13 +18,21 @@ from pathlib import Path
 from pamphleteer.cache import BuildCache, job_key, shared_key
 from pamphleteer.content import Document, content_path, load_document, load_strings
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
+from pamphleteer.events import Event
 from pamphleteer.fit import Fit, fit_document, grow_pages, problems
 from pamphleteer.impose import duplex, impose, instruction_keys, plan_sheets
 from pamphleteer.limits import JOB_SECONDS, OverBudget, memory_budget, time_budget
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Manifest, Output, output_folder, write_atomic, write_signsheet_csv
 from pamphleteer.pdf import Rendered, page_count, render_pdf
-from pamphleteer.preflight import broken_words, check_glyphs, check_layout, check_pdf, photo_detail
+from pamphleteer.preflight import (
+    broken_words,
+    check_event_glyphs,
+    check_glyphs,
+    check_layout,
+    check_pdf,
+    photo_detail,
+)
 from pamphleteer.prepress import Prepress
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
@@ -34,6 +42,7 @@ from pamphleteer.render import (
     base_context,
     colours,
     document_context,
+    event_context,
     geometry,
     render_html,
     render_template,
@@ -52,11 +61,19 @@ class Job:
     locale: str
     material: str
     profile: str
+    event: Event | None = None  # a rally's own piece, with its date and place
 
     @property
     def path(self) -> str:
         """Where the PDF goes, relative to the output folder."""
-        return f"{self.locale}/{self.material}-{self.profile}.pdf"
+        where = f"events/{self.event.slug}/" if self.event else ""
+        return f"{where}{self.locale}/{self.material}-{self.profile}.pdf"
+
+    @property
+    def document(self) -> str:
+        """Which document the job is a profile of, for messages."""
+        where = f"events/{self.event.slug}/" if self.event else ""
+        return f"{where}{self.locale}/{self.material}"
 
 
 @dataclass
@@ -96,52 +113,70 @@ class Piece:
     strings: dict[str, str]
     codes: dict[str, list[QRCode]]  # per profile (colours differ)
     geometries: dict[str, Geometry]  # per profile
+    event: dict[str, str] | None = None  # what the event block prints
 
 
 def plan(project: Project, locales: list[str] | None = None, materials: list[str] | None = None,
-         profiles: list[str] | None = None) -> list[Job]:
-    """Every (locale, material, profile) to build, in a stable order."""
+         profiles: list[str] | None = None, events: list[Event] | None = None) -> list[Job]:
+    """Every (locale, material, profile) to build, in a stable order; with ``events``, each
+    event's pieces instead (the materials that carry an event, in the event's locales)."""
     for code in locales or ():
         if code not in project.locales:
             known = ", ".join(project.locales)
             raise BuildError(f"unknown locale '{code}' (this campaign has: {known})",
                              project.settings_path)
-    return list(dict.fromkeys(Job(locale, material, profile)
+    if not events:
+        return list(dict.fromkeys(Job(locale, material, profile)
+                                  for locale in (locales or list(project.locales))
+                                  for material in (materials or list(MATERIALS))
+                                  for profile in (profiles or list(PROFILES))))
+    carrying = [m for m in (materials or list(MATERIALS)) if MATERIALS[m].event]
+    if not carrying:
+        raise BuildError(f"none of these materials carries an event (those that do: "
+                         f"{', '.join(m for m in MATERIALS if MATERIALS[m].event)})")
+    return list(dict.fromkeys(Job(locale, material, profile, event)
+                              for event in events
                               for locale in (locales or list(project.locales))
-                              for material in (materials or list(MATERIALS))
+                              if event.locales is None or locale in event.locales
+                              for material in carrying
                               for profile in (profiles or list(PROFILES))))
 
 
 def prepare(project: Project, locale: str, material: Material, profiles: tuple[str, ...],
-            diagnostics: list[Diagnostic]) -> Piece:
+            diagnostics: list[Diagnostic], event: Event | None = None) -> Piece:
     """Read, check and convert one document's content once for all its renders."""
     doc = load_document(project, locale, material, diagnostics)
     strings = load_strings(project, locale, diagnostics)
     check_glyphs(project, locale, doc.content_locale, doc.path)
+    if event:
+        check_event_glyphs(project, locale, event)
     paper = project.locales[locale].paper
     codes, geometries = {}, {}
     purposes = material.qr + tuple(p for p in material.optional_qr if p in project.links)
-    for purpose in purposes:
-        url = tagged_url(project.links[purpose], material=material.code, campaign=project.slug,
-                         locale=locale)
+    links = {p: event.link(p, project.links[p]) if event else project.links[p] for p in purposes}
+    tagged = {p: tagged_url(links[p], material=material.code, campaign=project.slug,
+                            locale=locale, event=event.slug if event else None)
+              for p in purposes}
+    for purpose, url in tagged.items():
         version = make_qr(purpose, url, "").version
         if version > MAX_VERSION:
-            settings = project.settings_path.read_text(encoding="utf-8")
+            source = event.path if event and purpose in dict(event.links) else \
+                project.settings_path
             diagnostics.append(Diagnostic(
                 f"the {purpose} link with its tracking is {len(url)} characters long: its QR "
                 f"code needs version {version}, denser than the version {MAX_VERSION} that "
-                "scans well from a card; use a shorter link (or campaign slug)",
-                project.settings_path, line_of(settings, ("links", purpose))))
+                "scans well from a card; use a shorter link (or campaign or event slug)",
+                source, line_of(source.read_text(encoding="utf-8"), ("links", purpose))))
     for name in profiles:
         ink = colours(project, PROFILES[name].cmyk)
-        codes[name] = [make_qr(purpose, tagged_url(project.links[purpose], material=material.code,
-                                                   campaign=project.slug, locale=locale),
-                               display_url(project.links[purpose]), ink["black"], ink["white"])
+        codes[name] = [make_qr(purpose, tagged[purpose], display_url(links[purpose]),
+                               ink["black"], ink["white"])
                        for purpose in purposes]
         geometries[name] = geometry(material, PROFILES[name], paper)
     return Piece(locale=locale, material=material, doc=doc,
                  html_parts=document_context(project, doc, diagnostics), strings=strings,
-                 codes=codes, geometries=geometries)
+                 codes=codes, geometries=geometries,
+                 event=event_context(project, locale, event) if event else None)
 
 
 def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diagnostic],
@@ -150,7 +185,7 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
     its PDF not yet written."""
     geo = piece.geometries[profile]
     html = render_html(project, piece.material, PROFILES[profile], piece.doc, piece.html_parts,
-                       piece.strings, piece.codes[profile], geo, fit.css(), tall)
+                       piece.strings, piece.codes[profile], geo, fit.css(), tall, piece.event)
     counter[0] += 1
     intent = project.output_intent
     prepress = Prepress(bleed=geo.bleed, folds=geo.folds, condition=intent.condition,
@@ -205,17 +240,19 @@ def _for_locale(fit: Fit, piece: Piece) -> Fit:
 
 
 def build_document(project: Project, locale: str, material: str, profiles: tuple[str, ...],
-                   strict: bool = False, seconds: float = JOB_SECONDS) -> list[JobResult]:
+                   strict: bool = False, seconds: float = JOB_SECONDS,
+                   event: Event | None = None) -> list[JobResult]:
     """Fit one document once, then render, check and return it in each of ``profiles``;
     a document that takes longer than ``seconds`` is stopped, as an error."""
-    return list(document_results(project, locale, material, profiles, strict, seconds))
+    return list(document_results(project, locale, material, profiles, strict, seconds, event))
 
 
 def document_results(project: Project, locale: str, material: str, profiles: tuple[str, ...],
-                     strict: bool = False, seconds: float = JOB_SECONDS) -> Iterator[JobResult]:
+                     strict: bool = False, seconds: float = JOB_SECONDS,
+                     event: Event | None = None) -> Iterator[JobResult]:
     """``build_document``, each profile's result as soon as it is ready (the first PDF need
     not wait for the others). The time budget counts the document's own work only."""
-    steps = _build_document(project, locale, material, profiles, strict)
+    steps = _build_document(project, locale, material, profiles, strict, event)
     started, done = time.monotonic(), 0
     while True:
         try:
@@ -226,7 +263,7 @@ def document_results(project: Project, locale: str, material: str, profiles: tup
             return
         except OverBudget:
             steps.close()
-            yield from _failed(project, locale, material, profiles[done:],
+            yield from _failed(project, locale, material, profiles[done:], event,
                                f"stopped after {seconds:g} s, this document's time budget: its "
                                "copy or settings make it far costlier than any real piece (see "
                                "--time-limit)")
@@ -236,25 +273,25 @@ def document_results(project: Project, locale: str, material: str, profiles: tup
 
 
 def _failed(project: Project, locale: str, material: str, profiles: tuple[str, ...],
-            message: str) -> list[JobResult]:
+            event: Event | None, message: str) -> list[JobResult]:
     """The results of a document that failed as a whole: one error, blamed on its content."""
     error = BuildError(message, content_path(project, locale, material))
-    jobs = [Job(locale, material, profile) for profile in profiles]
+    jobs = [Job(locale, material, profile, event) for profile in profiles]
     return [JobResult(jobs[0], errors=[
-        f"{error.format_message()} [{locale}/{material}: {', '.join(profiles)}]"])] + \
+        f"{error.format_message()} [{jobs[0].document}: {', '.join(profiles)}]"])] + \
         [JobResult(job) for job in jobs[1:]]
 
 
 def _build_document(project: Project, locale: str, material: str, profiles: tuple[str, ...],
-                    strict: bool = False) -> Iterator[JobResult]:
-    jobs = [Job(locale, material, profile) for profile in profiles]
+                    strict: bool = False, event: Event | None = None) -> Iterator[JobResult]:
+    jobs = [Job(locale, material, profile, event) for profile in profiles]
     diagnostics: list[Diagnostic] = []
     counter = [0]
     fits: dict[str, tuple[Fit, Rendered]] = {}
     try:
         measured = tuple(dict.fromkeys(FITTED_ON[profile] for profile in profiles))
         piece = prepare(project, locale, MATERIALS[material],
-                        tuple(dict.fromkeys((*profiles, *measured))), diagnostics)
+                        tuple(dict.fromkeys((*profiles, *measured))), diagnostics, event)
     except Exception as exc:  # one broken document must not abort the whole kit
         yield from _broken(exc, jobs, diagnostics, counter)
         return
@@ -298,7 +335,9 @@ def _build_document(project: Project, locale: str, material: str, profiles: tupl
 def _broken(exc: Exception, jobs: list[Job], diagnostics: list[Diagnostic],
             counter: list[int]) -> Iterator[JobResult]:
     """A document that cannot be fitted: one error, on the first of the jobs left."""
-    what = f"{jobs[0].locale}/{jobs[0].material}: {', '.join(j.profile for j in jobs)}"
+    what = f"{jobs[0].document}: {', '.join(j.profile for j in jobs)}"
+    if jobs[0].event:  # its copy may fit without the event block: say which event it was
+        what += f", with the event in {jobs[0].event.path.name}"
     yield JobResult(jobs[0], errors=[_describe(exc, what)], warnings=_texts(diagnostics),
                     layouts=_taken(counter))
     yield from (JobResult(job) for job in jobs[1:])
@@ -358,7 +397,8 @@ def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Render
                               trim=None if profile.impose else max(geo.slug, geo.bleed),
                               screen=profile.name == "screen")
     output = Output(path=job.path, locale=job.locale, material=job.material,
-                    profile=job.profile, content_locale=piece.doc.content_locale, event=None,
+                    profile=job.profile, content_locale=piece.doc.content_locale,
+                    event=job.event.slug if job.event else None,
                     pages=page_count(pdf), bytes=len(pdf),
                     sha256=hashlib.sha256(pdf).hexdigest(), fit_scale=round(fit.scale, 3),
                     qr=[{"purpose": c.purpose, "url": c.url, "verified": c.verified}
@@ -398,19 +438,33 @@ COSTS = {"booklet": 6.0, "trifold": 3.0, "signsheet": 2.0, "poster": 1.5, "flyer
 CJK_COST = 1.5
 
 
-def _cost(project: Project, locale: str, material: str, profiles: tuple[str, ...]) -> float:
+def _cost(project: Project, locale: str, material: str, profiles: tuple[str, ...],
+          event: Event | None = None) -> float:
     """A guess at how long a document takes, to start the longest first."""
     script = CJK_COST if project.locales[locale].keep_words else 1.0
     return COSTS.get(material, 1.0) * script * len(profiles)
 
 
-def documents(jobs: list[Job]) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The jobs grouped by document (locale, material), each with its profiles, in order."""
-    groups: dict[tuple[str, str], list[str]] = {}
+Group = tuple[str, str, tuple[str, ...], "Event | None"]  # locale, material, profiles, event
+
+
+def documents(jobs: list[Job]) -> list[Group]:
+    """The jobs grouped by document (locale, material, event), each with its profiles, in
+    order."""
+    groups: dict[tuple[str, str, Event | None], list[str]] = {}
     for job in jobs:
-        groups.setdefault((job.locale, job.material), []).append(job.profile)
-    return [(locale, material, tuple(profiles))
-            for (locale, material), profiles in groups.items()]
+        groups.setdefault((job.locale, job.material, job.event), []).append(job.profile)
+    return [(locale, material, tuple(profiles), event)
+            for (locale, material, event), profiles in groups.items()]
+
+
+def shard(jobs: list[Job], number: int, count: int) -> list[Job]:
+    """Slice ``number`` (1 to ``count``) of the jobs: whole documents, dealt out in plan order
+    like cards, so that every slice holds a like mix of materials and the slices of one plan
+    are the same on every machine."""
+    mine = {group[:2] + group[3:] for i, group in enumerate(documents(jobs))
+            if i % count == number - 1}
+    return [job for job in jobs if (job.locale, job.material, job.event) in mine]
 
 
 Report = Callable[[Job, "Output | None", list[str], list[str]], None]
@@ -432,7 +486,8 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
         manifest = Manifest(project, out)
         cache = BuildCache(out, enabled=use_cache)
         shared = shared_key(project)
-        keys = {job: job_key(project, shared, job.locale, job.material, job.profile)
+        keys = {job: job_key(project, shared, job.locale, job.material, job.profile,
+                             job.event.fingerprint if job.event else None)
                 for job in jobs}
         todo = []
         for job in jobs:
@@ -492,17 +547,19 @@ def _run(project: Project, jobs: list[Job], workers: int, strict: bool, seconds:
     """Job results in plan order, from a pool of worker processes when asked for."""
     groups = documents(jobs)
     if workers > 1 and len(groups) > 1:
-        tasks = [(project, *group, strict, seconds) for group in groups]
+        tasks = [(project, locale, material, profiles, strict, seconds, event)
+                 for locale, material, profiles, event in groups]
         costs = [_cost(project, *group) for group in groups]
-        for (locale, material, profiles), results in zip(
+        for (locale, material, profiles, event), results in zip(
                 groups, run_tasks(build_document, tasks, min(workers, len(groups)), costs),
                 strict=True):
             if isinstance(results, Died):
-                results = _failed(project, locale, material, profiles, str(results))
+                results = _failed(project, locale, material, profiles, event, str(results))
             yield from results
     else:
-        for locale, material, profiles in groups:
-            yield from document_results(project, locale, material, profiles, strict, seconds)
+        for locale, material, profiles, event in groups:
+            yield from document_results(project, locale, material, profiles, strict, seconds,
+                                        event)
 
 
 def warm_up(project: Project, locales: list[str]) -> None:

@@ -49,6 +49,7 @@ class Material:
     code: str = ""  # a short code for tracking links (utm_medium): QR codes stay small
     optional_qr: tuple[str, ...] = ()  # codes printed when the campaign sets their link
     bilingual: bool = False  # lines to say (> quotes) also printed in the source language
+    event: bool = False  # an event build prints the rally's date, place and host on it
 
     @property
     def max_chars(self) -> int:
@@ -70,9 +71,11 @@ def _size(letter: tuple[float, float], a4: tuple[float, float]) -> dict:
 MATERIALS: dict[str, Material] = {
     material.name: material
     for material in (
-        Material("flyer", "one-page flyer on a full sheet", dict(SHEETS), 1, "sheet", code="fl"),
+        Material("flyer", "one-page flyer on a full sheet", dict(SHEETS), 1, "sheet", code="fl",
+                 event=True),
         Material("handbill", "half-sheet handout, two to a sheet",
-                 _size((5.5, 8.5), (148, 210)), 1, "cut-2up", fit=(0.87, 1.3), code="hb"),
+                 _size((5.5, 8.5), (148, 210)), 1, "cut-2up", fit=(0.87, 1.3), code="hb",
+                 event=True),
         Material("trifold", "letter-fold brochure: six panels on two sides of a sheet",
                  {paper: (h, w) for paper, (w, h) in SHEETS.items()}, 2, "trifold",
                  parts=("cover", "flap", "inside-1", "inside-2", "inside-3", "back"),
@@ -83,9 +86,10 @@ MATERIALS: dict[str, Material] = {
                  page_counts=(4, 8, 12, 16), fixed_pages=2, code="bk"),
         Material("palmcard", "long canvassing card, front and back",
                  _size((4, 9), (99, 210)), 2, "cards", parts=("front", "back"),
-                 fit=(0.86, 1.3), code="pc"),
+                 fit=(0.86, 1.3), code="pc", event=True),
         Material("poster", "poster for walls and windows",
-                 _size((11, 17), (297, 420)), 1, "scale", code="po"),
+                 _size((11, 17), (297, 420)), 1, "scale", code="po",
+                 event=True),
         Material("callscript", "phone-call script card, front and back",
                  _size((4.25, 5.5), (105, 148)), 2, "cards", parts=("front", "back"),
                  qr=("representatives", "petition"), fit=(0.86, 1.3), code="cs",

@@ -10,8 +10,9 @@ from math import ceil
 from pathlib import Path
 
 from pamphleteer.content import STRINGS_FILE
-from pamphleteer.errors import BuildError, Diagnostic
-from pamphleteer.glyphs import check_file
+from pamphleteer.errors import BuildError, ContentError, Diagnostic
+from pamphleteer.events import Event
+from pamphleteer.glyphs import check_file, describe, uncovered
 from pamphleteer.measure import Layout
 from pamphleteer.photos import SHOP_PPI
 from pamphleteer.project import Project
@@ -152,6 +153,19 @@ def check_glyphs(project: Project, locale: str, content_locale: str, path: Path)
         problem = check_file(project, code, file) if file.is_file() else None
         if problem:
             raise problem
+
+
+def check_event_glyphs(project: Project, locale: str, event: Event) -> None:
+    """Refuse an event whose name, place, address or host the locale's fonts cannot draw."""
+    missing = uncovered(project, locale, event.text(project.locales[locale].code))
+    if missing:
+        text = event.path.read_text(encoding="utf-8")
+        line = next((number for number, content in enumerate(text.splitlines(), start=1)
+                     if any(c in content for c in missing)), None)
+        raise ContentError(f"the '{locale}' pieces print this event, but no bundled font for "
+                           f"'{locale}' can draw {describe(missing)}: write it in letters "
+                           f"that language uses, or limit the event with locales = [...]",
+                           event.path, line)
 
 
 def check_layout(name: str, layout: Layout, max_pages: int, source: Path) -> None:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from pamphleteer.content import Document, load_document
 from pamphleteer.errors import BuildError, Diagnostic
+from pamphleteer.events import Event
 from pamphleteer.fonts import font_face_css
 from pamphleteer.impose import unprintable_top
 from pamphleteer.markup import css_string, inline, pair_lines_to_say, plain, to_html
@@ -217,7 +218,7 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
 
 def render_html(project: Project, material: Material, profile: Profile, doc: Document,
                 html_parts: dict, strings: dict[str, str], codes: list[QRCode], geo: Geometry,
-                fit_css: str = "", tall: bool = False) -> str:
+                fit_css: str = "", tall: bool = False, event: dict | None = None) -> str:
     """Render the material's template to a complete HTML document.
 
     ``html_parts`` is the document's ``document_context``; ``fit_css`` carries the copyfit
@@ -233,6 +234,7 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
     context.update({
         "fit_css": Markup(fit_css),
         "doc": html_parts,
+        "event": event,
         "material": material.name,
         "strings": words_html,
         "signature_columns": SIGNATURE_COLUMNS,
@@ -245,6 +247,19 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
     # The page's language is the requested locale's only when the text really is in it.
     context["locale"]["code"] = doc.content_locale
     return render_template(project, material.template, context)
+
+
+def event_context(project: Project, locale: str, event: Event) -> dict[str, Markup]:
+    """What an event block prints, in the locale's words: its date and time the locale's
+    way, and its name, place, address and host as written."""
+    words = project.locales[locale]
+
+    def html(text: str) -> Markup:
+        return Markup(plain(text, words.code, words.keep_words))
+
+    return {"slug": event.slug, "when": html(event.when(words.code)), "name": html(event.name),
+            "place": html(event.place), "address": html(event.address),
+            "host": html(event.host)}
 
 
 def address(display: str) -> Markup:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pamphleteer.project import SETTINGS_FILE
 
-WATCHED = (SETTINGS_FILE, "content", "templates", "assets")  # what a kit is made from
+WATCHED = (SETTINGS_FILE, "content", "templates", "assets", "events")  # what a kit is made from
 STEP_MS = 50  # a change is acted on once the files have been quiet this long
 DEBOUNCE_MS = 1600  # changes that keep coming are gathered for at most this long
 

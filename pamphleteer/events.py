@@ -1,0 +1,175 @@
+"""Events: one TOML file per rally (date, time, place, host), stamped onto the pieces that
+carry an event (flyer, handbill, poster, palm card) and into their QR codes' tracking.
+
+    name = "Candlelight vigil for peace"
+    slug = "seattle-vigil"
+    date = 2027-07-27
+    time = "19:30"          # 24-hour clock (or a TOML time, 19:30:00)
+    place = "Westlake Park"
+    address = "401 Pine St, Seattle"
+    host = "Seattle Peace Coalition"
+    locales = ["en", "ko"]  # optional: which of the campaign's languages to build
+    [links]                 # optional: this event's own links (a local petition)
+    petition = "https://example.org/seattle/petition"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pamphleteer.errors import ConfigError, Diagnostic
+from pamphleteer.project import Project, url_problem
+from pamphleteer.tomlfile import Checker, line_of, read_toml
+
+FIELDS = ("name", "slug", "date", "time", "place", "address", "host")
+OPTIONAL = ("locales", "links")
+MAX_SLUG = 32  # the slug rides in every QR code's tracking: each character makes it denser
+MAX_EVENTS = 2000  # files in one --event folder: a national day of action, not a runaway
+
+
+@dataclass(frozen=True)
+class Event:
+    """One rally: what its pieces print, and where its files go."""
+
+    slug: str
+    name: str
+    date: dt.date
+    time: dt.time
+    place: str
+    address: str
+    host: str
+    path: Path  # the event file, for messages
+    locales: tuple[str, ...] | None = None  # None: every locale of the campaign
+    links: tuple[tuple[str, str], ...] = ()  # (purpose, URL): the campaign's, overridden
+
+    def link(self, purpose: str, default: str) -> str:
+        """This event's link for ``purpose``, or the campaign's."""
+        return dict(self.links).get(purpose, default)
+
+    @property
+    def fingerprint(self) -> str:
+        """Everything the event prints or links, for the build cache."""
+        return repr((self.slug, self.name, self.date, self.time, self.place, self.address,
+                     self.host, self.links))
+
+    def when(self, locale: str) -> str:
+        """The date and time written the locale's way ("Tuesday, July 27, 2027, 7:30 PM")."""
+        from babel import Locale, UnknownLocaleError
+        from babel.dates import format_date, format_time
+
+        try:
+            cldr = Locale.parse(locale, sep="-")
+        except (UnknownLocaleError, ValueError):
+            return f"{self.date.isoformat()} {self.time:%H:%M}"  # ISO 8601 reads anywhere
+        pattern = cldr.datetime_formats["full"]
+        pattern = str(getattr(pattern, "pattern", pattern))
+        text = pattern.replace("{1}", format_date(self.date, "full", locale=cldr)) \
+            .replace("{0}", format_time(self.time, "short", locale=cldr))
+        # CLDR puts a narrow no-break space before "PM"; not every bundled font has one, and
+        # a plain no-break space keeps "7:30 PM" together just the same.
+        return text.replace("\u202f", "\u00a0")
+
+    def text(self, locale: str) -> str:
+        """Every word the event prints in ``locale``, for the glyph check."""
+        return "\n".join((self.name, self.place, self.address, self.host, self.when(locale)))
+
+
+def load_events(project: Project, where: Path) -> list[Event]:
+    """The event in a TOML file, or those of every ``*.toml`` in a folder, by slug."""
+    if where.is_dir():
+        files = sorted(where.glob("*.toml"))
+        if not files:
+            raise ConfigError("no event files (*.toml) in this folder", where)
+        if len(files) > MAX_EVENTS:
+            raise ConfigError(f"{len(files)} event files: at most {MAX_EVENTS} are built at "
+                              "once; split them into folders", where)
+    elif where.is_file():
+        files = [where]
+    else:
+        raise ConfigError("no such event file or folder", where)
+    events: dict[str, Event] = {}
+    for path in files:
+        event = load_event(project, path)
+        if event.slug in events:
+            raise ConfigError(f"slug: '{event.slug}' is also the slug of "
+                              f"{events[event.slug].path.name}; each event needs its own",
+                              path, line_of(path.read_text("utf-8"), ("slug",)))
+        events[event.slug] = event
+    return sorted(events.values(), key=lambda e: (e.date, e.time, e.slug))
+
+
+def load_event(project: Project, path: Path) -> Event:
+    """Read and check one event file: an unknown key or a wrong type names its line."""
+    data, text = read_toml(path)
+    check = Checker(path, text)
+    check.table(data, (), set(FIELDS + OPTIONAL), set(FIELDS))
+    values = {name: check.get(data, (name,), str) for name in
+              ("name", "slug", "place", "address", "host")}
+    for name, value in values.items():
+        if not value.strip():
+            raise check.fail((name,), "must not be empty")
+        if "\n" in value:
+            raise check.fail((name,), "must be one line")
+    slug = values["slug"]
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) or len(slug) > MAX_SLUG:
+        raise check.fail(("slug",), f"'{slug}' must be lowercase letters, digits and hyphens, "
+                         f"at most {MAX_SLUG} characters (it goes into every QR code)")
+    date = check.get(data, ("date",), (dt.date, str))
+    if isinstance(date, (str, dt.datetime)):
+        raise check.fail(("date",), "must be a date without quotes, e.g. date = 2027-07-27")
+    return Event(slug=slug, name=values["name"], date=date, time=_time(check, data),
+                 place=values["place"], address=values["address"], host=values["host"],
+                 path=path, locales=_locales(check, data, project), links=_links(check, data,
+                                                                                 project))
+
+
+def _time(check: Checker, data: dict) -> dt.time:
+    value = check.get(data, ("time",), (dt.time, str))
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+    if not match:
+        raise check.fail(("time",), f"'{value}' is not a time of day: write it on the 24-hour "
+                         "clock, e.g. time = \"19:30\"")
+    return dt.time(int(match[1]), int(match[2]))
+
+
+def _locales(check: Checker, data: dict, project: Project) -> tuple[str, ...] | None:
+    if "locales" not in data:
+        return None
+    codes = check.get(data, ("locales",), list)
+    if not codes:
+        raise check.fail(("locales",), "must name at least one locale (or leave it out for "
+                         "every locale)")
+    for code in codes:
+        if code not in project.locales:
+            raise check.fail(("locales",), f"unknown locale {code!r} (this campaign has: "
+                             f"{', '.join(project.locales)})")
+    return tuple(dict.fromkeys(codes))
+
+
+def _links(check: Checker, data: dict, project: Project) -> tuple[tuple[str, str], ...]:
+    if "links" not in data:
+        return ()
+    table = check.table(data["links"], ("links",), set(project.links))
+    links = {}
+    for purpose in table:
+        url = check.get(table, ("links", purpose), str)
+        problem = url_problem(url)
+        if problem:
+            raise check.fail(("links", purpose), f"{url!r} {problem}")
+        links[purpose] = url
+    return tuple(sorted(links.items()))
+
+
+def event_notes(events: list[Event], today: dt.date | None = None) -> list[Diagnostic]:
+    """Warnings about events that look left over: dated before today."""
+    today = today or dt.date.today()
+    return [Diagnostic(f"this event was on {event.date.isoformat()}, in the past: an old file "
+                       "left in the folder? (remove it, or fix its date)", event.path,
+                       line_of(event.path.read_text("utf-8"), ("date",)))
+            for event in events if event.date < today]
+
