@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from pamphleteer.content import STRINGS_FILE, content_path
 from pamphleteer.fonts import FONTS_FILE
 from pamphleteer.locales import LOCALE_FILE
 from pamphleteer.materials import MATERIALS
-from pamphleteer.outputs import STATE, write_atomic
+from pamphleteer.outputs import SAVE_EVERY, STATE, write_atomic
 from pamphleteer.photos import ASSETS, is_photo
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import SETTINGS_FILE, Project
@@ -153,6 +154,7 @@ class BuildCache:
     def __init__(self, out: Path, enabled: bool = True):
         self.path = out / STATE / FILE
         self.keys: dict[str, str] = {}
+        self.saved = 0.0
         if enabled:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -168,8 +170,15 @@ class BuildCache:
         return _file(out / path).hex() == entry.get("sha256")  # b"-" if it is gone
 
     def record(self, path: str, key: str) -> None:
-        """Remember the key of a PDF just written (and save)."""
+        """Remember the key of a PDF just written (saved at most once a second; a key not yet
+        saved only means that PDF is built again)."""
         self.keys[path] = key
+        if time.monotonic() - self.saved >= SAVE_EVERY:
+            self.save()
+
+    def save(self) -> None:
+        """Write the keys as they stand."""
+        self.saved = time.monotonic()
         body = {"generator": f"pamphleteer {__version__}", "keys": dict(sorted(self.keys.items()))}
         write_atomic(self.path, (json.dumps(body, indent=1) + "\n").encode())
 

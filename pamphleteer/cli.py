@@ -16,9 +16,10 @@ from pamphleteer.kit import Job, KitResult, build_kit, plan, warm_up
 from pamphleteer.kit import shard as kit_shard
 from pamphleteer.limits import JOB_SECONDS
 from pamphleteer.materials import MATERIALS
-from pamphleteer.outputs import Output
+from pamphleteer.outputs import Output, merge_kits
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import load_project
+from pamphleteer.site import write_site
 from pamphleteer.translation import TRANSLATED, mark_translated, new_locale, status_table
 from pamphleteer.validate import check_project
 from pamphleteer.watch import changes, watched_paths
@@ -222,6 +223,23 @@ def _finish(errors: list[str], warnings: list[str], strict: bool, what: str) -> 
     if failed:
         raise PamphleteerError(f"{what}: {failed} problem(s)"
                                + (" (warnings count as errors with --strict)" if strict else ""))
+
+
+@main.command()
+@click.argument("shards", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to put the joined kit.  [default: <project>/dist]")
+def merge(shards: tuple[Path, ...], project_dir: Path, out: Path | None) -> None:
+    """Join the output folders of sharded builds (build --shard K/N) into one kit, with
+    its manifest and kit page, as if it had been built at once."""
+    project = load_project(project_dir)
+    out = out or project.root / "dist"
+    copied = merge_kits(project, list(shards), out)
+    page = write_site(project, out)
+    click.echo(f"merged {len(copied)} PDF(s) from {len(shards)} folder(s) into {out}; "
+               f"kit page: {page}")
 
 
 @main.command()

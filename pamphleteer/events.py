@@ -49,6 +49,12 @@ class Event:
         """This event's link for ``purpose``, or the campaign's."""
         return dict(self.links).get(purpose, default)
 
+    def summary(self) -> dict[str, str]:
+        """What the manifest keeps of the event, for the kit page."""
+        return {"name": self.name, "date": self.date.isoformat(),
+                "time": f"{self.time:%H:%M}", "place": self.place, "address": self.address,
+                "host": self.host}
+
     @property
     def fingerprint(self) -> str:
         """Everything the event prints or links, for the build cache."""
@@ -57,24 +63,29 @@ class Event:
 
     def when(self, locale: str) -> str:
         """The date and time written the locale's way ("Tuesday, July 27, 2027, 7:30 PM")."""
-        from babel import Locale, UnknownLocaleError
-        from babel.dates import format_date, format_time
-
-        try:
-            cldr = Locale.parse(locale, sep="-")
-        except (UnknownLocaleError, ValueError):
-            return f"{self.date.isoformat()} {self.time:%H:%M}"  # ISO 8601 reads anywhere
-        pattern = cldr.datetime_formats["full"]
-        pattern = str(getattr(pattern, "pattern", pattern))
-        text = pattern.replace("{1}", format_date(self.date, "full", locale=cldr)) \
-            .replace("{0}", format_time(self.time, "short", locale=cldr))
-        # CLDR puts a narrow no-break space before "PM"; not every bundled font has one, and
-        # a plain no-break space keeps "7:30 PM" together just the same.
-        return text.replace("\u202f", "\u00a0")
+        return when(self.date, self.time, locale)
 
     def text(self, locale: str) -> str:
         """Every word the event prints in ``locale``, for the glyph check."""
         return "\n".join((self.name, self.place, self.address, self.host, self.when(locale)))
+
+
+def when(date: dt.date, time: dt.time, locale: str) -> str:
+    """A date and time written the locale's way, by CLDR's data (through Babel)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date, format_time
+
+    try:
+        cldr = Locale.parse(locale, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return f"{date.isoformat()} {time:%H:%M}"  # ISO 8601 reads anywhere
+    pattern = cldr.datetime_formats["full"]
+    pattern = str(getattr(pattern, "pattern", pattern))
+    text = pattern.replace("{1}", format_date(date, "full", locale=cldr)) \
+        .replace("{0}", format_time(time, "short", locale=cldr))
+    # CLDR puts a narrow no-break space before "PM"; not every bundled font has one, and a
+    # plain no-break space keeps "7:30 PM" together just the same.
+    return text.replace("\u202f", "\u00a0")
 
 
 def load_events(project: Project, where: Path) -> list[Event]:

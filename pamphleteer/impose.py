@@ -81,6 +81,13 @@ def instruction_keys(material: Material) -> tuple[str, ...]:
     }.get(material.imposition, ())
 
 
+def print_instruction(material: Material, strings: dict[str, str]) -> str:
+    """The one-line print instruction in the locale's words ("Print double-sided, flip on
+    short edge; fold on the marks")."""
+    words = [strings[key] for key in instruction_keys(material)]
+    return "; ".join(words[:1] + [w[:1].lower() + w[1:] for w in words[1:]])
+
+
 def duplex(material: Material) -> str:
     """How the home PDF asks to be printed (a PDF ViewerPreferences /Duplex value)."""
     return {"saddle": "DuplexFlipShortEdge", "trifold": "DuplexFlipShortEdge",

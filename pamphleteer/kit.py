@@ -20,7 +20,7 @@ from pamphleteer.content import Document, content_path, load_document, load_stri
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
 from pamphleteer.events import Event
 from pamphleteer.fit import Fit, fit_document, grow_pages, problems
-from pamphleteer.impose import duplex, impose, instruction_keys, plan_sheets
+from pamphleteer.impose import duplex, impose, plan_sheets, print_instruction
 from pamphleteer.limits import JOB_SECONDS, OverBudget, memory_budget, time_budget
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Manifest, Output, output_folder, write_atomic, write_signsheet_csv
@@ -48,6 +48,7 @@ from pamphleteer.render import (
     render_template,
     theme_css,
 )
+from pamphleteer.site import write_site
 from pamphleteer.tomlfile import line_of
 from pamphleteer.workers import Died, run_tasks
 
@@ -415,8 +416,7 @@ def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
     """Put the trim pages on the home printer's sheets, with marks and a print instruction."""
     material, profile = piece.material, PROFILES[job.profile]
     paper = project.locales[job.locale].paper
-    words = [piece.strings[key] for key in instruction_keys(material)]
-    instruction = "; ".join(words[:1] + [w[:1].lower() + w[1:] for w in words[1:]])
+    instruction = print_instruction(material, piece.strings)
     layout = plan_sheets(material, SHEETS[paper], piece.geometries[job.profile].trim,
                          rendered.pages, instruction)
     if layout is None:
@@ -510,6 +510,8 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
                 try:
                     manifest.forget(output.path)
                     write_atomic(out / output.path, job_result.pdf)
+                    if job_result.job.event:
+                        manifest.events[output.event] = job_result.job.event.summary()
                     manifest.record(output)
                     cache.record(output.path, keys[job_result.job])
                     result.outputs.append(output)
@@ -524,6 +526,8 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
                                         if o.material == "signsheet"):
                 write_signsheet_csv(project, locale, out)
             manifest.save()
+            cache.save()
+            write_site(project, out)  # the kit page, from the manifest just saved
         except OSError as exc:
             result.errors.append(BuildError.from_os(exc, out).format_message())
     result.errors = list(dict.fromkeys(result.errors))

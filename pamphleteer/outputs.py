@@ -1,4 +1,5 @@
-"""Stage 11: write what a build made: PDFs atomically, the manifest and the signature CSV."""
+"""Stage 11: write what a build made: PDFs atomically, the manifest and the signature CSV;
+and join the output folders of sharded builds into one kit."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -71,6 +73,7 @@ def write_signsheet_csv(project: Project, locale: str, out: Path) -> None:
 
 GENERATOR = "pamphleteer"
 STATE = ".pamphleteer"  # the build's own files in an output folder: its lock and its cache
+SAVE_EVERY = 1.0  # seconds: how often a build rewrites its manifest and cache as it goes
 
 
 @contextmanager
@@ -103,6 +106,8 @@ class Manifest:
         self.path = out / MANIFEST
         self.campaign = project.name
         self.entries: dict[str, dict] = {}
+        self.events: dict[str, dict] = {}  # slug -> what the kit page says of the event
+        self.saved = 0.0  # when it was last written (time.monotonic)
         if self.path.is_dir():
             raise BuildError(f"{MANIFEST} is a folder: remove it, or choose another --out",
                              self.path)
@@ -119,6 +124,9 @@ class Manifest:
             for entry in data.get("outputs", []):
                 if isinstance(entry, dict) and (out / str(entry.get("path"))).is_file():
                     self.entries[str(entry["path"])] = entry
+            events = data.get("events")
+            if isinstance(events, dict):
+                self.events = {str(k): v for k, v in events.items() if isinstance(v, dict)}
 
     def forget(self, path: str) -> None:
         """Drop the entry of a file about to be replaced (and save)."""
@@ -126,12 +134,108 @@ class Manifest:
             self.save()
 
     def record(self, output: Output) -> None:
-        """Add the entry of a file just written (and save)."""
+        """Add the entry of a file just written; saved at once unless it was saved less than
+        a second ago (a kit of thousands of PDFs must not rewrite it thousands of times).
+        A file briefly missing its entry is only built again; ``save`` at the end."""
         self.entries[output.path] = asdict(output)
-        self.save()
+        if time.monotonic() - self.saved >= SAVE_EVERY:
+            self.save()
 
     def save(self) -> None:
+        """Write the manifest as it stands."""
+        self.saved = time.monotonic()
         manifest = {"campaign": self.campaign, "generator": f"{GENERATOR} {__version__}",
                     "outputs": [self.entries[path] for path in sorted(self.entries)]}
+        slugs = {entry.get("event") for entry in self.entries.values()}
+        if slugs - {None}:  # the events the kit holds pieces of: name, date, place, host
+            manifest["events"] = {slug: self.events[slug] for slug in sorted(self.events)
+                                  if slug in slugs}
         write_atomic(self.path, (json.dumps(manifest, indent=2, ensure_ascii=False)
                                  + "\n").encode())
+
+
+def merge_kits(project: Project, sources: list[Path], out: Path) -> list[str]:
+    """Join the output folders of sharded builds (``build --shard K/N``) into ``out``: every
+    PDF each manifest lists, checked against its hash, the signature-sheet CSVs and the
+    build cache's keys. Returns the paths copied. A PDF two shards disagree on is an error."""
+    from pamphleteer.cache import BuildCache
+
+    taken: dict[str, tuple[str, Path]] = {}  # path -> (sha256, the shard it came from)
+    plan: list[tuple[Path, dict, str | None]] = []
+    extras: dict[str, Path] = {}
+    events: dict[str, dict] = {}
+    for source in sources:
+        if source.resolve() == out.resolve():
+            raise BuildError("a shard folder cannot also be the folder merged into", source)
+        entries = _shard_entries(project, source)
+        keys = BuildCache(source).keys
+        events.update(_read_events(source))
+        for entry in entries:
+            path = entry["path"]
+            sha = entry.get("sha256")
+            if path in taken and taken[path][0] != sha:
+                raise BuildError(f"{path} differs between {taken[path][1]} and {source}: were "
+                                 "the shards built from the same campaign?", source / MANIFEST)
+            taken[path] = (sha, source)
+            plan.append((source, entry, keys.get(path)))
+        for csv_file in sorted(source.glob("*/signsheet.csv")):
+            extras[csv_file.relative_to(source).as_posix()] = csv_file
+    with output_folder(out):
+        manifest = Manifest(project, out)
+        manifest.events.update(events)
+        cache = BuildCache(out)
+        for source, entry, key in plan:
+            path = entry["path"]
+            data = (source / path).read_bytes()
+            manifest.forget(path)
+            write_atomic(out / path, data)
+            manifest.entries[path] = entry
+            if key:
+                cache.keys[path] = key
+        for path, csv_file in extras.items():
+            write_atomic(out / path, csv_file.read_bytes())
+        manifest.save()
+        cache.save()
+    return [entry["path"] for _, entry, _ in plan]
+
+
+def _shard_entries(project: Project, source: Path) -> list[dict]:
+    """The manifest entries of one shard's folder, each PDF checked against its hash."""
+    import hashlib
+
+    path = source / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"no {MANIFEST} here: is this the output folder of a build?",
+                         source) from None
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"cannot read this manifest ({exc})", path) from None
+    if not isinstance(data, dict) or str(data.get("generator", "")).split(" ")[0] != GENERATOR:
+        raise BuildError("this manifest was not written by pamphleteer", path)
+    if data.get("campaign") != project.name:
+        raise BuildError(f"this kit is of the campaign {data.get('campaign')!r}, not "
+                         f"{project.name!r}", path)
+    if data.get("generator") != f"{GENERATOR} {__version__}":
+        raise BuildError(f"built by {data.get('generator')}, not {GENERATOR} {__version__}: "
+                         "build every shard with the same version", path)
+    entries = []
+    for entry in data.get("outputs", []):
+        name = str(entry.get("path", "")) if isinstance(entry, dict) else ""
+        file = source / name
+        if not name or name.startswith("/") or ".." in Path(name).parts or not file.is_file():
+            raise BuildError(f"the manifest lists {name!r}, which is not a file of this folder",
+                             path)
+        if hashlib.sha256(file.read_bytes()).hexdigest() != entry.get("sha256"):
+            raise BuildError(f"{name} does not match its manifest entry (changed after the "
+                             "build?)", path)
+        entries.append(entry)
+    return entries
+
+
+def _read_events(source: Path) -> dict[str, dict]:
+    try:
+        events = json.loads((source / MANIFEST).read_text(encoding="utf-8")).get("events", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return events if isinstance(events, dict) else {}

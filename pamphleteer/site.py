@@ -1,0 +1,363 @@
+"""Stage 12: the kit page, ``<out>/index.html``, volunteers download from.
+
+A static page: it works opened from the file system or from any static host, with no
+JavaScript. One section per locale (headed with the language's own name), one card per piece
+with a thumbnail of its first page, a download link per profile with its page count, size and
+print instruction, a zip per locale and per event, and a section per event. Everything is
+made from the manifest, so a merged sharded kit gets the same page as one build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import io
+import zipfile
+from pathlib import Path
+
+from pamphleteer.content import load_strings
+from pamphleteer.events import when
+from pamphleteer.impose import print_instruction
+from pamphleteer.materials import MATERIALS
+from pamphleteer.outputs import Manifest, write_atomic
+from pamphleteer.profiles import PROFILES
+from pamphleteer.project import Project
+
+INDEX = "index.html"
+THUMBS = "thumbs"  # PNGs named by the hash of the PDF they show: a new PDF, a new name
+DOWNLOADS = "downloads"
+FONTS = "fonts"  # the page's own fonts, subset to its characters
+THUMB_WIDTH = 360  # pixels: shown 180 CSS px wide, sharp on a phone's 2x screen
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed date in the zips, so that they are reproducible
+PREVIEW = ("screen", "home", "shop")  # which PDF a thumbnail is drawn from, first found
+
+
+def write_site(project: Project, out: Path) -> Path:
+    """Write ``index.html``, its thumbnails and the zips for the kit in ``out``."""
+    manifest = Manifest(project, out)
+    entries = sorted(manifest.entries.values(), key=lambda e: e["path"])
+    thumbs = _thumbnails(out, entries)
+    zips = _zips(project, out, entries)
+    page = _page(project, entries, manifest.events, thumbs, zips, out)
+    page = page.replace("/*FONTS*/", _fonts(project, out, page))
+    write_atomic(out / INDEX, page.encode("utf-8"))
+    return out / INDEX
+
+
+def _fonts(project: Project, out: Path, page: str) -> str:
+    """The campaign's own label fonts for the page, cut down to the characters it shows (a
+    few KB, where a whole Korean font is 1.4 MB), so that every language's name and words
+    draw on any phone or computer, even one without fonts for that script."""
+    from fontTools import subset
+
+    families = list(dict.fromkeys(family for locale in project.locales.values()
+                                  for family in locale.fonts.get("label", ())))
+    text = html.unescape(page)
+    rules, keep = [], set()
+    for face in project.font_faces:
+        if face.family not in families or face.style != "normal" or face.weight not in (400,
+                                                                                        700):
+            continue
+        options = subset.Options()
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        font = subset.load_font(str(face.path), options)
+        cmap = font.getBestCmap() or {}
+        used = sorted({ord(c) for c in text} & set(cmap))
+        if not used:
+            continue
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=used)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.save(buffer)
+        data = buffer.getvalue()
+        name = f"{FONTS}/{hashlib.sha256(data).hexdigest()[:20]}{face.path.suffix}"
+        if not (out / name).is_file():
+            write_atomic(out / name, data)
+        keep.add(Path(name).name)
+        rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight};'
+                     f' src: url("{name}"); }}')
+    for stale in (out / FONTS).glob("*") if (out / FONTS).is_dir() else ():
+        if stale.name not in keep:
+            stale.unlink(missing_ok=True)
+    stack = ", ".join(f'"{family}"' for family in families)
+    return "\n".join(rules) + f"\n:root {{ font-family: {stack}, system-ui, sans-serif; }}"
+
+
+def _groups(entries: list[dict]) -> dict[tuple[str | None, str, str], dict[str, dict]]:
+    """(event, locale, material) -> {profile: entry}, in kit order."""
+    groups: dict[tuple[str | None, str, str], dict[str, dict]] = {}
+    order = list(MATERIALS)
+    for entry in sorted(entries, key=lambda e: (e.get("event") or "", e["locale"],
+                                                order.index(e["material"])
+                                                if e["material"] in order else 99,
+                                                e["profile"])):
+        key = (entry.get("event"), entry["locale"], entry["material"])
+        groups.setdefault(key, {})[entry["profile"]] = entry
+    return groups
+
+
+def _thumbnails(out: Path, entries: list[dict]) -> dict[tuple[str | None, str, str], str]:
+    """A PNG of each piece's first page (drawn once per PDF); stale ones are removed."""
+    import pypdfium2
+
+    folder = out / THUMBS
+    made: dict[tuple[str | None, str, str], str] = {}
+    for key, profiles in _groups(entries).items():
+        entry = next(profiles[p] for p in (*PREVIEW, *profiles) if p in profiles)
+        name = f"{THUMBS}/{entry['sha256'][:20]}.png"
+        if not (out / name).is_file():
+            document = pypdfium2.PdfDocument(out / entry["path"])
+            try:
+                page = document[0]
+                image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
+                buffer = io.BytesIO()
+                image.convert("RGB").save(buffer, "PNG", optimize=True)
+            finally:
+                document.close()
+            write_atomic(out / name, buffer.getvalue())
+        made[key] = name
+    keep = {Path(name).name for name in made.values()}
+    for stale in folder.glob("*.png") if folder.is_dir() else ():
+        if stale.name not in keep:
+            stale.unlink(missing_ok=True)
+    return made
+
+
+def _zips(project: Project, out: Path, entries: list[dict]) -> dict[str, tuple[str, int]]:
+    """A zip per locale (the general kit) and per event: name -> (path, bytes)."""
+    sets: dict[str, list[str]] = {}
+    for entry in entries:
+        group = f"event-{entry['event']}" if entry.get("event") else entry["locale"]
+        sets.setdefault(group, []).append(entry["path"])
+    for locale in {e["locale"] for e in entries if not e.get("event")}:
+        if (out / locale / "signsheet.csv").is_file():
+            sets[locale].append(f"{locale}/signsheet.csv")
+    made = {}
+    for group, paths in sorted(sets.items()):
+        name = f"{DOWNLOADS}/{project.slug}-{group.removeprefix('event-')}.zip"
+        made[group] = (name, _zip(out, out / name, sorted(paths)))
+    keep = {Path(name).name for name, _ in made.values()}
+    for stale in (out / DOWNLOADS).glob("*.zip") if (out / DOWNLOADS).is_dir() else ():
+        if stale.name not in keep:
+            stale.unlink(missing_ok=True)
+    return made
+
+
+def _zip(out: Path, target: Path, paths: list[str]) -> int:
+    """Write a reproducible zip of ``paths`` (unless one with the same files is there);
+    return its size. The zip's comment holds a hash of its members, to know it is current."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(f"{path}\n".encode())
+        digest.update(hashlib.sha256((out / path).read_bytes()).digest())
+    comment = f"pamphleteer {digest.hexdigest()}".encode()
+    try:
+        with zipfile.ZipFile(target) as existing:
+            if existing.comment == comment:
+                return target.stat().st_size
+    except (OSError, zipfile.BadZipFile):
+        pass
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in paths:
+            info = zipfile.ZipInfo(path, date_time=ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            # PDFs are compressed inside already: storing them is as small and far quicker.
+            info.compress_type = zipfile.ZIP_DEFLATED if path.endswith(".csv") \
+                else zipfile.ZIP_STORED
+            archive.writestr(info, (out / path).read_bytes())
+        archive.comment = comment
+    write_atomic(target, buffer.getvalue())
+    return len(buffer.getvalue())
+
+
+def language_name(project: Project, code: str) -> str:
+    """The language's name in its own script ("Español", "한국어"), from CLDR."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code, sep="-").get_display_name(code)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    if not name:
+        name = project.locales[code].name if code in project.locales else code
+    return name[:1].upper() + name[1:]
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024:.0f}\u00a0KB" if count < 1024 * 1024 else \
+        f"{count / 1024 / 1024:.1f}\u00a0MB"
+
+
+def _page(project: Project, entries: list[dict], events: dict[str, dict],
+          thumbs: dict, zips: dict, out: Path) -> str:
+    e = html.escape
+    groups = _groups(entries)
+    ordered = [project.source_locale, *project.locales]  # the source language first
+    locales = [code for code in dict.fromkeys(ordered) if any(
+        loc == code and not event for event, loc, _ in groups)]
+    locales += sorted({loc for event, loc, _ in groups if not event} - set(locales))
+    strings = {code: _strings(project, code) for code in
+               {loc for _, loc, _ in groups} | {project.source_locale}}
+    source = strings[project.source_locale]
+    slugs = sorted({event for event, _, _ in groups if event},
+                   key=lambda slug: (events.get(slug, {}).get("date", ""), slug))
+    parts = [f"""<!DOCTYPE html>
+<html lang="{e(project.source_locale)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(project.name)}: {e(source['kit_title'])}</title>
+<style>{STYLE}/*FONTS*/</style>
+</head>
+<body>
+<header class="top">
+<p class="brand">{e(project.identity.wordmark or project.name)}</p>
+<h1>{e(source['kit_title'])}</h1>
+<nav aria-label="{e(source['kit_title'])}"><ul>"""]
+    for code in locales:
+        parts.append(f'<li><a href="#kit-{e(code)}" lang="{e(code)}">'
+                     f'{e(language_name(project, code))}</a></li>')
+    if slugs:
+        parts.append(f'<li><a href="#events">{e(source["events_heading"])}</a></li>')
+    parts.append("</ul></nav>\n</header>\n<main>")
+    for code in locales:
+        words = strings[code]
+        parts.append(f'<section id="kit-{e(code)}" lang="{e(code)}" '
+                     f'aria-labelledby="kit-{e(code)}-title">\n'
+                     f'<h2 id="kit-{e(code)}-title">{e(language_name(project, code))}</h2>\n'
+                     f'<p class="intro">{e(words["kit_intro"])}</p>')
+        parts.append(_zip_link(zips.get(code), words))
+        parts.append(_pieces(groups, None, code, words, thumbs, out))
+        parts.append("</section>")
+    if slugs:
+        parts.append(f'<section id="events" aria-labelledby="events-title">\n'
+                     f'<h2 id="events-title">{e(source["events_heading"])}</h2>')
+        for slug in slugs:
+            parts.append(_event(project, slug, events.get(slug, {}), groups, strings, thumbs,
+                                zips, out))
+        parts.append("</section>")
+    parts.append(f'</main>\n<footer><p>{e(source["paid_for_by"])} {e(project.imprint)}</p>'
+                 "</footer>\n</body>\n</html>\n")
+    return "\n".join(part for part in parts if part)
+
+
+def _strings(project: Project, code: str) -> dict[str, str]:
+    return load_strings(project, code, []) if code in project.locales else \
+        load_strings(project, project.source_locale, [])
+
+
+def _zip_link(made: tuple[str, int] | None, words: dict[str, str]) -> str:
+    if not made:
+        return ""
+    name, size = made
+    return (f'<p class="zip"><a href="{html.escape(name)}" download>'
+            f'{html.escape(words["download_all"])}</a> <span>({_size(size)})</span></p>')
+
+
+def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], thumbs: dict,
+            out: Path) -> str:
+    e = html.escape
+    cards = []
+    for (slug, locale, material), profiles in groups.items():
+        if slug != event or locale != code:
+            continue
+        title = words.get(f"material_{material}", material)
+        rows = []
+        for profile in (*PROFILES, *sorted(set(profiles) - set(PROFILES))):
+            entry = profiles.get(profile)
+            if not entry:
+                continue
+            pages = entry.get("pages", 0)
+            count = words["pages_one"] if pages == 1 else \
+                words["pages_many"].replace("{count}", str(pages))
+            how = _how(material, profile, words)
+            rows.append(f'<li><a href="{e(entry["path"])}">'
+                        f'{e(words.get(f"profile_{profile}", profile))}</a>'
+                        f' <span class="meta">PDF, {e(count)}, {_size(entry.get("bytes", 0))}'
+                        f'</span>{f"<br><span class=how>{e(how)}</span>" if how else ""}</li>')
+        thumb = thumbs.get((slug, locale, material))
+        cards.append(f'<li class="piece"><img src="{e(thumb)}" alt="{e(title)}" '
+                     f'width="180" loading="lazy">\n<h3>{e(title)}</h3>\n<ul class="files">'
+                     + "".join(rows) + "</ul></li>")
+    return '<ul class="pieces">\n' + "\n".join(cards) + "\n</ul>" if cards else ""
+
+
+def _how(material: str, profile: str, words: dict[str, str]) -> str:
+    """How to print a profile's PDF, in the locale's words."""
+    if profile != "home" or material not in MATERIALS:
+        return ""
+    return print_instruction(MATERIALS[material], words) or words["print_single"]
+
+
+def _event(project: Project, slug: str, info: dict, groups: dict, strings: dict, thumbs: dict,
+           zips: dict, out: Path) -> str:
+    e = html.escape
+    source = strings[project.source_locale]
+    locales = [code for code in dict.fromkeys([project.source_locale, *project.locales])
+               if (slug, code) in {(event, loc) for event, loc, _ in groups}]
+    try:
+        date = dt.date.fromisoformat(info["date"])
+        time = dt.time.fromisoformat(info["time"])
+        stamp = when(date, time, project.locales[project.source_locale].code)
+    except (KeyError, ValueError, TypeError):
+        stamp = ""
+    where = ", ".join(str(info[k]) for k in ("place", "address") if info.get(k))
+    parts = [f'<article class="event" id="event-{e(slug)}" '
+             f'aria-labelledby="event-{e(slug)}-title">',
+             f'<h3 id="event-{e(slug)}-title">{e(str(info.get("name", slug)))}</h3>',
+             f'<p class="when">{e(stamp)}</p>' if stamp else "",
+             f'<p class="where">{e(where)}</p>' if where else "",
+             f'<p class="host">{e(source["event_host"].replace("{host}", str(info["host"])))}'
+             "</p>" if info.get("host") else "",
+             _zip_link(zips.get(f"event-{slug}"), source)]
+    for code in locales:
+        parts.append(f'<section lang="{e(code)}" aria-label="{e(language_name(project, code))}">'
+                     f'<h4>{e(language_name(project, code))}</h4>'
+                     + _pieces(groups, slug, code, strings[code], thumbs, out).replace(
+                         "<h3>", "<h5>").replace("</h3>", "</h5>") + "</section>")
+    parts.append("</article>")
+    return "\n".join(part for part in parts if part)
+
+
+STYLE = """
+:root { --ink: #1b1b1b; --muted: #555; --line: #d8d8d8; --accent: #c8372d; --primary: #17325a;
+  color: var(--ink); line-height: 1.45; }
+body { margin: 0; }
+.top { background: var(--primary); color: #fff; padding: 1rem 1.25rem 0.75rem; }
+.brand { margin: 0; font-size: 0.8rem; letter-spacing: 0.08em; text-transform: uppercase; }
+h1 { margin: 0.2rem 0 0.6rem; font-size: 1.8rem; line-height: 1.15; }
+nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4rem; }
+nav a { display: inline-block; color: #fff; border: 1px solid #fff8; border-radius: 999px;
+  padding: 0.2rem 0.8rem; text-decoration: none; }
+nav a:focus, nav a:hover { background: #fff; color: var(--primary); }
+main { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem 2rem; }
+section > h2 { margin: 2rem 0 0.3rem; font-size: 1.5rem; color: var(--primary);
+  border-bottom: 3px solid var(--accent); padding-bottom: 0.2rem; }
+.intro { margin: 0.4rem 0; max-width: 44rem; }
+.zip a, .files a { color: var(--primary); font-weight: 600; }
+.zip span, .meta { color: var(--muted); font-size: 0.9rem; }
+.how { font-size: 0.85rem; color: var(--muted); }
+.pieces { list-style: none; padding: 0; margin: 1rem 0 0; display: grid; gap: 1rem;
+  grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }
+.piece { border: 1px solid var(--line); border-radius: 8px; padding: 0.9rem;
+  display: grid; grid-template-columns: 6rem 1fr; gap: 0 0.9rem; align-items: start; }
+.piece img { grid-row: span 2; width: 6rem; height: auto; border: 1px solid var(--line);
+  background: #fff; }
+.piece h3, .piece h5 { margin: 0 0 0.3rem; font-size: 1.05rem; }
+.files { list-style: none; margin: 0; padding: 0; }
+.files li { margin: 0 0 0.45rem; }
+.event { border-left: 4px solid var(--accent); padding: 0.2rem 0 0.2rem 1rem; margin: 1.5rem 0; }
+.event h3 { margin: 0.2rem 0; font-size: 1.25rem; }
+.event p { margin: 0.15rem 0; }
+.event .when { font-weight: 700; color: var(--accent); }
+.event h4 { margin: 1rem 0 0; }
+footer { border-top: 1px solid var(--line); color: var(--muted); font-size: 0.85rem;
+  padding: 0.75rem 1.25rem; }
+@media (max-width: 30rem) { h1 { font-size: 1.45rem; } .piece { grid-template-columns: 4.5rem 1fr; }
+  .piece img { width: 4.5rem; } }
+"""

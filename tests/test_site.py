@@ -1,0 +1,192 @@
+"""The kit page and national-scale builds: shards merged equal one build, and the page
+volunteers download from links every PDF, in every language, on a phone and a desktop."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import build, fixture_campaign, run
+
+EVENT = """\
+name = "Harbour vigil for peace"
+slug = "harbour-vigil"
+date = 2031-07-27
+time = "19:30"
+place = "Harbour Square"
+address = "1 Quay Road"
+host = "Harbour Peace Circle"
+"""
+# Four documents of the general kit and one event's: one shard each, and one shard two.
+KIT = ("-l", "en", "-l", "de", "-l", "ko", "-m", "flyer", "-m", "palmcard", "-p", "home",
+       "-p", "screen")
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file of a kit (not the build's own state), with its hash."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and ".pamphleteer" not in path.parts}
+
+
+@pytest.fixture(scope="module")
+def kits(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same kit built at once, and in 4 shards merged; with the fixture campaign."""
+    root = tmp_path_factory.mktemp("site")
+    project = fixture_campaign("campaign", root)
+    # The fixture's Korean and German have a flyer only: the palm cards fall back to English.
+    event = root / "events/harbour.toml"
+    event.parent.mkdir()
+    event.write_text(EVENT, encoding="utf-8")
+    whole = root / "whole"
+    for extra in ((), ("--event", str(event), "-l", "en")):
+        code, output = build(project, whole, *KIT[:2], *KIT[6:], *extra) if extra else \
+            build(project, whole, *KIT)
+        assert code == 0, output
+    shards = []
+    for number in range(1, 5):
+        shard = root / f"shard-{number}"
+        for extra in ((), ("--event", str(event), "-l", "en")):
+            args = (*KIT[:2], *KIT[6:], *extra) if extra else KIT
+            code, output = build(project, shard, *args, "--shard", f"{number}/4")
+            assert code == 0, output
+        shards.append(shard)
+    merged = root / "merged"
+    code, output = run("merge", *map(str, shards), "--project", str(project), "--out",
+                       str(merged))
+    assert code == 0, output
+    return {"whole": whole, "merged": merged, "project": project, "shard": shards[0]}
+
+
+@pytest.mark.slow
+def test_shards_merged_equal_one_build(kits):
+    whole, merged = tree(kits["whole"]), tree(kits["merged"])
+    assert whole == merged
+    assert sum(name.endswith(".pdf") for name in whole) == 3 * 2 * 2 + 2 * 2  # kit + event
+    assert "index.html" in whole and any(n.startswith("thumbs/") for n in whole)
+
+
+@pytest.mark.slow
+def test_merge_refuses_a_pdf_changed_after_its_build(kits, tmp_path):
+    shard = tmp_path / "shard"
+    shutil.copytree(kits["shard"], shard)
+    pdf = next(shard.rglob("*.pdf"))
+    pdf.write_bytes(pdf.read_bytes() + b"\n% changed\n")
+    code, output = run("merge", str(shard), "--project", str(kits["project"]), "--out",
+                       str(tmp_path / "out"))
+    assert code == 1, output
+    assert "does not match its manifest entry" in output and "Traceback" not in output
+    code, output = run("merge", str(tmp_path), "--project", str(kits["project"]), "--out",
+                       str(tmp_path / "out"))
+    assert code == 1 and "no manifest.json here" in output, output
+
+
+class Links(HTMLParser):
+    """The links, images and language sections of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.images, self.langs, self.headings = [], [], [], []
+        self._heading = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            self.links.append(attrs.get("href"))
+        if tag == "img":
+            self.images.append(attrs)
+        if tag == "section" and "lang" in attrs:
+            self.langs.append(attrs["lang"])
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = ""
+
+    def handle_data(self, data):
+        if self._heading is not None:
+            self._heading += data
+
+    def handle_endtag(self, tag):
+        if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self.headings.append((tag, self._heading.strip()))
+            self._heading = None
+
+
+@pytest.mark.slow
+def test_the_kit_page_links_every_pdf_with_a_thumbnail(kits):
+    out = kits["whole"]
+    page = (out / "index.html").read_text("utf-8")
+    parsed = Links()
+    parsed.feed(page)
+    manifest = json.loads((out / "manifest.json").read_text())
+    paths = {entry["path"] for entry in manifest["outputs"]}
+    assert paths <= set(parsed.links), paths - set(parsed.links)
+    for image in parsed.images:
+        assert image.get("alt"), image  # every thumbnail says what it shows
+        assert (out / image["src"]).is_file(), image
+    assert len(parsed.images) == 3 * 2 + 2  # a thumbnail per piece
+    # A section per language, headed with the language's own name; and one per event.
+    assert parsed.langs[:3] == ["en", "de", "ko"]
+    assert [text for tag, text in parsed.headings if tag == "h2"] == [
+        "English", "Deutsch", "한국어", "Events"]
+    assert ("h3", "Harbour vigil for peace") in parsed.headings
+    assert "Sunday, July 27, 2031, 7:30\u00a0PM" in page
+    assert "Hosted by Harbour Peace Circle" in page
+    # Each piece's print instruction and its name, in the locale's own words.
+    assert "Print double-sided, flip on long edge; cut on the marks" in page
+    assert "Handkarte" in page and "Drucker zu Hause" in page
+    # A zip per locale and per event, holding its PDFs.
+    for name, expected in (("fixture-peace-de.zip",
+                            {"de/flyer-home.pdf", "de/palmcard-home.pdf"}),
+                           ("fixture-peace-harbour-vigil.zip",
+                            {"events/harbour-vigil/en/flyer-home.pdf"})):
+        assert f"downloads/{name}" in parsed.links
+        with zipfile.ZipFile(out / "downloads" / name) as archive:
+            assert expected <= set(archive.namelist()), archive.namelist()
+            for member in archive.namelist():
+                assert archive.read(member) == (out / member).read_bytes()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
+def test_the_kit_page_in_a_real_browser(kits, tmp_path, width, height):
+    from playwright.sync_api import sync_playwright
+
+    page_url = (kits["whole"] / "index.html").as_uri()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(page_url)
+            page.wait_for_load_state("load")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            shot = tmp_path / f"kit-{width}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            # Nothing wider than the screen: no sideways scrolling on a phone.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            # Every thumbnail loads (they load lazily, as they scroll into view), and the Korean
+            # heading draws with the page's own font.
+            page.evaluate("Promise.all([...document.images].map(i => { i.loading = 'eager'; "
+                          "return i.decode(); }))")
+            assert page.evaluate("[...document.images].every(i => i.complete && "
+                                 "i.naturalWidth > 0)")
+            assert page.evaluate("document.images.length") == 8
+            assert page.evaluate("document.fonts.check('16px \"Noto Sans KR\"', '한국어')")
+            families = page.evaluate("[...document.fonts].filter(f => f.status == 'loaded')"
+                                     ".map(f => f.family)")
+            assert any("Noto Sans KR" in family for family in families), families
+        finally:
+            browser.close()
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        assert image.width == width and image.height >= height
+        colours = image.convert("L").getextrema()
+        assert colours[0] < 60 and colours[1] > 200  # text and paper, not a blank page
