@@ -13,6 +13,9 @@ the CPU count and the load before and after, then each figure beside its target:
   imposition against the rest of a home job, shop against home, Korean against English;
 - sizes: shop over home, the Korean home flyer, an imposed sheet against its page.
 
+``--events N`` measures national scale instead: N generated events, the PDFs they plan, and a
+cold ``-j 2`` build of one slice of 50, from which the whole is projected.
+
 Any build that fails stops the benchmark with its output (exit status 1).
 """
 
@@ -255,10 +258,49 @@ def warm_figures(project_dir: Path) -> None:
         report("call-script sheet (4 cards) / one card PDF", f"{sheet / page:.2f}x")
 
 
+def national_scale(project: Path, out: Path, count: int, sample: int = 50) -> None:
+    """``count`` generated events: the jobs they make, how long planning and dealing them into
+    shards takes, and a cold ``-j 2`` build of one slice of ``sample``, from which the whole
+    is projected (the whole would take this machine an hour or more)."""
+    from pamphleteer.events import load_events
+    from pamphleteer.kit import documents, shard
+
+    folder = project / "events-bench"
+    folder.mkdir()
+    for number in range(count):
+        day = 1 + number % 28
+        (folder / f"event-{number:03d}.toml").write_text(
+            f'name = "Vigil for peace {number}"\nslug = "town-{number:03d}"\n'
+            f"date = 2099-07-{day:02d}\ntime = \"{17 + number % 4}:30\"\n"
+            f'place = "Town square {number}"\naddress = "{number} Main Street"\n'
+            f'host = "Peace group {number}"\n', "utf-8")
+    started = time.perf_counter()
+    loaded = load_project(project)
+    jobs = plan(loaded, events=load_events(loaded, folder))
+    slices = [shard(jobs, k, sample) for k in range(1, sample + 1)]
+    planning = time.perf_counter() - started
+    report(f"{count} events: PDFs planned ({len(documents(jobs))} documents)", f"{len(jobs)}")
+    report(f"{count} events: plan and deal into {sample} shards", f"{planning:.2f} s")
+    sizes = [len(piece) for piece in slices]
+    report(f"{count} events: largest / smallest shard", f"{max(sizes) / min(sizes):.2f}x")
+    took, output = cli(project, "build", "--event", str(folder), "--shard", f"1/{sample}",
+                       "--out", str(out / "events"), "--no-cache", "-j", "2")
+    built = written(output)
+    if built != sizes[0]:
+        fail(f"shard 1/{sample} wrote {built} PDFs, not {sizes[0]}")
+    per_pdf = took / built
+    report(f"{count} events: seconds per PDF (shard 1/{sample}, -j 2)", f"{per_pdf:.2f} s")
+    for runners in (1, 4, 10):
+        report(f"{count} events: projected on {runners} runner(s) like this one",
+               f"{len(jobs) * per_pdf / runners / 60:.0f} min")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=ROOT, help="campaign to copy")
     parser.add_argument("--repeat", type=int, default=1, help="cold builds of each kind")
+    parser.add_argument("--events", type=int, metavar="N",
+                        help="measure only national scale: N generated events")
     options = parser.parse_args()
     print(f"CPUs: {os.cpu_count()} (this process may use {len(os.sched_getaffinity(0))}); "
           f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -271,10 +313,13 @@ def main() -> None:
             elif source.exists():
                 project.mkdir(exist_ok=True)
                 shutil.copy(source, project / name)
-        full = cold_builds(project, out, options.repeat)
-        cached_builds(project, out, full)
-        watch_latency(project, out)
-        warm_figures(project)
+        if options.events:
+            national_scale(project, out, options.events)
+        else:
+            full = cold_builds(project, out, options.repeat)
+            cached_builds(project, out, full)
+            watch_latency(project, out)
+            warm_figures(project)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     missed = [figure for figure, _, _, met in RESULTS if met is False]
     print(f"{len(missed)} target(s) missed" + (f": {', '.join(missed)}" if missed else ""))

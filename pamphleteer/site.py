@@ -16,19 +16,22 @@ import io
 import zipfile
 from pathlib import Path
 
-from pamphleteer.content import load_strings
+from pamphleteer.content import REQUIRED_STRINGS, STRINGS_FILE
+from pamphleteer.errors import PamphleteerError
 from pamphleteer.events import when
 from pamphleteer.impose import print_instruction
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import Manifest, write_atomic
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
+from pamphleteer.tomlfile import read_toml
 
 INDEX = "index.html"
 THUMBS = "thumbs"  # PNGs named by the hash of the PDF they show: a new PDF, a new name
 DOWNLOADS = "downloads"
 FONTS = "fonts"  # the page's own fonts, subset to its characters
-THUMB_WIDTH = 360  # pixels: shown 180 CSS px wide, sharp on a phone's 2x screen
+THUMB_WIDTH = 200  # pixels: shown 96 CSS px wide, sharp on a phone's 2x screen
+THUMB_RATIO = 1.55  # the tallest a thumbnail is, over its width (a poster is 1.55)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed date in the zips, so that they are reproducible
 PREVIEW = ("screen", "home", "shop")  # which PDF a thumbnail is drawn from, first found
 
@@ -50,6 +53,7 @@ def _fonts(project: Project, out: Path, page: str) -> str:
     few KB, where a whole Korean font is 1.4 MB), so that every language's name and words
     draw on any phone or computer, even one without fonts for that script."""
     from fontTools import subset
+    from fontTools.ttLib import TTFont
 
     families = list(dict.fromkeys(family for locale in project.locales.values()
                                   for family in locale.fonts.get("label", ())))
@@ -59,24 +63,25 @@ def _fonts(project: Project, out: Path, page: str) -> str:
         if face.family not in families or face.style != "normal" or face.weight not in (400,
                                                                                         700):
             continue
-        options = subset.Options()
-        options.layout_features = ["*"]
-        options.name_IDs = ["*"]
-        options.notdef_outline = True
-        font = subset.load_font(str(face.path), options)
-        cmap = font.getBestCmap() or {}
-        used = sorted({ord(c) for c in text} & set(cmap))
-        if not used:
-            continue
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=used)
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        font.save(buffer)
-        data = buffer.getvalue()
-        name = f"{FONTS}/{hashlib.sha256(data).hexdigest()[:20]}{face.path.suffix}"
+        # Named by what it is cut from and for: a page with the same words reuses it.
+        key = hashlib.sha256(face.path.read_bytes() + "".join(sorted(set(text))).encode())
+        name = f"{FONTS}/{key.hexdigest()[:20]}{face.path.suffix}"
         if not (out / name).is_file():
-            write_atomic(out / name, data)
+            with TTFont(face.path, lazy=True) as font:
+                used = sorted({ord(c) for c in text} & set(font.getBestCmap() or {}))
+            if not used:
+                continue
+            options = subset.Options()
+            options.layout_features = ["*"]
+            options.name_IDs = ["*"]
+            options.notdef_outline = True
+            font = subset.load_font(str(face.path), options)
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=used)
+            subsetter.subset(font)
+            buffer = io.BytesIO()
+            font.save(buffer)
+            write_atomic(out / name, buffer.getvalue())
         keep.add(Path(name).name)
         rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight};'
                      f' src: url("{name}"); }}')
@@ -114,8 +119,12 @@ def _thumbnails(out: Path, entries: list[dict]) -> dict[tuple[str | None, str, s
             try:
                 page = document[0]
                 image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
+                # A screen page runs as long as its copy: show its top, at most a poster's
+                # proportions; 64 colours draw a page this small as well as millions.
+                image = image.convert("RGB").crop(
+                    (0, 0, image.width, min(image.height, round(image.width * THUMB_RATIO))))
                 buffer = io.BytesIO()
-                image.convert("RGB").save(buffer, "PNG", optimize=True)
+                image.quantize(64).save(buffer, "PNG", optimize=True)
             finally:
                 document.close()
             write_atomic(out / name, buffer.getvalue())
@@ -129,17 +138,19 @@ def _thumbnails(out: Path, entries: list[dict]) -> dict[tuple[str | None, str, s
 
 def _zips(project: Project, out: Path, entries: list[dict]) -> dict[str, tuple[str, int]]:
     """A zip per locale (the general kit) and per event: name -> (path, bytes)."""
-    sets: dict[str, list[str]] = {}
+    sets: dict[str, dict[str, str]] = {}  # group -> {path: its SHA-256}
     for entry in entries:
         group = f"event-{entry['event']}" if entry.get("event") else entry["locale"]
-        sets.setdefault(group, []).append(entry["path"])
+        sets.setdefault(group, {})[entry["path"]] = entry["sha256"]
     for locale in {e["locale"] for e in entries if not e.get("event")}:
-        if (out / locale / "signsheet.csv").is_file():
-            sets[locale].append(f"{locale}/signsheet.csv")
+        csv_file = out / locale / "signsheet.csv"
+        if csv_file.is_file():
+            sets[locale][f"{locale}/signsheet.csv"] = hashlib.sha256(
+                csv_file.read_bytes()).hexdigest()
     made = {}
     for group, paths in sorted(sets.items()):
         name = f"{DOWNLOADS}/{project.slug}-{group.removeprefix('event-')}.zip"
-        made[group] = (name, _zip(out, out / name, sorted(paths)))
+        made[group] = (name, _zip(out, out / name, dict(sorted(paths.items()))))
     keep = {Path(name).name for name, _ in made.values()}
     for stale in (out / DOWNLOADS).glob("*.zip") if (out / DOWNLOADS).is_dir() else ():
         if stale.name not in keep:
@@ -147,13 +158,13 @@ def _zips(project: Project, out: Path, entries: list[dict]) -> dict[str, tuple[s
     return made
 
 
-def _zip(out: Path, target: Path, paths: list[str]) -> int:
+def _zip(out: Path, target: Path, paths: dict[str, str]) -> int:
     """Write a reproducible zip of ``paths`` (unless one with the same files is there);
-    return its size. The zip's comment holds a hash of its members, to know it is current."""
+    return its size. The zip's comment holds a hash of its members (from the manifest's
+    hashes, which the build has checked), to know it is current without reading them."""
     digest = hashlib.sha256()
-    for path in paths:
-        digest.update(f"{path}\n".encode())
-        digest.update(hashlib.sha256((out / path).read_bytes()).digest())
+    for path, sha in paths.items():
+        digest.update(f"{path}\n{sha}\n".encode())
     comment = f"pamphleteer {digest.hexdigest()}".encode()
     try:
         with zipfile.ZipFile(target) as existing:
@@ -247,8 +258,15 @@ def _page(project: Project, entries: list[dict], events: dict[str, dict],
 
 
 def _strings(project: Project, code: str) -> dict[str, str]:
-    return load_strings(project, code, []) if code in project.locales else \
-        load_strings(project, project.source_locale, [])
+    """The locale's template words over the source locale's (the build has checked them)."""
+    words = {}
+    for locale in dict.fromkeys((project.source_locale, code)):
+        try:
+            data = read_toml(project.content_dir / locale / STRINGS_FILE)[0]
+        except PamphleteerError:
+            continue  # reported by the build; the source language's words stand in
+        words.update({k: v for k, v in data.items() if isinstance(v, str)})
+    return {key: key for key in REQUIRED_STRINGS} | words  # a build has said what is missing
 
 
 def _zip_link(made: tuple[str, int] | None, words: dict[str, str]) -> str:
@@ -282,8 +300,8 @@ def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], t
                         f'</span>{f"<br><span class=how>{e(how)}</span>" if how else ""}</li>')
         thumb = thumbs.get((slug, locale, material))
         cards.append(f'<li class="piece"><img src="{e(thumb)}" alt="{e(title)}" '
-                     f'width="180" loading="lazy">\n<h3>{e(title)}</h3>\n<ul class="files">'
-                     + "".join(rows) + "</ul></li>")
+                     f'width="{THUMB_WIDTH // 2}" loading="lazy">\n<h3>{e(title)}</h3>\n'
+                     '<ul class="files">' + "".join(rows) + "</ul></li>")
     return '<ul class="pieces">\n' + "\n".join(cards) + "\n</ul>" if cards else ""
 
 
@@ -328,6 +346,7 @@ STYLE = """
 :root { --ink: #1b1b1b; --muted: #555; --line: #d8d8d8; --accent: #c8372d; --primary: #17325a;
   color: var(--ink); line-height: 1.45; }
 body { margin: 0; }
+:lang(ko) { word-break: keep-all; }  /* Korean breaks between words, as in print */
 .top { background: var(--primary); color: #fff; padding: 1rem 1.25rem 0.75rem; }
 .brand { margin: 0; font-size: 0.8rem; letter-spacing: 0.08em; text-transform: uppercase; }
 h1 { margin: 0.2rem 0 0.6rem; font-size: 1.8rem; line-height: 1.15; }

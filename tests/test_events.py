@@ -166,3 +166,21 @@ def test_a_past_event_builds_with_a_warning(campaign, tmp_path):
     assert code == 0, output
     assert "warning: " in output and "in the past" in output, output
     assert (tmp_path / "out/events/harbour-vigil/en/palmcard-screen.pdf").is_file()
+
+
+@pytest.mark.slow
+def test_every_material_that_carries_an_event_fits_it(campaign, tmp_path):
+    """The handbill, poster and palm card take the event block within the fit's rules (no
+    overflow, no hole: warnings fail under --strict), and print it."""
+    path = event_file(tmp_path / "events", EVENT.replace(
+        "Harbour Peace Circle", "Harbour Peace Circle and the Friends of the Quay"))
+    out = tmp_path / "out"
+    code, output = build(campaign, out, "--event", str(path), "-l", "en", "-m", "handbill",
+                         "-m", "poster", "-m", "palmcard", "-p", "shop", "--strict")
+    assert code == 0, output
+    for material in ("handbill", "poster", "palmcard"):
+        text = re.sub(r"\s+", " ", " ".join(page_texts(
+            out / f"events/harbour-vigil/en/{material}-shop.pdf")))
+        for words in ("Sunday, July 27, 2031, 7:30 PM", "Harbour Square",
+                      "Hosted by Harbour Peace Circle and the Friends of the Quay"):
+            assert words in text, (material, words)
