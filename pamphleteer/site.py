@@ -40,6 +40,8 @@ def write_site(project: Project, out: Path) -> Path:
     """Write ``index.html``, its thumbnails and the zips for the kit in ``out``."""
     manifest = Manifest(project, out)
     entries = sorted(manifest.entries.values(), key=lambda e: e["path"])
+    if not entries and not (out / INDEX).exists():
+        return out / INDEX  # nothing built yet: no page to show
     thumbs = _thumbnails(out, entries)
     zips = _zips(project, out, entries)
     page = _page(project, entries, manifest.events, thumbs, zips, out)
@@ -71,9 +73,8 @@ def _fonts(project: Project, out: Path, page: str) -> str:
                 used = sorted({ord(c) for c in text} & set(font.getBestCmap() or {}))
             if not used:
                 continue
-            options = subset.Options()
-            options.layout_features = ["*"]
-            options.name_IDs = ["*"]
+            options = subset.Options()  # the default features: kerning, ligatures, marks
+            options.name_IDs = ["*"]  # the licence and copyright notices stay in
             options.notdef_outline = True
             font = subset.load_font(str(face.path), options)
             subsetter = subset.Subsetter(options)
