@@ -135,12 +135,16 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
     if not carrying:
         raise BuildError(f"none of these materials carries an event (those that do: "
                          f"{', '.join(m for m in MATERIALS if MATERIALS[m].event)})")
-    return list(dict.fromkeys(Job(locale, material, profile, event)
+    jobs = list(dict.fromkeys(Job(locale, material, profile, event)
                               for event in events
                               for locale in (locales or list(project.locales))
                               if event.locales is None or locale in event.locales
                               for material in carrying
                               for profile in (profiles or list(PROFILES))))
+    if not jobs:
+        raise BuildError(f"no event is held in {', '.join(locales or [])}: each event file's "
+                         "locales = [...] leaves it out", events[0].path)
+    return jobs
 
 
 def prepare(project: Project, locale: str, material: Material, profiles: tuple[str, ...],
