@@ -13,17 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, fixture_campaign, run
+from conftest import FIXTURES, build, fixture_campaign, run
 
-EVENT = """\
-name = "Harbour vigil for peace"
-slug = "harbour-vigil"
-date = 2031-07-27
-time = "19:30"
-place = "Harbour Square"
-address = "1 Quay Road"
-host = "Harbour Peace Circle"
-"""
 # Four documents of the general kit and one event's: one shard each, and one shard two.
 KIT = ("-l", "en", "-l", "de", "-l", "ko", "-m", "flyer", "-m", "palmcard", "-p", "home",
        "-p", "screen")
@@ -42,9 +33,7 @@ def kits(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("site")
     project = fixture_campaign("campaign", root)
     # The fixture's Korean and German have a flyer only: the palm cards fall back to English.
-    event = root / "events/harbour.toml"
-    event.parent.mkdir()
-    event.write_text(EVENT, encoding="utf-8")
+    event = FIXTURES / "events/harbour-vigil.toml"
     whole = root / "whole"
     for extra in ((), ("--event", str(event), "-l", "en")):
         code, output = build(project, whole, *KIT[:2], *KIT[6:], *extra) if extra else \
@@ -135,7 +124,7 @@ def test_the_kit_page_links_every_pdf_with_a_thumbnail(kits):
     assert [text for tag, text in parsed.headings if tag == "h2"] == [
         "English", "Deutsch", "한국어", "Events"]
     assert ("h3", "Harbour vigil for peace") in parsed.headings
-    assert "Sunday, July 27, 2031, 7:30\u00a0PM" in page
+    assert "Monday, July 27, 2099, 7:30\u00a0PM" in page
     assert "Hosted by Harbour Peace Circle" in page
     # Each piece's print instruction and its name, in the locale's own words.
     assert "Print double-sided, flip on long edge; cut on the marks" in page
