@@ -61,13 +61,15 @@ def make_qr(purpose: str, url: str, display: str, color: str = "#000",
     import qrcode  # here: it brings Pillow, which a build with nothing to render never needs
     import qrcode.constants
 
-    # Medium error correction (15%) if the code stays small enough with it, else low (7%).
+    # Medium error correction (15%) unless low (7%) makes the code less dense: fewer, larger
+    # modules scan better from paper than more correction does.
+    codes = []
     for level in (qrcode.constants.ERROR_CORRECT_M, qrcode.constants.ERROR_CORRECT_L):
         code = qrcode.QRCode(error_correction=level, border=QUIET_ZONE)
         code.add_data(url)
         code.make(fit=True)
-        if code.version <= MAX_VERSION:
-            break
+        codes.append(code)
+    code = min(codes, key=lambda c: c.version)  # the first, M, on a tie
     matrix = code.get_matrix()
     size = len(matrix)
     # Each horizontal run of dark modules is one stroke a module wide along the middle of its
