@@ -28,6 +28,7 @@ from pamphleteer.outputs import SAVE_EVERY, STATE, write_atomic
 from pamphleteer.photos import ASSETS, is_photo
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import SETTINGS_FILE, Project
+from pamphleteer.theme import find, folders
 
 FILE = "cache.json"
 PACKAGE = Path(__file__).resolve().parent
@@ -41,14 +42,16 @@ def shared_key(project: Project) -> str:
     any asset that is not a font, photo or colour profile (those count only for the jobs that
     use them: see ``asset_files``)."""
     # Photos a template shows (a campaign's own template may) count for every job.
-    shown = {(project.root / unquote(src)).resolve() for path in _files(project.templates_dir)
-             for src in _ASSET_LINK.findall(_text(path))}
+    templates = folders(project.root, "templates")  # the campaign's own, then the theme's
+    shown = {find(project.root, unquote(src)).resolve() for folder in templates
+             for path in _files(folder) for src in _ASSET_LINK.findall(_text(path))}
     faces = {face.path for face in project.font_faces}
-    others = _tree(project.root / ASSETS, skip=lambda path: path.resolve() not in shown and (
+    others = [_tree(folder, skip=lambda path: path.resolve() not in shown and (
         path.resolve() in faces or is_photo(path) or path.suffix.lower() in (".icc", ".icm")))
+        for folder in folders(project.root, ASSETS)]
+    trees = [_tree(folder) for folder in templates]
     return hashlib.sha256(f"{__version__}\n{_code()}\n{_libraries()}\n{project.edition}\n"
-                          f"{_tree(project.templates_dir)}\n{others}\n{project.identity.logo}"
-                          .encode()).hexdigest()
+                          f"{trees}\n{others}\n{project.identity.logo}".encode()).hexdigest()
 
 
 def asset_files(project: Project, locale: str, profile: str, texts: list[str]) -> list[Path]:
@@ -56,12 +59,12 @@ def asset_files(project: Project, locale: str, profile: str, texts: list[str]) -
     sets in, the photos its content (``texts``) places, and for print shops the output
     profile. Another font, photo or profile changing does not rebuild it."""
     families = {family for stack in project.locales[locale].fonts.values() for family in stack}
-    files = [project.root / FONTS_FILE] + [face.path for face in project.font_faces
-                                           if face.family in families]
+    files = [find(project.root, FONTS_FILE)] + [face.path for face in project.font_faces
+                                                if face.family in families]
     for text in texts:
-        files += [project.root / unquote(src) for src in _ASSET_LINK.findall(text)]
+        files += [find(project.root, unquote(src)) for src in _ASSET_LINK.findall(text)]
     if PROFILES[profile].cmyk:
-        files.append(project.root / project.output_intent.path)
+        files.append(project.asset(project.output_intent.path))
     return list(dict.fromkeys(files))
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
+from pamphleteer.errors import ConfigError
 from pamphleteer.markup import css_string
+from pamphleteer.theme import find, folders
 from pamphleteer.tomlfile import Checker, read_toml
 
 FONTS_FILE = Path("assets") / "fonts" / "fonts.toml"
@@ -25,25 +28,38 @@ class FontFace:
 
 
 def load_fonts(root: Path) -> tuple[FontFace, ...]:
-    """Read the font registry of the project in ``root``."""
-    path = root / FONTS_FILE
+    """Read the font registry of the project in ``root`` (its own, or the theme's); a font
+    file is the campaign's where it has one, else the theme's."""
+    path = find(root, FONTS_FILE)
     data, text = read_toml(path)
     check = Checker(path, text)
     check.table(data, (), {"font"}, {"font"})
+    # Each [[font]] entry's own line, so that a mistake in the fifth names the fifth.
+    headers = [number for number, line in enumerate(text.splitlines(), start=1)
+               if re.match(r"\s*\[\[\s*font\s*\]\]", line)]
+    homes = [folder / "fonts" for folder in folders(root, "assets")]
     faces = []
     for index, entry in enumerate(check.get(data, ("font",), list)):
         key = ("font",)
-        entry = check.table(entry, key, {"family", "file", "weight", "style", "licence"},
-                            {"family", "file", "licence"})
-        file = check.get(entry, (*key, "file"), str)
-        font_path = (path.parent / file).resolve()
-        if not font_path.is_relative_to(path.parent.resolve()) or not font_path.is_file():
-            raise check.fail(key, f"font #{index + 1}: file '{file}' not found in assets/fonts")
-        style = check.get(entry, (*key, "style"), str, "normal")
+        line = headers[index] if index < len(headers) else None
+        try:
+            entry = check.table(entry, key, {"family", "file", "weight", "style", "licence"},
+                                {"family", "file", "licence"})
+            file = check.get(entry, (*key, "file"), str)
+            style = check.get(entry, (*key, "style"), str, "normal")
+            family = check.get(entry, (*key, "family"), str)
+            weight = check.get(entry, (*key, "weight"), int, 400)
+        except ConfigError as exc:
+            raise ConfigError(exc.message, path, line) from None
+        font_path = find(root, FONTS_FILE.parent / file).resolve()
+        if not any(font_path.is_relative_to(home.resolve()) for home in homes) \
+                or not font_path.is_file():
+            raise ConfigError(f"font #{index + 1}: file '{file}' not found in assets/fonts",
+                              path, line)
         if style not in ("normal", "italic"):
-            raise check.fail(key, f"font #{index + 1}: style must be 'normal' or 'italic'")
-        faces.append(FontFace(family=check.get(entry, (*key, "family"), str), path=font_path,
-                              weight=check.get(entry, (*key, "weight"), int, 400), style=style,
+            raise ConfigError(f"font #{index + 1}: style must be 'normal' or 'italic'", path,
+                              line)
+        faces.append(FontFace(family=family, path=font_path, weight=weight, style=style,
                               url=quote((FONTS_FILE.parent / file).as_posix())))
     return tuple(faces)
 

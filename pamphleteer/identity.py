@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from pamphleteer.theme import find, folders
 from pamphleteer.tomlfile import Checker
 
 MAX_LOGO_BYTES = 200_000
@@ -53,9 +54,9 @@ def load_identity(check: Checker, data: dict, root: Path, name: str) -> Identity
     path = check.get(table, ("identity", "logo"), str, "")
     if not path:
         return Identity(wordmark=wordmark)
-    where = (root / path).resolve()
-    if not where.is_relative_to((root / "assets").resolve()) or not where.is_file() \
-            or where.suffix.lower() != ".svg":
+    where = find(root, path).resolve()
+    if not any(where.is_relative_to(folder.resolve()) for folder in folders(root, "assets")) \
+            or not where.is_file() or where.suffix.lower() != ".svg":
         raise check.fail(("identity", "logo"),
                          f"'{path}' must be an SVG file in this campaign's assets/ folder")
     try:

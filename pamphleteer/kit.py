@@ -201,7 +201,7 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
                       pdf_variant=PROFILES[profile].pdf_variant, diagnostics=diagnostics,
                       write=False, prepress=prepress,
                       duplex=duplex(piece.material) if home else None,
-                      press=project.root / intent.path if PROFILES[profile].cmyk else None)
+                      press=project.asset(intent.path) if PROFILES[profile].cmyk else None)
 
 
 def fit_check(project: Project, locale: str, material: Material,
@@ -382,7 +382,7 @@ def _render_profile(project: Project, piece: Piece, profile: str, fit: Fit,
                          f"{FITTED_ON[profile]} layout was fitted to ({fit.scale:.0%}): "
                          f"{'; '.join(trouble)}. The "
                          f"template's {profile}-only styles change the size of its text "
-                         "areas; they must not", project.templates_dir / piece.material.template)
+                         "areas; they must not", project.template_file(piece.material.template))
     return rendered
 
 
@@ -398,7 +398,7 @@ def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Render
     # Shop and screen pages are the piece's own pages: look for holes in their trim; and on
     # screens for type a phone shows too small.
     checks, holes = check_pdf(pdf, piece.codes[job.profile],
-                              project.templates_dir / piece.material.template, piece.doc.path,
+                              project.template_file(piece.material.template), piece.doc.path,
                               trim=None if profile.impose else max(geo.slug, geo.bleed),
                               screen=profile.name == "screen")
     output = Output(path=job.path, locale=job.locale, material=job.material,
@@ -430,7 +430,7 @@ def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
                            Geometry(trim=(sheet.width, sheet.height)))
     context["sheets"] = layout.sheets
     html = render_template(project, "sheet.html.j2", context)
-    underlay = render_pdf(html, root=project.root, source=project.templates_dir / "sheet.html.j2",
+    underlay = render_pdf(html, root=project.root, source=project.template_file("sheet.html.j2"),
                           diagnostics=[])
     underlays[0] += 1
     return impose(rendered.pdf, layout, underlay.pdf, duplex(material))

@@ -30,6 +30,7 @@ from pamphleteer.outputs import write_atomic
 from pamphleteer.photos import HOME_PPI, for_press, is_photo
 from pamphleteer.prepress import Prepress
 from pamphleteer.prepress import finish as finish_for_print
+from pamphleteer.theme import find, folders
 
 # Folders of a project that a render may read: never content/, events/ or anything outside.
 READABLE_DIRS = ("assets", "templates")
@@ -71,8 +72,14 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
+def _fonts_dirs(root: Path) -> tuple[Path, ...]:
+    """The campaign's and the theme's font folders (those that exist)."""
+    return tuple(folder.resolve() / "fonts" for folder in folders(root, "assets")
+                 if (folder / "fonts").is_dir())
+
+
 @cache
-def _fontconfig_file(fonts_dir: Path) -> str:
+def _fontconfig_file(fonts_dirs: tuple[Path, ...]) -> str:
     """A fontconfig setup that knows only the project's bundled fonts, none of the system's.
 
     Only ``@font-face`` fonts from assets/fonts may be used, so a machine with other system
@@ -83,11 +90,11 @@ def _fontconfig_file(fonts_dir: Path) -> str:
     # One folder per fonts folder, reused by every run and worker: nothing piles up, and
     # fontconfig's cache of the bundled fonts stays warm between builds. It is in this user's
     # own cache folder: in a shared temp folder another user could plant a configuration.
-    key = hashlib.sha256(str(fonts_dir).encode()).hexdigest()[:16]
+    key = hashlib.sha256(str(fonts_dirs).encode()).hexdigest()[:16]
     folder = private_folder(Path(platformdirs.user_cache_dir("pamphleteer")) / f"fc-{key}")
     config = folder / "fonts.conf"
     text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-            f"<fontconfig><dir>{escape(str(fonts_dir))}</dir>"
+            "<fontconfig>" + "".join(f"<dir>{escape(str(d))}</dir>" for d in fonts_dirs) +
             f"<cachedir>{escape(str(folder))}/cache</cachedir></fontconfig>\n")
     if not config.is_file() or config.read_text() != text:
         write_atomic(config, text.encode())
@@ -97,7 +104,7 @@ def _fontconfig_file(fonts_dir: Path) -> str:
 def _weasyprint(root: Path):
     """Import WeasyPrint (once; it costs about a second) with the project's fonts only."""
     # WeasyPrint loads the fontconfig file anew for every document, so set it every time.
-    os.environ["FONTCONFIG_FILE"] = _fontconfig_file((root / "assets" / "fonts").resolve())
+    os.environ["FONTCONFIG_FILE"] = _fontconfig_file(_fonts_dirs(root))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import weasyprint
@@ -105,7 +112,7 @@ def _weasyprint(root: Path):
     return weasyprint
 
 
-def _font_config(fonts_dir: Path):
+def _font_config(fonts_dirs: tuple[Path, ...]):
     """One WeasyPrint font configuration per fonts folder, kept while its files are unchanged.
 
     WeasyPrint reads, copies and indexes every ``@font-face`` file for each document it is
@@ -114,14 +121,15 @@ def _font_config(fonts_dir: Path):
     declare the same faces from ``fonts.toml``, so one serves them all. It would keep serving
     a face whose file changed (``watch``), so the files' sizes and times are part of the key.
     """
-    files = tuple((path.name, info.st_size, info.st_mtime_ns, info.st_ino)
+    files = tuple((str(path), info.st_size, info.st_mtime_ns, info.st_ino)
+                  for fonts_dir in fonts_dirs
                   for path in sorted(fonts_dir.iterdir()) if path.is_file()
                   for info in [path.stat()])
-    return _configuration(fonts_dir, os.environ["FONTCONFIG_FILE"], files)
+    return _configuration(fonts_dirs, os.environ["FONTCONFIG_FILE"], files)
 
 
 @lru_cache(maxsize=4)
-def _configuration(fonts_dir: Path, config_file: str, files: tuple):
+def _configuration(fonts_dirs: tuple[Path, ...], config_file: str, files: tuple):
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
@@ -151,14 +159,16 @@ def fetcher_class():
 
         def __init__(self, root: Path, press: Path | None = None):
             super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-            self.readable = [(root / name).resolve() for name in READABLE_DIRS]
+            self.root = root.resolve()
+            self.readable = [folder.resolve() for name in READABLE_DIRS
+                             for folder in folders(root, name)]
             self.blocked: list[str] = []
             self.press = press  # a print shop's CMYK profile, which photos are turned into
 
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
             if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-                path = Path(url2pathname(unquote(parts.path))).resolve()
+                path = layered(self.root, Path(url2pathname(unquote(parts.path))))
                 if any(path.is_relative_to(folder) for folder in self.readable) and path.is_file():
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                     data = path.read_bytes()
@@ -170,6 +180,15 @@ def fetcher_class():
             raise ValueError(f"blocked: {url}")
 
     return ProjectFetcher
+
+
+def layered(root: Path, path: Path) -> Path:
+    """``path`` resolved; a file of the campaign in ``root`` that it does not have is looked
+    for in the theme (a campaign overrides the theme's templates and assets file by file)."""
+    path = path.resolve()
+    if path.is_relative_to(root) and not path.exists():
+        return find(root, path.relative_to(root)).resolve()
+    return path
 
 
 class _Collect(logging.Handler):
@@ -198,11 +217,11 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     """
     weasyprint = _weasyprint(root)
     fetcher = fetcher_class()(root, press)
-    fonts_dir = (root / "assets" / "fonts").resolve()
+    fonts_dirs = _fonts_dirs(root)
     with _collected(weasyprint, source, diagnostics):
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
         mark_frame_ends(page.etree_element)
-        fonts = _font_config(fonts_dir)
+        fonts = _font_config(fonts_dirs)
         sheets, profiles = _stylesheets(page.etree_element, root, fonts, fetcher)
         document = page.render(dpi=None if press else HOME_PPI, font_config=fonts,
                                stylesheets=sheets, color_profiles=profiles)
@@ -240,9 +259,9 @@ def _stylesheets(tree, root: Path, fonts, fetcher) -> tuple[list, dict]:
         if element.tag == "style":
             text, base = "".join(element.itertext()), root.as_uri() + "/"
         elif element.tag == "link" and "stylesheet" in (element.get("rel") or "").split():
-            path = (root / unquote(element.get("href") or "")).resolve()
-            if not any(path.is_relative_to((root / name).resolve()) for name in READABLE_DIRS) \
-                    or not path.is_file():
+            path = layered(root.resolve(), root / unquote(element.get("href") or ""))
+            if not any(path.is_relative_to(folder.resolve()) for name in READABLE_DIRS
+                       for folder in folders(root, name)) or not path.is_file():
                 continue  # left to WeasyPrint's fetcher, which refuses and reports it
             text, base = path.read_text(encoding="utf-8"), path.as_uri()
         else:

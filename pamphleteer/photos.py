@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from pamphleteer.errors import ContentError
+from pamphleteer.theme import find, folders
 
 ASSETS = "assets"
 SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
@@ -40,9 +41,10 @@ def find_photo(root: Path, src: str, path: Path, line: int) -> Photo:
             "![what it shows](assets/photos/rally.jpg)"
     if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|/|\\", src) or "\\" in src:
         raise ContentError(f"'{src}' is not a photo in assets/: {where}", path, line)
-    folder = (root / ASSETS).resolve()
-    file = (root / src).resolve()
-    if not file.is_relative_to(folder):
+    file = find(root, src).resolve()  # the campaign's photo, or else the theme's
+    folder = next((home.resolve() for home in folders(root, ASSETS)
+                   if file.is_relative_to(home.resolve())), None)
+    if folder is None:
         raise ContentError(f"'{src}' is outside assets/: {where}", path, line)
     if not file.is_file():
         raise ContentError(f"photo '{src}' does not exist", path, line)

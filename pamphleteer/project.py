@@ -15,6 +15,7 @@ from pamphleteer.identity import Identity, load_identity
 from pamphleteer.locales import Locale, font_roles, load_locales
 from pamphleteer.prepress import icc_description, is_cmyk_output_profile
 from pamphleteer.profiles import OUTPUT_PROFILE
+from pamphleteer.theme import find, folders
 from pamphleteer.tomlfile import Checker, read_toml
 
 SETTINGS_FILE = "campaign.toml"
@@ -73,8 +74,16 @@ class Project:
 
     @property
     def templates_dir(self) -> Path:
-        """The Jinja templates and print CSS."""
+        """The campaign's own Jinja templates and print CSS (those it overrides)."""
         return self.root / "templates"
+
+    def template_file(self, name: str) -> Path:
+        """The template ``name`` a build uses: the campaign's, or else the theme's."""
+        return find(self.root, Path("templates") / name)
+
+    def asset(self, path: str) -> Path:
+        """An asset (``assets/…``) a build uses: the campaign's, or else the theme's."""
+        return find(self.root, path)
 
 
 def load_project(root: Path | str) -> Project:
@@ -138,8 +147,8 @@ def _output_intent(check: Checker, data: dict, root: Path) -> OutputIntent:
     if not re.fullmatch(r"[ -~]{1,80}", condition):
         raise check.fail(("print", "condition"), "must be a short name in plain ASCII, such as "
                          "\"FOGRA39\" (registered at color.org) or \"Custom\"")
-    where = (root / path).resolve()
-    if not where.is_relative_to((root / "assets").resolve()) or not where.is_file():
+    where = find(root, path).resolve()
+    if not in_assets(root, where) or not where.is_file():
         raise check.fail(("print", "output_intent"),
                          f"'{path}' must be an ICC file in this campaign's assets/ folder")
     icc = where.read_bytes()
@@ -154,6 +163,11 @@ def raise_missing(root: Path) -> None:
     """Explain that ``root`` is not a campaign folder."""
     raise ConfigError(f"no {SETTINGS_FILE} here: is this a campaign folder? "
                       "(use --project DIR to point at one)", root)
+
+
+def in_assets(root: Path, path: Path) -> bool:
+    """Whether ``path`` (resolved) is in the campaign's assets/ folder or the theme's."""
+    return any(path.is_relative_to(folder.resolve()) for folder in folders(root, "assets"))
 
 
 def _edition(check: Checker, campaign: dict) -> dt.date:

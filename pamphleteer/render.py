@@ -25,6 +25,7 @@ from pamphleteer.prepress import SLUG
 from pamphleteer.profiles import OUTPUT_PROFILE, Profile
 from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
+from pamphleteer.theme import folders
 
 
 @dataclass(frozen=True)
@@ -76,14 +77,25 @@ PHONE_WIDTH = 5 * 72.0  # points: the widest screen page
 GROW_HEIGHT = 14400.0  # points (200 in, PDF's largest page): a screen page's measuring height
 
 
+def templates(project: Project) -> jinja2.Environment:
+    """The Jinja environment of a campaign: its own templates first, then the theme's."""
+    dirs = tuple(folders(project.root, "templates"))
+    # A template the campaign adds later (under ``watch``) must replace the theme's at once:
+    # the names of its own templates are part of the key.
+    own = tuple(sorted(str(p.relative_to(dirs[0])) for p in dirs[0].rglob("*.j2"))) \
+        if dirs and dirs[0].is_relative_to(project.root.resolve()) else ()
+    return environment(dirs, own)
+
+
 @lru_cache(maxsize=8)
-def environment(templates_dir: Path) -> jinja2.Environment:
+def environment(templates_dirs: tuple[Path, ...], own: tuple[str, ...] = ()
+                ) -> jinja2.Environment:
     """A sandboxed Jinja environment: autoescaped, and an unknown name is an error.
 
-    One per templates folder, kept: it compiles each template once, and reloads one that
-    changed on disk (``auto_reload``), as ``watch`` needs."""
+    One per set of template folders, kept: it compiles each template once, and reloads one
+    that changed on disk (``auto_reload``), as ``watch`` needs."""
     return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=jinja2.FileSystemLoader(list(templates_dirs)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -271,7 +283,7 @@ def address(display: str) -> Markup:
 
 def render_template(project: Project, name: str, context: dict[str, Any]) -> str:
     """Render one template; template mistakes become errors naming the template and line."""
-    env = environment(project.templates_dir)
+    env = templates(project)
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:

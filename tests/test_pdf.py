@@ -132,8 +132,8 @@ def test_the_font_configuration_is_kept_until_a_font_file_changes(tmp_path):
     fonts = tmp_path / "assets" / "fonts"
     shutil.copytree(ROOT / "assets" / "fonts", fonts)
     _weasyprint(tmp_path)  # sets FONTCONFIG_FILE for this fonts folder
-    first = _font_config(fonts)
-    assert _font_config(fonts) is first
+    first = _font_config((fonts,))
+    assert _font_config((fonts,)) is first
     face = fonts / "Inter-Bold.subset.otf"
     face.write_bytes(face.read_bytes() + b"\0\0\0\0")
-    assert _font_config(fonts) is not first
+    assert _font_config((fonts,)) is not first

@@ -1,0 +1,46 @@
+"""The built-in theme: the templates, CSS, fonts and colour profile every campaign starts from.
+
+A campaign folder needs only ``campaign.toml`` and ``content/``. Its own ``templates/`` and
+``assets/`` files, where it has them, stand in for the theme's file by file (as MkDocs and
+Hugo themes work): ``templates/css/flyer.css`` in the campaign replaces the theme's flyer CSS
+and nothing else. In a source checkout the theme is the repository's own ``templates/`` and
+``assets/`` (the demo campaign); an installed package carries a copy in ``pamphleteer/theme``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+FOLDERS = ("templates", "assets")  # what a theme holds, and what a campaign may override
+PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def theme_root() -> Path:
+    """The folder holding the built-in ``templates/`` and ``assets/``."""
+    packaged = PACKAGE / "theme"
+    return packaged if (packaged / "templates").is_dir() else PACKAGE.parent
+
+
+def layers(root: Path) -> tuple[Path, ...]:
+    """Where a campaign's templates and assets are looked for, first match first: the
+    campaign's own folder, then the theme's."""
+    root = root.resolve()
+    theme = theme_root()
+    return (root,) if root == theme else (root, theme)
+
+
+def find(root: Path, relative: str | Path) -> Path:
+    """The campaign's file at ``relative`` (e.g. ``templates/flyer.html.j2``), or else the
+    theme's; the campaign's path when neither has it, for the error message."""
+    for layer in layers(root):
+        path = layer / relative
+        if path.exists():
+            return path
+    return root / relative
+
+
+def folders(root: Path, name: str) -> list[Path]:
+    """Every existing ``name`` folder (``templates`` or ``assets``), the campaign's first."""
+    return [layer / name for layer in layers(root) if (layer / name).is_dir()]
