@@ -18,16 +18,29 @@ from pamphleteer.limits import JOB_SECONDS
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import Output, merge_kits
 from pamphleteer.profiles import PROFILES
-from pamphleteer.project import load_project
+from pamphleteer.project import find_campaign, load_project
 from pamphleteer.site import write_site
+from pamphleteer.starter import init_campaign
 from pamphleteer.translation import TRANSLATED, mark_translated, new_locale, status_table
 from pamphleteer.validate import check_project
 from pamphleteer.watch import changes, watched_paths
 from pamphleteer.workers import cores
 
+
+def _project(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """The campaign folder: as given, or the nearest folder upward holding campaign.toml
+    (as git finds .git), so that a command works from anywhere inside a campaign."""
+    if value is not None:
+        if not value.is_dir():
+            raise click.BadParameter(f"no such folder: {value}")
+        return value
+    return find_campaign(Path.cwd())
+
+
 project_option = click.option(
-    "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-    show_default="current directory", help="The campaign folder (holding campaign.toml).")
+    "--project", "project_dir", type=click.Path(path_type=Path), callback=_project,
+    help="The campaign folder (holding campaign.toml).  [default: the nearest one from the "
+    "current folder upward]")
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 time_option = click.option(
     "--time-limit", "seconds", type=click.FloatRange(min=0, min_open=True), default=JOB_SECONDS,
@@ -58,7 +71,7 @@ def kit_options(function):
             click.option("-j", "--jobs", "workers", type=click.IntRange(min=1),
                          default=cores(), show_default="the number of processors",
                          help="Render this many documents in parallel, in worker processes."),
-            click.option("--event", "event_path", type=click.Path(path_type=Path),
+            click.option("--event", "event_path", type=click.Path(exists=True, path_type=Path),
                          metavar="FILE|DIR",
                          help="Build this event's own pieces (flyer, handbill, poster, palm "
                          "card) into <out>/events/<slug>/: a TOML file, or a folder of them."),
@@ -286,6 +299,21 @@ def status(project_dir: Path, strict: bool) -> None:
                else "every translation is up to date")
     if strict and behind:
         raise PamphleteerError("status --strict: translations are not up to date")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The campaign's name.  [default: from the folder's name]")
+def init(folder: Path, name: str | None) -> None:
+    """Start a new campaign in FOLDER: settings with comments and English copy to edit."""
+    written = init_campaign(folder, name)
+    click.echo(f"created {folder} with {len(written)} files.")
+    click.echo("Next steps:\n"
+               f"  1. Edit {folder / 'campaign.toml'}: the campaign's name, imprint and links.\n"
+               f"  2. Edit the copy in {folder / 'content' / 'en'} (one .md file per piece).\n"
+               f"  3. Check it:  pamphleteer check --project {folder}\n"
+               f"  4. Build it:  pamphleteer build --project {folder}  (the kit: "
+               f"{folder / 'dist' / 'index.html'})")
 
 
 @main.command(name="new-locale")

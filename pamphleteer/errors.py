@@ -35,6 +35,13 @@ class PamphleteerError(click.ClickException):
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
+class UsageError(PamphleteerError):
+    """A mistake on the command line (an unknown locale, a folder that is not there): exit
+    status 2, as for any option click itself refuses."""
+
+    exit_code = 2
+
+
 class ConfigError(PamphleteerError):
     """Invalid campaign settings (campaign.toml, fonts.toml)."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pamphleteer.cache import BuildCache, job_key, shared_key
 from pamphleteer.content import Document, content_path, load_document, load_strings
-from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
+from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError, UsageError
 from pamphleteer.events import Event
 from pamphleteer.fit import Fit, fit_document, grow_pages, problems
 from pamphleteer.impose import duplex, impose, plan_sheets, print_instruction
@@ -124,8 +124,8 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
     for code in locales or ():
         if code not in project.locales:
             known = ", ".join(project.locales)
-            raise BuildError(f"unknown locale '{code}' (this campaign has: {known})",
-                             project.settings_path)
+            raise UsageError(f"-l {code}: unknown locale '{code}' (this campaign has: {known}; "
+                             "a new one starts with: new-locale CODE)")
     if not events:
         return list(dict.fromkeys(Job(locale, material, profile)
                                   for locale in (locales or list(project.locales))
@@ -133,7 +133,7 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
                                   for profile in (profiles or list(PROFILES))))
     carrying = [m for m in (materials or list(MATERIALS)) if MATERIALS[m].event]
     if not carrying:
-        raise BuildError(f"none of these materials carries an event (those that do: "
+        raise UsageError(f"none of these materials carries an event (those that do: "
                          f"{', '.join(m for m in MATERIALS if MATERIALS[m].event)})")
     jobs = list(dict.fromkeys(Job(locale, material, profile, event)
                               for event in events
@@ -142,7 +142,7 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
                               for material in carrying
                               for profile in (profiles or list(PROFILES))))
     if not jobs:
-        raise BuildError(f"no event is held in {', '.join(locales or [])}: each event file's "
+        raise UsageError(f"no event is held in {', '.join(locales or [])}: each event file's "
                          "locales = [...] leaves it out", events[0].path)
     return jobs
 

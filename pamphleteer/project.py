@@ -86,6 +86,16 @@ class Project:
         return find(self.root, path)
 
 
+def find_campaign(start: Path) -> Path:
+    """The nearest folder from ``start`` upward that holds campaign.toml (``start`` itself
+    when none does: loading it then says what is missing)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    return start
+
+
 def load_project(root: Path | str) -> Project:
     """Read ``campaign.toml`` in ``root`` and validate every setting."""
     root = Path(root).resolve()

@@ -13,6 +13,7 @@ from pamphleteer.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_EN = ROOT / "pamphleteer" / "starter" / "content" / "en"  # the fixture's English
 
 
 @pytest.fixture
@@ -65,9 +66,12 @@ def demo_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def fixture_campaign(name: str, into: Path) -> Path:
-    """A private copy of ``tests/fixtures/<name>`` that a test may edit, with the theme."""
+    """A private copy of ``tests/fixtures/<name>`` that a test may edit, with the theme. The
+    fixture campaign's English is the copy ``init`` gives a new campaign."""
     copy = into / name
     shutil.copytree(FIXTURES / name, copy)
+    if name == "campaign":
+        shutil.copytree(FIXTURE_EN, copy / "content" / "en")
     shutil.copytree(ROOT / "templates", copy / "templates")
     (copy / "assets").symlink_to(ROOT / "assets")
     return copy

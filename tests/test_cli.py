@@ -32,9 +32,18 @@ def test_usage_errors_exit_2():
     assert code == 2 and "leaflet" in output
 
 
-def test_unknown_locale_is_exit_1(project):
-    code, output = run("build", "--project", str(project), "-l", "xx")
-    assert code == 1 and "unknown locale 'xx'" in output
+def test_command_line_mistakes_exit_2_and_say_so_plainly(campaign, tmp_path):
+    code, output = run("build", "--project", str(campaign), "-l", "xx")
+    assert code == 2 and "-l xx: unknown locale 'xx'" in output, output
+    assert "campaign.toml" not in output  # the settings are not to blame
+    code, output = run("check", "--project", str(campaign), "-l", "xx")
+    assert code == 2, output
+    code, output = run("build", "--project", str(tmp_path / "nowhere"))
+    assert code == 2 and "no such folder" in output, output
+    code, output = run("build", "--project", str(campaign), "--event", str(tmp_path / "none"))
+    assert code == 2 and "does not exist" in output, output
+    code, output = run("build", "--project", str(campaign), "--shard", "5/4")
+    assert code == 2 and "K must be from 1 to N" in output, output
 
 
 @pytest.mark.slow

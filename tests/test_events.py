@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pamphleteer.errors import BuildError
+from pamphleteer.errors import UsageError
 from pamphleteer.events import load_events
 from pamphleteer.kit import plan, shard
 from pamphleteer.project import load_project
@@ -83,11 +83,11 @@ def test_an_event_plans_only_the_materials_that_carry_one(campaign, tmp_path):
     assert {job.material for job in jobs} == {"flyer", "handbill", "poster", "palmcard"}
     assert {job.locale for job in jobs} == {"de"}
     assert jobs[0].path == "events/harbour-vigil/de/flyer-home.pdf"
-    with pytest.raises(BuildError, match="no event is held in en"):
+    with pytest.raises(UsageError, match="no event is held in en"):
         plan(project, locales=["en"], events=events)
     code, output = build(campaign, tmp_path / "out", "--event", str(events[0].path),
                          "-m", "booklet")
-    assert code == 1 and "none of these materials carries an event" in output, output
+    assert code == 2 and "none of these materials carries an event" in output, output
 
 
 def test_a_past_event_is_a_warning_and_an_error_under_strict(campaign, tmp_path):

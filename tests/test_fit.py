@@ -14,7 +14,7 @@ from pamphleteer.materials import MATERIALS
 from pamphleteer.measure import TEXT, Node
 from pamphleteer.prepress import SLUG
 
-from conftest import FIXTURES, ROOT, build, run
+from conftest import FIXTURE_EN, FIXTURES, ROOT, build, run
 from pdfinspect import empty_bands, page_texts, text_runs, text_sizes
 
 FITTED = ("flyer", "trifold", "booklet")
@@ -90,7 +90,7 @@ def test_type_has_one_size_on_every_panel_and_follows_the_scale(fixture_kit):
 @pytest.mark.slow
 def test_a_language_a_quarter_longer_builds_on_a4(fixture_kit):
     for material in FITTED:
-        english = body_of(FIXTURES / f"campaign/content/en/{material}.md")
+        english = body_of(FIXTURE_EN / f"{material}.md")
         german = body_of(FIXTURES / f"campaign/content/de/{material}.md")
         assert len(german) >= 1.2 * len(english), material  # the fixture is what it claims
     entries = manifest(fixture_kit)

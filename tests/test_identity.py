@@ -13,7 +13,7 @@ import pytest
 from pamphleteer.identity import INK, sanitize_logo
 from pamphleteer.materials import MATERIALS
 
-from conftest import FIXTURES, build, run
+from conftest import FIXTURE_EN, FIXTURES, build, run
 from pdfinspect import find_text, page_chars, page_texts, text_runs
 
 PRIMARY = (0x17, 0x32, 0x5A)  # the fixture's brand primary, in RGB
@@ -112,7 +112,8 @@ def test_a_logo_outside_assets_is_refused_with_its_line(campaign):
 
 
 def front_matter(locale: str, material: str, key: str) -> str:
-    source = (FIXTURES / "campaign" / "content" / locale / f"{material}.md").read_text("utf-8")
+    folder = FIXTURE_EN if locale == "en" else FIXTURES / "campaign" / "content" / locale
+    source = (folder / f"{material}.md").read_text("utf-8")
     return re.search(rf'^{key}: "(.*)"', source, re.MULTILINE)[1]
 
 
