@@ -21,7 +21,13 @@ from pamphleteer.profiles import PROFILES
 from pamphleteer.project import find_campaign, load_project
 from pamphleteer.site import write_site
 from pamphleteer.starter import init_campaign
-from pamphleteer.translation import TRANSLATED, mark_translated, new_locale, status_table
+from pamphleteer.translation import (
+    TRACKED,
+    TRANSLATED,
+    mark_translated,
+    new_locale,
+    status_table,
+)
 from pamphleteer.validate import check_project
 from pamphleteer.watch import changes, watched_paths
 from pamphleteer.workers import cores
@@ -128,12 +134,14 @@ def _build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
     jobs = plan(project, list(locales), list(materials), list(profiles), events)
     if shard:
         jobs = kit_shard(jobs, *shard)
+    left_out = _broken_locales(project, locales)
     progress = Progress(len(jobs), out.name)
     for note in project.notes if not strict else ():  # under --strict they are errors
         progress.say("warning", str(note))
     result = build_kit(project, jobs, out, workers=workers, strict=strict, seconds=seconds,
                        report=progress, use_cache=use_cache)
     progress.done()
+    result.errors += left_out  # a language of the kit that could not be built at all
     for error in result.errors:  # those no job reported (the manifest, the CSV)
         progress.say("error", error)
     if not result.errors:
@@ -182,6 +190,20 @@ def watch(project_dir: Path, out: Path | None, locales: tuple[str, ...],
         click.echo(f"changed: {', '.join(changed)}")
         rebuild(after_edit=True)
     click.echo("stopped watching")
+
+
+def _broken_locales(project, locales: tuple[str, ...]) -> list[str]:
+    """Locales whose settings are wrong: an error for each one the command covers (all of
+    them, when no -l is given), a warning (even under --strict) for the others, which must
+    not stop work on the rest."""
+    errors = []
+    for code, error in project.broken.items():
+        if locales and code not in locales:
+            click.secho(f"warning: {error.format_message()} (the {code} kit is left out)",
+                        fg="yellow", err=True)
+        else:
+            errors.append(f"{error.format_message()} (the {code} kit cannot be built)")
+    return errors
 
 
 class Progress:
@@ -269,6 +291,7 @@ def check(project_dir: Path, locales: tuple[str, ...], materials: tuple[str, ...
     project = load_project(project_dir)
     plan(project, list(locales))  # an unknown locale is an error, as in build
     report = check_project(project, list(locales), list(materials), seconds)
+    report.errors += _broken_locales(project, locales)
     _finish(report.errors, report.warnings, strict, "check")
     click.echo(f"check: {len(locales or project.locales)} locale(s) and "
                f"{len(materials or MATERIALS)} materials OK"
@@ -281,11 +304,14 @@ def check(project_dir: Path, locales: tuple[str, ...], materials: tuple[str, ...
 def status(project_dir: Path, strict: bool) -> None:
     """Show which translations are translated, outdated, untranslated or missing."""
     project = load_project(project_dir)
+    for code, error in project.broken.items():  # shown, but no reason to hide the rest
+        click.secho(f"warning: {error.format_message()} (the {code} kit is left out)",
+                    fg="yellow", err=True)
     rows = status_table(project)
     locales = list(dict.fromkeys(row.locale for row in rows))
-    width = max(len(m) for m in MATERIALS) + 2
+    width = max(len(m) for m in TRACKED) + 2
     click.echo("material".ljust(width) + "".join(code.ljust(14) for code in locales))
-    for material in MATERIALS:
+    for material in TRACKED:
         cells = {row.locale: row.state for row in rows if row.material == material}
         line = material.ljust(width)
         for code in locales:
@@ -337,7 +363,7 @@ def new_locale_command(code: str, project_dir: Path, from_locale: str | None) ->
 
 @main.command(name="mark-translated")
 @click.argument("locale")
-@click.argument("materials", nargs=-1, type=click.Choice(list(MATERIALS)))
+@click.argument("materials", nargs=-1, type=click.Choice(list(TRACKED)))
 @project_option
 def mark_translated_command(locale: str, materials: tuple[str, ...], project_dir: Path) -> None:
     """Record that LOCALE's files (or just MATERIALS) are caught up with the source text."""

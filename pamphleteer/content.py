@@ -41,6 +41,8 @@ REQUIRED_STRINGS = (
     "profile_shop", "profile_screen", "pages_one", "pages_many",
     *(f"material_{name}" for name in MATERIALS),  # the kit page's names of the pieces
 )
+# A translation's record of the source text it translates (front matter, or strings.toml).
+TRANSLATION_KEY = "translation_of"
 # Strings whose text must keep a placeholder the templates fill in.
 STRING_PLACEHOLDERS = {"call_line": ("{number}",), "event_host": ("{host}",),
                        "pages_many": ("{count}",)}
@@ -242,6 +244,7 @@ def load_strings(project: Project, locale: str, diagnostics: list[Diagnostic]) -
 
 def _read_strings(path: Path) -> dict[str, str]:
     data, text = read_toml(path, ContentError)
+    data.pop(TRANSLATION_KEY, None)  # which source text a translation translates
     for key, value in data.items():
         if not isinstance(value, str):
             raise ContentError(f"'{key}' must be text in double quotes", path,

@@ -50,6 +50,7 @@ from pamphleteer.render import (
 )
 from pamphleteer.site import write_site
 from pamphleteer.tomlfile import line_of
+from pamphleteer.translation import STRINGS, UNTRANSLATED, file_status
 from pamphleteer.workers import Died, run_tasks
 
 FITTED_ON = {"home": "home", "shop": "home", "screen": "screen"}  # whose layout fits a profile
@@ -115,6 +116,7 @@ class Piece:
     codes: dict[str, list[QRCode]]  # per profile (colours differ)
     geometries: dict[str, Geometry]  # per profile
     event: dict[str, str] | None = None  # what the event block prints
+    translation: str = "source"  # source, fallback, translated, outdated or untranslated
 
 
 def plan(project: Project, locales: list[str] | None = None, materials: list[str] | None = None,
@@ -122,6 +124,8 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
     """Every (locale, material, profile) to build, in a stable order; with ``events``, each
     event's pieces instead (the materials that carry an event, in the event's locales)."""
     for code in locales or ():
+        if code in project.broken:
+            raise project.broken[code]
         if code not in project.locales:
             known = ", ".join(project.locales)
             raise UsageError(f"-l {code}: unknown locale '{code}' (this campaign has: {known}; "
@@ -151,6 +155,7 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
             diagnostics: list[Diagnostic], event: Event | None = None) -> Piece:
     """Read, check and convert one document's content once for all its renders."""
     doc = load_document(project, locale, material, diagnostics)
+    doc, translation = _translation(project, locale, doc, diagnostics)
     strings = load_strings(project, locale, diagnostics)
     check_glyphs(project, locale, doc.content_locale, doc.path)
     if event:
@@ -181,7 +186,35 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
     return Piece(locale=locale, material=material, doc=doc,
                  html_parts=document_context(project, doc, diagnostics), strings=strings,
                  codes=codes, geometries=geometries,
-                 event=event_context(project, locale, event) if event else None)
+                 event=event_context(project, locale, event) if event else None,
+                 translation=translation)
+
+
+def _translation(project: Project, locale: str, doc: Document,
+                 diagnostics: list[Diagnostic]) -> tuple[Document, str]:
+    """How far the document's text is its locale's (for the manifest): the source, a
+    fallback to it, translated, outdated, or still the untranslated copy ``new-locale`` made,
+    which is a warning: it would print as if translated."""
+    if locale == project.source_locale:
+        return doc, "source"
+    words = file_status(project, locale, STRINGS)
+    if words.state == UNTRANSLATED:
+        diagnostics.append(Diagnostic(
+            f"still the untranslated copy new-locale made: the {locale} pieces print these "
+            f"template words in another language; translate them, then mark-translated "
+            f"{locale} strings", words.path))
+    if doc.content_locale != locale:
+        return doc, "fallback"  # warned about by load_document
+    status = file_status(project, locale, doc.material)
+    if status.state != UNTRANSLATED:
+        return doc, status.state
+    diagnostics.append(Diagnostic(
+        f"still the untranslated copy new-locale made: this {locale} PDF would print text "
+        f"that is not {locale}; translate it, then mark-translated (status shows what is "
+        "left)", doc.path))
+    if status.copy_of_source:  # its language is the source's: typeset it as such
+        doc = replace(doc, content_locale=project.source_locale)
+    return doc, UNTRANSLATED
 
 
 def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diagnostic],
@@ -403,7 +436,7 @@ def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Render
                               screen=profile.name == "screen")
     output = Output(path=job.path, locale=job.locale, material=job.material,
                     profile=job.profile, content_locale=piece.doc.content_locale,
-                    event=job.event.slug if job.event else None,
+                    event=job.event.slug if job.event else None, translation=piece.translation,
                     pages=page_count(pdf), bytes=len(pdf),
                     sha256=hashlib.sha256(pdf).hexdigest(), fit_scale=round(fit.scale, 3),
                     qr=[{"purpose": c.purpose, "url": c.url, "verified": c.verified}

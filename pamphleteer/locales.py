@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pamphleteer.errors import ConfigError, Diagnostic
+from pamphleteer.errors import ConfigError, Diagnostic, UsageError
 from pamphleteer.tomlfile import Checker, read_toml
 
 LOCALE_FILE = "locale.toml"
@@ -44,27 +44,42 @@ def locale_codes(content_dir: Path) -> list[str]:
 
 
 def load_locales(content_dir: Path, default_fonts: dict[str, tuple[str, ...]],
-                 families: set[str], notes: list[Diagnostic]) -> dict[str, Locale]:
-    """Read every locale folder's settings; a folder without ``locale.toml`` gets defaults."""
+                 families: set[str], notes: list[Diagnostic],
+                 broken: dict[str, ConfigError] | None = None) -> dict[str, Locale]:
+    """Read every locale folder's settings; a folder without ``locale.toml`` gets defaults.
+    With ``broken``, a locale whose settings are wrong goes there (code -> its error) rather
+    than stopping everything: only a command that uses it must stop."""
     locales = {}
     for code in locale_codes(content_dir):
-        folder = content_dir / code
-        if not folder.resolve().is_relative_to(content_dir.resolve()):
-            raise ConfigError("this language folder is a link to somewhere outside the project; "
-                              "content must live in the project", folder)
-        if not CODE.fullmatch(code):
-            raise ConfigError(f"'{code}' is not a language code like 'es' or 'pt-BR': rename "
-                              "the folder (or start its name with _ to keep it out of the kit)",
-                              folder)
-        path = folder / LOCALE_FILE
-        if not path.is_file():
-            name, paper = KNOWN.get(code, (code, "letter"))
-            notes.append(Diagnostic(f"no {LOCALE_FILE}: using name '{name}' and {paper} paper "
-                                    f"(run new-locale {code} or add the file)", path))
-            locales[code] = Locale(code=code, name=name, paper=paper, fonts=dict(default_fonts))
+        try:
+            locale = _load_locale(content_dir, code, default_fonts, families, notes)
+        except ConfigError as exc:
+            if broken is None:
+                raise
+            broken[code] = exc
             continue
-        locales[code] = _read_locale(path, code, default_fonts, families, content_dir)
+        locales[code] = locale
     return locales
+
+
+def _load_locale(content_dir: Path, code: str, default_fonts: dict[str, tuple[str, ...]],
+                 families: set[str], notes: list[Diagnostic]) -> Locale:
+    """One locale folder's settings."""
+    folder = content_dir / code
+    if not folder.resolve().is_relative_to(content_dir.resolve()):
+        raise ConfigError("this language folder is a link to somewhere outside the project; "
+                          "content must live in the project", folder)
+    if not CODE.fullmatch(code):
+        raise ConfigError(f"'{code}' is not a language code like 'es' or 'pt-BR': rename "
+                          "the folder (or start its name with _ to keep it out of the kit)",
+                          folder)
+    path = folder / LOCALE_FILE
+    if not path.is_file():
+        name, paper = KNOWN.get(code, (code, "letter"))
+        notes.append(Diagnostic(f"no {LOCALE_FILE}: using name '{name}' and {paper} paper "
+                                f"(run new-locale {code} or add the file)", path))
+        return Locale(code=code, name=name, paper=paper, fonts=dict(default_fonts))
+    return _read_locale(path, code, default_fonts, families, content_dir)
 
 
 def _read_locale(path: Path, code: str, default_fonts: dict[str, tuple[str, ...]],
@@ -104,6 +119,39 @@ def font_roles(check: Checker, data: object, key: tuple[str, ...], families: set
                                  f"assets/fonts/fonts.toml (bundled: {known})")
         roles[role] = tuple(stack)
     return roles
+
+
+# Where letter paper is the usual size (most of the Americas); elsewhere A4.
+LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA", "DO", "PR",
+                      "SV", "NI", "HN", "BZ"}
+
+
+def describe_language(code: str) -> tuple[str, str]:
+    """The language's name in its own script and its usual paper, from CLDR (Babel). A code
+    CLDR does not know, and a script pamphleteer cannot print, are refused with the reason."""
+    from babel import Locale as Cldr
+    from babel import UnknownLocaleError
+    from babel.core import get_global
+
+    if not CODE.fullmatch(code):
+        raise UsageError(f"'{code}' is not a language code like 'es', 'vi', 'pt-BR' or "
+                         "'zh-Hant'")
+    try:
+        language = Cldr.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        raise UsageError(f"'{code}' is not a language CLDR knows: use a code like 'es', 'vi', "
+                         "'pt-BR' or 'zh-Hant'") from None
+    name = language.get_display_name(language) or code
+    name = name[:1].upper() + name[1:]
+    if language.character_order == "right-to-left":
+        raise UsageError(f"{name} ('{code}') is written right to left, which pamphleteer "
+                         "cannot print yet: WeasyPrint does not lay out bidirectional text, "
+                         "so its pieces would print in the wrong order")
+    likely = get_global("likely_subtags").get(str(language.language), "")
+    territory = language.territory or likely.split("_")[-1]
+    if code in KNOWN:
+        return KNOWN[code]
+    return name, "letter" if territory in LETTER_TERRITORIES else "a4"
 
 
 def locale_file_text(code: str, name: str, paper: str, keep_words: bool = False,

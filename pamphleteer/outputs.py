@@ -39,6 +39,9 @@ class Output:
     fit_scale: float
     qr: list[dict]
     warnings: list[str] = field(default_factory=list)
+    # How far the text is the locale's: source, translated, outdated, untranslated (the copy
+    # new-locale made) or fallback (no file: the source language's).
+    translation: str = "source"
 
 
 def _umask() -> int:

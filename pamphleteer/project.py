@@ -61,6 +61,9 @@ class Project:
     call_number: str = SWITCHBOARD  # the number the call script asks people to call
     identity: Identity = field(default_factory=lambda: Identity(wordmark=""))
     notes: tuple[Diagnostic, ...] = field(default=())  # warnings found while loading
+    # Locales whose settings are wrong (code -> the error): a command that builds, checks
+    # or shows one stops with its error; the others only warn.
+    broken: dict[str, ConfigError] = field(default_factory=dict)
 
     @property
     def settings_path(self) -> Path:
@@ -127,8 +130,11 @@ def load_project(root: Path | str) -> Project:
     families = {face.family for face in faces}
     default_fonts = font_roles(check, data.get("fonts", {}), ("fonts",), families, required=True)
     notes: list[Diagnostic] = []
-    locales = load_locales(root / "content", default_fonts, families, notes)
+    broken: dict[str, ConfigError] = {}
+    locales = load_locales(root / "content", default_fonts, families, notes, broken)
     source = check.get(campaign, ("campaign", "source_locale"), str, "en")
+    if source in broken:  # every other language falls back to it: nothing can go on
+        raise broken[source]
     if source not in locales:
         raise check.fail(("campaign", "source_locale"),
                          f"there is no folder content/{source} for the source language")
@@ -136,7 +142,8 @@ def load_project(root: Path | str) -> Project:
                    source_locale=source, links=links, brand=brand, locales=locales,
                    font_faces=faces, output_intent=_output_intent(check, data, root),
                    call_number=_call_number(check, data),
-                   identity=load_identity(check, data, root, name), notes=tuple(notes))
+                   identity=load_identity(check, data, root, name), notes=tuple(notes),
+                   broken=broken)
 
 
 def _call_number(check: Checker, data: dict) -> str:

@@ -11,19 +11,32 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pamphleteer.content import STRINGS_FILE, content_path, inside_content, parse_file
-from pamphleteer.errors import ContentError, PamphleteerError
-from pamphleteer.locales import CODE, KNOWN, LOCALE_FILE, locale_file_text
+from pamphleteer.content import (
+    STRINGS_FILE,
+    TRANSLATION_KEY,
+    content_path,
+    inside_content,
+    parse_file,
+)
+from pamphleteer.errors import ContentError, PamphleteerError, UsageError
+from pamphleteer.fonts import coverage
+from pamphleteer.glyphs import describe
+from pamphleteer.locales import LOCALE_FILE, describe_language, locale_file_text
 from pamphleteer.materials import MATERIALS
+from pamphleteer.outputs import write_atomic
 from pamphleteer.project import Project
+from pamphleteer.tomlfile import read_toml
 
 TRANSLATED, OUTDATED, UNTRANSLATED, MISSING = "translated", "outdated", "untranslated", "missing"
 UNREADABLE = "unreadable"
-KEY = "translation_of"
+KEY = TRANSLATION_KEY
 COPY = "copy:"  # marks the fingerprint of a scaffold copied from another translation
+STRINGS = "strings"  # the template's own words (strings.toml), tracked like a material
+TRACKED = (*MATERIALS, STRINGS)
 
 
 @dataclass(frozen=True)
@@ -35,68 +48,105 @@ class FileStatus:
     state: str
     path: Path
     fingerprinted: bool = True  # False: the file does not say which source it translates
+    copy_of_source: bool = False  # untranslated: still the source text itself
 
 
 def fingerprint(path: Path) -> str:
-    """A short hash of a content file's text (front matter values and body, not the key)."""
+    """A short hash of a content file's text (front matter values and body, not the key), or
+    of a strings file's words (every key but ``translation_of``)."""
+    if path.name == STRINGS_FILE:
+        data = read_toml(path, ContentError)[0]
+        text = "\n".join(f"{k} = {v}" for k, v in sorted(data.items()) if k != KEY)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
     meta, _lines, body, _line = parse_file(path)
     text = "\n".join(f"{k}: {v}" for k, v in sorted(meta.items()) if k != KEY)
     text += "\n" + "\n".join(line.rstrip() for line in body.strip().splitlines())
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def recorded(path: Path) -> list[str]:
+    """The fingerprints a translated file records of what it translates (and was copied
+    from): ``translation_of`` in its front matter, or in a strings file."""
+    if path.name == STRINGS_FILE:
+        value = read_toml(path, ContentError)[0].get(KEY, "")
+    else:
+        value = parse_file(path)[0].get(KEY, "")
+    return str(value).split()
+
+
+def tracked_path(project: Project, locale: str, name: str) -> Path:
+    """The file of a material, or of the strings (``name`` "strings"), in ``locale``."""
+    if name == STRINGS:
+        return project.content_dir / locale / STRINGS_FILE
+    return content_path(project, locale, name)
+
+
 def file_status(project: Project, locale: str, material: str) -> FileStatus:
-    """Compare one translated file with its source."""
-    path = content_path(project, locale, material)
-    source = content_path(project, project.source_locale, material)
+    """Compare one translated file (a material, or ``strings``) with its source."""
+    path = tracked_path(project, locale, material)
+    source = tracked_path(project, project.source_locale, material)
     if not path.is_file():
         return FileStatus(locale, material, MISSING, path)
     if locale == project.source_locale or not source.is_file():
         return FileStatus(locale, material, TRANSLATED, path)
     try:
-        recorded = parse_file(inside_content(project, path))[0].get(KEY, "").split()
+        recorded_values = recorded(inside_content(project, path))
         own, current = fingerprint(path), fingerprint(inside_content(project, source))
     except PamphleteerError:
         return FileStatus(locale, material, UNREADABLE, path)
     # A scaffold is untranslated while its text is still the text it was copied from.
-    copied = {token.removeprefix(COPY) for token in recorded}
+    copied = {token.removeprefix(COPY) for token in recorded_values}
     if own in copied:
-        return FileStatus(locale, material, UNTRANSLATED, path)
-    state = TRANSLATED if recorded and recorded[0] == current else OUTDATED
-    return FileStatus(locale, material, state, path, fingerprinted=bool(recorded))
+        return FileStatus(locale, material, UNTRANSLATED, path,
+                          copy_of_source=bool(recorded_values) and own == recorded_values[0])
+    state = TRANSLATED if recorded_values and recorded_values[0] == current else OUTDATED
+    return FileStatus(locale, material, state, path, fingerprinted=bool(recorded_values))
 
 
 def status_table(project: Project) -> list[FileStatus]:
-    """Every locale x material, the source locale first."""
+    """Every locale x (material and the strings), the source locale first."""
     order = [project.source_locale] + [c for c in project.locales if c != project.source_locale]
-    return [file_status(project, locale, material) for locale in order for material in MATERIALS]
+    return [file_status(project, locale, name) for locale in order for name in TRACKED]
 
 
 def set_fingerprint(path: Path, value: str) -> None:
-    """Write ``translation_of: value`` into a file's front matter, keeping everything else."""
+    """Write ``translation_of`` into a file (its front matter, or a strings file's first
+    setting), keeping everything else; written whole or not at all."""
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
-    end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    entry = f'{KEY}: "{value}"  # written by pamphleteer: leave as it is'
-    for index in range(1, end):
-        if re.match(rf"{KEY}\s*:", lines[index]):
-            lines[index] = entry
-            break
+    if path.name == STRINGS_FILE:
+        entry = f'{KEY} = "{value}"  # written by pamphleteer: leave as it is'
+        at = next((i for i, line in enumerate(lines) if re.match(rf"\s*{KEY}\s*=", line)), None)
+        if at is None:  # before the first setting, after the opening comments
+            at = next((i for i, line in enumerate(lines) if line.strip()
+                       and not line.lstrip().startswith("#")), len(lines))
+            lines.insert(at, entry)
+        else:
+            lines[at] = entry
     else:
-        lines.insert(end, entry)
-    path.write_text("\n".join(lines), encoding="utf-8")
+        parse_file(path)  # a file whose front matter cannot be read is refused, untouched
+        entry = f'{KEY}: "{value}"  # written by pamphleteer: leave as it is'
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+        for index in range(1, end):
+            if re.match(rf"{KEY}\s*:", lines[index]):
+                lines[index] = entry
+                break
+        else:
+            lines.insert(end, entry)
+    write_atomic(path, "\n".join(lines).encode("utf-8"))
 
 
 def mark_translated(project: Project, locale: str, materials: list[str]) -> list[Path]:
-    """Record that ``locale``'s files now translate the current source text."""
+    """Record that ``locale``'s files (materials, and ``strings``) now translate the current
+    source text. A file that cannot be read is refused and left as it is."""
     if locale == project.source_locale:
-        raise PamphleteerError(f"'{locale}' is the source language: it translates nothing")
+        raise UsageError(f"'{locale}' is the source language: it translates nothing")
     if locale not in project.locales:
-        raise PamphleteerError(f"no folder content/{locale}")
+        raise UsageError(f"no folder content/{locale}")
     marked = []
-    for material in materials or list(MATERIALS):
-        path = content_path(project, locale, material)
-        source = content_path(project, project.source_locale, material)
+    for name in materials or list(TRACKED):
+        path = tracked_path(project, locale, name)
+        source = tracked_path(project, project.source_locale, name)
         if not path.is_file():
             if materials:
                 raise ContentError("no such file to mark", path)
@@ -105,47 +155,62 @@ def mark_translated(project: Project, locale: str, materials: list[str]) -> list
             raise ContentError(f"there is no {project.source_locale} source for this file",
                                path)
         inside_content(project, path)
-        status = file_status(project, locale, material)
+        status = file_status(project, locale, name)
+        if status.state == UNREADABLE:
+            fingerprint(path)  # raises the error that makes it unreadable, with its line
         if status.state == UNTRANSLATED:
             raise ContentError("this file is still the untranslated copy: translate it first",
                                path)
-        set_fingerprint(path, fingerprint(source))
+        set_fingerprint(path, fingerprint(inside_content(project, source)))
         marked.append(path)
     return marked
 
 
 def new_locale(project: Project, code: str, from_locale: str | None = None) -> list[Path]:
-    """Scaffold ``content/<code>/``: every material and the strings file, marked untranslated."""
-    if not CODE.fullmatch(code):
-        raise PamphleteerError(f"'{code}' is not a language code like 'es', 'vi' or 'pt-BR'")
+    """Scaffold ``content/<code>/``: every material and the strings file, marked untranslated,
+    with the settings (paper, fonts, word breaking) of the locale it is copied from. The
+    folder is made aside and moved into place, so a failure leaves nothing behind."""
+    name, paper = describe_language(code)  # an unknown or right-to-left language stops here
     base = from_locale or project.source_locale
     if base not in project.locales:
-        raise PamphleteerError(f"--from {base}: there is no folder content/{base}")
+        raise UsageError(f"--from {base}: there is no folder content/{base}")
     folder = project.content_dir / code
     if folder.exists():
-        raise PamphleteerError(f"content/{code} already exists; edit its files instead", folder)
-    sources = [path for material in MATERIALS
-               if (path := content_path(project, base, material)).is_file()]
-    strings = project.content_dir / base / STRINGS_FILE
-    for path in sources + ([strings] if strings.is_file() else []):
+        raise UsageError(f"content/{code} already exists; edit its files instead", folder)
+    # The language's name in its own script is a sample of that script: fonts that cannot
+    # draw it cannot print the language (said now, not as glyph errors after translating).
+    stacks = project.locales[base].fonts.values()
+    drawable = frozenset.intersection(*(coverage(project.font_faces, st) for st in stacks))
+    missing = [c for c in dict.fromkeys(name) if c.isalpha() and ord(c) not in drawable]
+    if missing:
+        raise UsageError(f"the fonts '{base}' uses cannot draw {name} ({describe(missing)}): "
+                         "add a font for its script to assets/fonts first (README: 'Adding a "
+                         "font'), or start from a locale whose fonts can (--from LOCALE)")
+    sources = [path for name_ in TRACKED
+               if (path := tracked_path(project, base, name_)).is_file()]
+    for path in sources:
         inside_content(project, path)  # never copy a file linked from outside the project
-    folder.mkdir(parents=True)
-    written = []
-    for source in sources:
-        material = source.stem
-        target = folder / source.name
-        shutil.copyfile(source, target)
-        original = content_path(project, project.source_locale, material)
-        if original.is_file():
-            value = fingerprint(original)
-            if source != original:  # copied from another translation: remember that text too
-                value += f" {COPY}{fingerprint(source)}"
-            set_fingerprint(target, value)
-        written.append(target)
-    if strings.is_file():
-        shutil.copyfile(strings, folder / STRINGS_FILE)
-        written.append(folder / STRINGS_FILE)
-    name, paper = KNOWN.get(code, (code, project.locales[base].paper))
-    (folder / LOCALE_FILE).write_text(locale_file_text(code, name, paper), encoding="utf-8")
-    written.append(folder / LOCALE_FILE)
-    return written
+    scratch = Path(tempfile.mkdtemp(prefix=f".{code}.", dir=project.content_dir))
+    try:
+        for source in sources:
+            target = scratch / source.name
+            shutil.copyfile(source, target)
+            original = project.content_dir / project.source_locale / source.name
+            if original.is_file():
+                value = fingerprint(original)  # a broken source stops here, nothing made
+                if source != original:  # copied from another translation: remember that too
+                    value += f" {COPY}{fingerprint(source)}"
+                set_fingerprint(target, value)
+        settings = project.locales[base]
+        # The base's own settings, so that a copy of Korean keeps its fonts and word breaks.
+        own_fonts = base != project.source_locale or (
+            project.content_dir / base / LOCALE_FILE).is_file()
+        (scratch / LOCALE_FILE).write_text(locale_file_text(
+            code, name, paper if base == project.source_locale else settings.paper,
+            keep_words=settings.keep_words, fonts=settings.fonts if own_fonts else None),
+            encoding="utf-8")
+        scratch.rename(folder)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return sorted(folder.iterdir())

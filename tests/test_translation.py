@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -17,7 +18,7 @@ from pamphleteer.translation import (
     status_table,
 )
 
-from conftest import ROOT, run
+from conftest import ROOT, build, run
 from pdfinspect import page_texts
 
 VI_FLYER = """---
@@ -159,8 +160,116 @@ def test_check_passes_on_the_demo():
     assert code == 0, output
 
 
-def test_new_locale_refuses_an_existing_folder_and_bad_codes(project):
-    code, output = run("new-locale", "ko", "--project", str(project))
-    assert code == 1 and "already exists" in output
-    code, output = run("new-locale", "Klingon", "--project", str(project))
-    assert code == 1 and "not a language code" in output
+def test_new_locale_refuses_an_existing_folder_and_bad_codes(campaign):
+    for code_, reason in (("ko", "already exists"), ("Klingon", "not a language code"),
+                          ("xx", "not a language CLDR knows"),
+                          ("ar", "is written right to left, which pamphleteer cannot print"),
+                          ("am", "cannot draw አማርኛ")):
+        code, output = run("new-locale", code_, "--project", str(campaign))
+        assert code == 2 and reason in output, (code_, output)
+    assert sorted(p.name for p in (campaign / "content").iterdir()) == ["de", "en", "ko"]
+
+
+def test_new_locale_takes_its_name_from_cldr_and_its_settings_from_the_base(campaign):
+    code, output = run("new-locale", "zh-Hant", "--project", str(campaign))
+    assert code == 2  # no bundled font draws Chinese: said before anything is made
+    code, output = run("new-locale", "vi", "--project", str(campaign))
+    assert code == 0, output
+    assert 'name = "Tiếng Việt"' in (campaign / "content/vi/locale.toml").read_text()
+    code, output = run("new-locale", "ko-KP", "--from", "ko", "--project", str(campaign))
+    assert code == 0, output
+    settings = (campaign / "content/ko-KP/locale.toml").read_text()
+    assert "keep_words = true" in settings and 'text = ["Noto Sans KR"]' in settings
+    code, output = run("check", "--project", str(campaign), "-l", "ko-KP", "-m", "flyer")
+    assert "no bundled font" not in output, output  # the Korean fonts came along
+
+
+def test_new_locale_on_a_broken_source_leaves_nothing_behind(campaign):
+    flyer = campaign / "content/en/flyer.md"
+    good = flyer.read_text()
+    flyer.write_text(good.replace("---\n", "---\ntitle: [unclosed\n", 1))
+    code, output = run("new-locale", "vi", "--project", str(campaign))
+    assert code == 1 and "flyer.md" in output and "Traceback" not in output, output
+    assert not (campaign / "content/vi").exists()
+    assert not [p for p in (campaign / "content").iterdir() if p.name.startswith(".")]
+    flyer.write_text(good)
+    code, output = run("new-locale", "vi", "--project", str(campaign))  # a rerun just works
+    assert code == 0, output
+
+
+def test_strings_are_tracked_like_a_material(campaign):
+    assert run("new-locale", "vi", "--project", str(campaign))[0] == 0
+    code, output = run("status", "--project", str(campaign))
+    row = next(line for line in output.splitlines() if line.startswith("strings"))
+    assert row.split()[-1] == "untranslated", output
+    strings = campaign / "content/vi/strings.toml"
+    strings.write_text(strings.read_text().replace('"Paid for by"', '"Chi trả bởi"'))
+    code, output = run("mark-translated", "vi", "strings", "--project", str(campaign))
+    assert code == 0, output
+    code, output = run("status", "--project", str(campaign))
+    row = next(line for line in output.splitlines() if line.startswith("strings"))
+    assert row.split()[-1] == "translated", output
+
+
+def test_mark_translated_refuses_a_file_it_cannot_read(campaign):
+    flyer = campaign / "content/de/flyer.md"
+    broken = flyer.read_text().replace("---\n", "", 2)  # no front matter fences at all
+    flyer.write_text(broken)
+    code, output = run("mark-translated", "de", "flyer", "--project", str(campaign))
+    assert code == 1 and "de/flyer.md:1:" in output and "Traceback" not in output, output
+    assert flyer.read_text() == broken  # untouched
+
+
+@pytest.mark.slow
+def test_an_untranslated_copy_warns_and_says_so_in_the_manifest(campaign, tmp_path):
+    assert run("new-locale", "vi", "--project", str(campaign))[0] == 0
+    out = tmp_path / "out"
+    code, output = build(campaign, out, "-l", "vi", "-m", "flyer", "-p", "screen")
+    assert code == 0, output
+    assert re.search(r"warning: \S*content/vi/flyer\.md: still the untranslated copy", output)
+    assert re.search(r"warning: \S*content/vi/strings\.toml: still the untranslated copy",
+                     output)
+    entry, = json.loads((out / "manifest.json").read_text())["outputs"]
+    assert entry["translation"] == "untranslated"
+    assert entry["content_locale"] == "en"  # the text is English: typeset and tagged so
+    assert any("untranslated copy" in warning for warning in entry["warnings"])
+    code, output = build(campaign, out, "-l", "vi", "-m", "flyer", "-p", "screen", "--strict")
+    assert code == 1 and "(--strict)" in output, output
+
+
+def test_every_template_word_a_translator_translates_is_printed():
+    """strings.toml holds exactly the words the templates need (REQUIRED_STRINGS), so no
+    translator translates a word that is never printed (such as 'page' and 'of' were)."""
+    import tomllib
+
+    from pamphleteer.content import REQUIRED_STRINGS
+
+    from conftest import FIXTURE_EN
+
+    words = tomllib.loads((FIXTURE_EN / "strings.toml").read_text("utf-8"))
+    assert set(words) == set(REQUIRED_STRINGS)
+
+
+def test_one_broken_locale_blocks_only_the_commands_that_use_it(campaign, tmp_path):
+    folder = campaign / "content/ar"
+    folder.mkdir()
+    (folder / "locale.toml").write_text('name = "Broken"\npaper = "a5"\n')
+    code, output = run("status", "--project", str(campaign))
+    assert code == 0 and "content/ar/locale.toml:2: paper:" in output, output
+    code, output = run("build", "--project", str(campaign), "-l", "ar")
+    assert code == 1 and "content/ar/locale.toml:2: paper: 'a5'" in output, output
+    assert "Traceback" not in output
+
+
+@pytest.mark.slow
+def test_a_broken_locale_is_a_warning_for_a_build_of_another(campaign, tmp_path):
+    (campaign / "content/ar").mkdir()
+    (campaign / "content/ar/locale.toml").write_text('name = "Broken"\npaper = "a5"\n')
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "flyer", "-p",
+                         "screen", "--strict")
+    assert code == 0, output
+    assert "warning: " in output and "the ar kit is left out" in output
+    # A build of every locale builds the others, and fails on the broken one.
+    code, output = build(campaign, tmp_path / "all", "-m", "flyer", "-p", "screen")
+    assert code == 1 and "the ar kit cannot be built" in output, output
+    assert (tmp_path / "all/de/flyer-screen.pdf").is_file()
