@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -116,7 +118,8 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
                            seconds, use_cache=not no_cache, event_path=event_path,
                            shard=shard)
     if result.errors:
-        raise PamphleteerError(f"{len(result.errors)} error(s); "
+        count = len(dict.fromkeys(map(_untagged, result.errors)))
+        raise PamphleteerError(f"{count} error(s); "
                                f"{len(result.outputs)} of {total} PDFs written")
 
 
@@ -135,7 +138,7 @@ def _build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
     if shard:
         jobs = kit_shard(jobs, *shard)
     left_out = _broken_locales(project, locales)
-    progress = Progress(len(jobs), out.name)
+    progress = Progress(len(jobs), out)
     for note in project.notes if not strict else ():  # under --strict they are errors
         progress.say("warning", str(note))
     result = build_kit(project, jobs, out, workers=workers, strict=strict, seconds=seconds,
@@ -146,8 +149,9 @@ def _build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
         progress.say("error", error)
     if not result.errors:
         unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
-        click.echo(f"{len(result.outputs)} PDF(s) and {out.name}/manifest.json written to "
-                   f"{out} ({result.layouts} layouts{unchanged})")
+        click.echo(f"{len(result.outputs)} PDF(s) and {shown(out / 'manifest.json')} written "
+                   f"({result.layouts} layouts{unchanged}); the kit page: "
+                   f"{shown(out / 'index.html')}")
     return result, len(jobs)
 
 
@@ -192,6 +196,16 @@ def watch(project_dir: Path, out: Path | None, locales: tuple[str, ...],
     click.echo("stopped watching")
 
 
+def shown(path: Path) -> str:
+    """A path as the user can use it from where they are: relative to the current folder
+    when it is inside it, else absolute."""
+    path = Path(os.path.abspath(path))  # absolute, with any ".." taken out
+    try:
+        return str(path.relative_to(Path.cwd())) or "."
+    except ValueError:
+        return str(path)
+
+
 def _broken_locales(project, locales: tuple[str, ...]) -> list[str]:
     """Locales whose settings are wrong: an error for each one the command covers (all of
     them, when no -l is given), a warning (even under --strict) for the others, which must
@@ -211,7 +225,7 @@ class Progress:
     error once. On a terminal a status line also shows done/total and the job just finished;
     anywhere else (CI, a log file) there are plain lines only."""
 
-    def __init__(self, total: int, out: str):
+    def __init__(self, total: int, out: Path):
         self.total, self.out, self.count = total, out, 0
         self.said: set[str] = set()
         self.live = click.get_text_stream("stderr").isatty()
@@ -225,16 +239,18 @@ class Progress:
             self.say("error", error)
         if output is not None:
             self._clear()
-            click.echo(f"wrote {self.out}/{output.path} ({output.pages} page"
+            click.echo(f"wrote {shown(self.out / output.path)} ({output.pages} page"
                        f"{'s' if output.pages != 1 else ''}, fitted at "
                        f"{output.fit_scale:.0%}, QR verified)")
         if self.live:
             click.echo(f"\r[{self.count}/{self.total}] {job.path}", err=True, nl=False)
 
     def say(self, kind: str, text: str) -> None:
-        """Print a warning or an error, once."""
-        if text not in self.said:
-            self.said.add(text)
+        """Print a warning or an error once: the same problem found in each profile of a
+        document (or each document of a language) is one problem, named once."""
+        key = _untagged(text)
+        if key not in self.said:
+            self.said.add(key)
             self._clear()
             click.secho(f"{kind}: {text}", fg="red" if kind == "error" else "yellow", err=True)
 
@@ -245,6 +261,11 @@ class Progress:
     def _clear(self) -> None:
         if self.live:
             click.echo("\r\033[K", err=True, nl=False)
+
+
+def _untagged(text: str) -> str:
+    """A message without the "[en/flyer: home]" tag saying which job found it."""
+    return re.sub(r" \[[^\[\]]*\](?= \(--strict\)$|$)", "", text)
 
 
 def _finish(errors: list[str], warnings: list[str], strict: bool, what: str) -> None:

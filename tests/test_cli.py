@@ -96,3 +96,28 @@ def test_a_terminal_sees_a_status_line_with_done_and_total(capsys):
     assert "[1/2] en/flyer-home.pdf" in err and "[2/2] en/flyer-shop.pdf" in err
     assert err.count("warning: a warning") == 1 and "error: content/en/flyer.md: broken" in err
     assert err.endswith("\r")  # the status line is cleared (its ANSI code shows on terminals)
+
+
+@pytest.mark.slow
+def test_printed_paths_are_where_the_files_are(campaign, tmp_path, monkeypatch):
+    """Relative to the current folder when inside it, else absolute: never just the name."""
+    monkeypatch.chdir(campaign)
+    code, output = run("build", "-l", "en", "-m", "flyer", "-p", "screen", "--out", "../kit")
+    assert code == 0, output
+    assert f"wrote {tmp_path / 'kit'}/en/flyer-screen.pdf (" in output, output
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    code, output = run("build", "--project", str(campaign), "-l", "en", "-m", "flyer", "-p",
+                       "screen", "--out", ".")
+    assert code == 0, output
+    assert "wrote en/flyer-screen.pdf (" in output and "the kit page: index.html" in output
+
+
+def test_the_same_error_is_printed_once_not_once_per_piece(campaign, tmp_path):
+    strings = campaign / "content/de/strings.toml"
+    strings.write_text(strings.read_text().replace("{number}", "die Nummer"))
+    code, output = run("build", "--project", str(campaign), "--out", str(tmp_path / "out"),
+                       "-l", "de")
+    assert code == 1, output
+    assert output.count("must keep {number}") == 1, output
+    assert "Error: 1 error(s)" in output, output
