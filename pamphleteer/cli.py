@@ -18,10 +18,10 @@ from pamphleteer.kit import Job, KitResult, build_kit, plan, warm_up
 from pamphleteer.kit import shard as kit_shard
 from pamphleteer.limits import JOB_SECONDS
 from pamphleteer.materials import MATERIALS
-from pamphleteer.outputs import Output, merge_kits
+from pamphleteer.outputs import Manifest, Output, merge_kits, output_folder
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import find_campaign, load_project
-from pamphleteer.site import write_site
+from pamphleteer.site import site_files, write_site
 from pamphleteer.starter import init_campaign
 from pamphleteer.translation import (
     TRACKED,
@@ -294,6 +294,9 @@ def merge(shards: tuple[Path, ...], project_dir: Path, out: Path | None) -> None
     out = out or project.root / "dist"
     copied = merge_kits(project, list(shards), out)
     page = write_site(project, out)
+    with output_folder(out):
+        Manifest(project, out).list_files(out, sorted(out.glob("*/signsheet.csv"))
+                                          + site_files(out))
     click.echo(f"merged {len(copied)} PDF(s) from {len(shards)} folder(s) into {out}; "
                f"kit page: {page}")
 

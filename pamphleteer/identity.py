@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from pamphleteer import settings
 from pamphleteer.theme import find, folders
 from pamphleteer.tomlfile import Checker
 
@@ -46,7 +47,7 @@ class Identity:
 
 def load_identity(check: Checker, data: dict, root: Path, name: str) -> Identity:
     """``[identity]``: the wordmark (default: the campaign's name) and an optional logo."""
-    table = check.table(data.get("identity", {}), ("identity",), {"wordmark", "logo"})
+    table = check.table(data.get("identity", {}), ("identity",), settings.keys("identity")[0])
     wordmark = check.get(table, ("identity", "wordmark"), str, name).strip()
     if not wordmark or len(wordmark) > 40 or not wordmark.isprintable():
         raise check.fail(("identity", "wordmark"), "must be the campaign's short name, 40 "

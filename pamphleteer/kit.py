@@ -48,7 +48,7 @@ from pamphleteer.render import (
     render_template,
     theme_css,
 )
-from pamphleteer.site import write_site
+from pamphleteer.site import site_files, write_site
 from pamphleteer.tomlfile import line_of
 from pamphleteer.translation import STRINGS, UNTRANSLATED, file_status
 from pamphleteer.workers import Died, run_tasks
@@ -565,6 +565,7 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
             manifest.save()
             cache.save()
             write_site(project, out)  # the kit page, from the manifest just saved
+            manifest.list_files(out, sorted(out.glob("*/signsheet.csv")) + site_files(out))
         except OSError as exc:
             result.errors.append(BuildError.from_os(exc, out).format_message())
     result.errors = list(dict.fromkeys(result.errors))

@@ -4,6 +4,7 @@ and join the output folders of sharded builds into one kit."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -110,6 +111,7 @@ class Manifest:
         self.campaign = project.name
         self.entries: dict[str, dict] = {}
         self.events: dict[str, dict] = {}  # slug -> what the kit page says of the event
+        self.files: dict[str, dict] = {}  # the build's other files: CSVs and the kit page
         self.saved = 0.0  # when it was last written (time.monotonic)
         if self.path.is_dir():
             raise BuildError(f"{MANIFEST} is a folder: remove it, or choose another --out",
@@ -136,6 +138,19 @@ class Manifest:
         if self.entries.pop(path, None) is not None:
             self.save()
 
+    def list_files(self, out: Path, paths: list[Path]) -> None:
+        """Record the build's files other than PDFs (path, kind, size, SHA-256) and save."""
+        kinds = {".csv": "signature-sheet CSV", ".html": "kit page", ".png": "thumbnail",
+                 ".zip": "download", ".otf": "kit page font", ".ttf": "kit page font"}
+        self.files = {}
+        for path in paths:
+            data = path.read_bytes()
+            name = path.relative_to(out).as_posix()
+            self.files[name] = {"path": name, "kind": kinds.get(path.suffix, "file"),
+                                "bytes": len(data),
+                                "sha256": hashlib.sha256(data).hexdigest()}
+        self.save()
+
     def record(self, output: Output) -> None:
         """Add the entry of a file just written; saved at once unless it was saved less than
         a second ago (a kit of thousands of PDFs must not rewrite it thousands of times).
@@ -149,6 +164,8 @@ class Manifest:
         self.saved = time.monotonic()
         manifest = {"campaign": self.campaign, "generator": f"{GENERATOR} {__version__}",
                     "outputs": [self.entries[path] for path in sorted(self.entries)]}
+        if self.files:
+            manifest["files"] = [self.files[path] for path in sorted(self.files)]
         slugs = {entry.get("event") for entry in self.entries.values()}
         if slugs - {None}:  # the events the kit holds pieces of: name, date, place, host
             manifest["events"] = {slug: self.events[slug] for slug in sorted(self.events)

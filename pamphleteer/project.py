@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pamphleteer import settings
 from pamphleteer.errors import ConfigError, Diagnostic
 from pamphleteer.fonts import FontFace, load_fonts
 from pamphleteer.identity import Identity, load_identity
@@ -110,12 +111,9 @@ def load_project(root: Path | str) -> Project:
     if "locales" in data:
         raise check.fail(("locales",), "language settings now live in each language's folder: "
                          "move [locales.xx] to content/xx/locale.toml")
-    check.table(data, (), {"campaign", "links", "brand", "fonts", "print", "call", "identity"},
-                {"campaign", "links"})
+    check.table(data, (), set(settings.tables()), set(settings.REQUIRED_TABLES))
 
-    campaign = check.table(data["campaign"], ("campaign",),
-                           {"name", "slug", "imprint", "edition", "source_locale"},
-                           {"name", "slug", "imprint"})
+    campaign = check.table(data["campaign"], ("campaign",), *settings.keys("campaign"))
     name = check.get(campaign, ("campaign", "name"), str)
     slug = check.get(campaign, ("campaign", "slug"), str)
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
@@ -148,7 +146,7 @@ def load_project(root: Path | str) -> Project:
 
 def _call_number(check: Checker, data: dict) -> str:
     """The phone number call scripts print (``[call] number``)."""
-    table = check.table(data.get("call", {}), ("call",), {"number"})
+    table = check.table(data.get("call", {}), ("call",), settings.keys("call")[0])
     number = check.get(table, ("call", "number"), str, SWITCHBOARD).strip()
     if not re.fullmatch(r"\+?[0-9 ().-]{7,24}", number) or sum(c.isdigit() for c in number) < 7:
         raise check.fail(("call", "number"), f"'{number}' must be a phone number such as "
@@ -158,7 +156,7 @@ def _call_number(check: Checker, data: dict) -> str:
 
 def _output_intent(check: Checker, data: dict, root: Path) -> OutputIntent:
     """The printer's output profile from ``[print]``, checked to be a CMYK press profile."""
-    table = check.table(data.get("print", {}), ("print",), {"output_intent", "condition"})
+    table = check.table(data.get("print", {}), ("print",), settings.keys("print")[0])
     path = check.get(table, ("print", "output_intent"), str, OUTPUT_PROFILE)
     condition = check.get(table, ("print", "condition"), str, "Custom")
     if not re.fullmatch(r"[ -~]{1,80}", condition):
@@ -204,8 +202,7 @@ def _edition(check: Checker, campaign: dict) -> dt.date:
 
 
 def _links(check: Checker, data: object) -> dict[str, str]:
-    table = check.table(data, ("links",), set(LINK_PURPOSES + OPTIONAL_LINKS),
-                        set(LINK_PURPOSES))
+    table = check.table(data, ("links",), *settings.keys("links"))
     links = {}
     for purpose in LINK_PURPOSES + tuple(p for p in OPTIONAL_LINKS if p in table):
         url = check.get(table, ("links", purpose), str)
@@ -246,7 +243,7 @@ def url_problem(url: str) -> str | None:
 
 def _brand(check: Checker, data: object) -> dict[str, Color]:
     defaults = {"primary": "#12355b", "accent": "#c8102e", "ink": "#1a1a1a", "paper": "#ffffff"}
-    table = check.table(data, ("brand",), set(COLOR_NAMES))
+    table = check.table(data, ("brand",), settings.keys("brand")[0])
     brand = {}
     for name in COLOR_NAMES:
         key = ("brand", name)

@@ -50,6 +50,15 @@ def write_site(project: Project, out: Path) -> Path:
     return out / INDEX
 
 
+def site_files(out: Path) -> list[Path]:
+    """The files of the kit page in ``out``: the page, its thumbnails, fonts and zips."""
+    files = [out / INDEX] if (out / INDEX).is_file() else []
+    for folder in (THUMBS, FONTS, DOWNLOADS):
+        if (out / folder).is_dir():
+            files += sorted(p for p in (out / folder).iterdir() if p.is_file())
+    return files
+
+
 def _fonts(project: Project, out: Path, page: str) -> str:
     """The campaign's own label fonts for the page, cut down to the characters it shows (a
     few KB, where a whole Korean font is 1.4 MB), so that every language's name and words

@@ -18,21 +18,13 @@ FIXTURE_EN = ROOT / "pamphleteer" / "starter" / "content" / "en"  # the fixture'
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A private copy of the demo campaign that a test may edit."""
-    copy = tmp_path / "campaign"
-    copy.mkdir()
-    for name in ("campaign.toml", "content", "templates"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name)
-        else:
-            shutil.copy(source, copy / name)
-    (copy / "assets").symlink_to(ROOT / "assets")
-    return copy
+    """A private copy of the fixture campaign that a test may edit. (Tests never read the
+    demo campaign, which organizers edit freely: only the demo smoke test builds it.)"""
+    return fixture_campaign("campaign", tmp_path)
 
 
 # Fixtures that build a whole kit: every test that uses one is end to end.
-KIT_FIXTURES = {"demo_kit", "fixture_kit", "kit", "translated_kits"}
+KIT_FIXTURES = {"flyer_kit", "fixture_kit", "kit", "translated_kits"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -56,11 +48,12 @@ def run(*args: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="session")
-def demo_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo flyers (en, ko; home profile) built once from the real project."""
-    out = tmp_path_factory.mktemp("dist")
-    code, output = run("build", "--project", str(ROOT), "--out", str(out), "-m", "flyer",
-                       "-p", "home", "-l", "en", "-l", "ko")
+def flyer_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture campaign's flyers (en, ko; home profile), built once."""
+    root = tmp_path_factory.mktemp("flyers")
+    out = root / "dist"
+    code, output = run("build", "--project", str(fixture_campaign("campaign", root)), "--out",
+                       str(out), "-m", "flyer", "-p", "home", "-l", "en", "-l", "ko")
     assert code == 0, output
     return out
 

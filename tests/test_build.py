@@ -1,4 +1,5 @@
-"""End to end: the demo flyers, rendered for real and inspected from the finished files."""
+"""End to end: the fixture campaign's flyers, rendered for real and inspected from the finished
+files (the demo campaign is the organizers': see test_demo.py)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,24 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import FIXTURES, run
 from pdfinspect import font_files, page_size_in, page_texts, qr_texts, qr_widths_cm
 
-pytestmark = pytest.mark.slow  # every test here builds or reads the demo kit
+pytestmark = pytest.mark.slow  # every test here builds or reads a built kit
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-PETITION = "https://example.org/korea-peace/petition"
-REPRESENTATIVES = "https://www.house.gov/representatives/find-your-representative"
+PETITION = "https://example.org/fixture/petition"
+REPRESENTATIVES = "https://example.org/representatives/find-your-representative"
 
 
 def expected_urls(locale: str) -> set[str]:
-    tags = f"utm_source=print&utm_medium=fl&utm_campaign=korea-peace&utm_content={locale}"
+    tags = f"utm_source=print&utm_medium=fl&utm_campaign=fixture-peace&utm_content={locale}"
     return {f"{PETITION}?{tags}", f"{REPRESENTATIVES}?{tags}"}
 
 
-def test_each_flyer_is_one_letter_page_with_every_font_embedded(demo_kit):
+def test_each_flyer_is_one_letter_page_with_every_font_embedded(flyer_kit):
     for locale in ("en", "ko"):
-        pdf = demo_kit / locale / "flyer-home.pdf"
+        pdf = flyer_kit / locale / "flyer-home.pdf"
         assert page_size_in(pdf) == [(8.5, 11.0)]
         fonts = font_files(pdf)
         assert fonts, "no fonts at all: text was drawn as outlines?"
@@ -35,23 +36,23 @@ def test_each_flyer_is_one_letter_page_with_every_font_embedded(demo_kit):
         assert all(("Inter" in name or "Noto" in name) for name in fonts), fonts
 
 
-def test_both_qr_codes_decode_from_the_printed_page(demo_kit):
+def test_both_qr_codes_decode_from_the_printed_page(flyer_kit):
     for locale in ("en", "ko"):
-        [codes] = qr_texts(demo_kit / locale / "flyer-home.pdf")
+        [codes] = qr_texts(flyer_kit / locale / "flyer-home.pdf")
         assert set(codes) == expected_urls(locale)
         for url in codes:
             query = parse_qs(urlsplit(url).query)
             assert query["utm_medium"] == ["fl"] and query["utm_content"] == [locale]
 
 
-def test_qr_codes_are_at_least_2_cm_wide(demo_kit):
-    widths = qr_widths_cm(demo_kit / "en" / "flyer-home.pdf")
+def test_qr_codes_are_at_least_2_cm_wide(flyer_kit):
+    widths = qr_widths_cm(flyer_kit / "en" / "flyer-home.pdf")
     assert len(widths) == 2 and min(widths) >= 2.0, widths
 
 
-def test_manifest_lists_exactly_the_verified_urls(demo_kit):
-    manifest = json.loads((demo_kit / "manifest.json").read_text())
-    assert manifest["campaign"] == "Peace Agreement Now"
+def test_manifest_lists_exactly_the_verified_urls(flyer_kit):
+    manifest = json.loads((flyer_kit / "manifest.json").read_text())
+    assert manifest["campaign"] == "Fixture Peace Campaign"
     assert manifest["generator"].startswith("pamphleteer ")
     entries = {entry["path"]: entry for entry in manifest["outputs"]}
     assert set(entries) == {"en/flyer-home.pdf", "ko/flyer-home.pdf"}
@@ -62,26 +63,26 @@ def test_manifest_lists_exactly_the_verified_urls(demo_kit):
         assert {q["purpose"] for q in entry["qr"]} == {"petition", "representatives"}
         assert entry["pages"] == 1 and entry["content_locale"] == locale
         assert entry["event"] is None and 0.85 <= entry["fit_scale"] <= 1.3
-        data = (demo_kit / entry["path"]).read_bytes()
+        data = (flyer_kit / entry["path"]).read_bytes()
         assert entry["bytes"] == len(data)
 
 
-def test_korean_text_is_real_extractable_text(demo_kit):
-    [text] = page_texts(demo_kit / "ko" / "flyer-home.pdf")
+def test_korean_text_is_real_extractable_text(flyer_kit):
+    [text] = page_texts(flyer_kit / "ko" / "flyer-home.pdf")
     assert "한국전쟁" in text
     assert "평화협정" in text
     assert "\ufffd" not in text
 
 
-def test_english_copy_and_imprint_are_on_the_page(demo_kit):
-    [text] = page_texts(demo_kit / "en" / "flyer-home.pdf")
+def test_english_copy_and_imprint_are_on_the_page(flyer_kit):
+    [text] = page_texts(flyer_kit / "en" / "flyer-home.pdf")
     # Lines break wherever the fitted type puts them; units keep no-break spaces.
     text = re.sub(r"[ \n\u00a0]+", " ", text)
-    assert "End the Korean War" in text
+    assert "Make Peace Official" in text
     assert "73 years" in text  # {years_since:1953-07-27} at the 2026-11-28 edition
-    assert "Paid for by Peace Agreement Now" in text
+    assert "Paid for by Fixture Peace Campaign" in text
     assert "Scan to sign the petition" in text
-    assert "example.org/korea-peace/petition" in text.replace(" ", "")  # may wrap at /
+    assert "example.org/fixture/petition" in text.replace(" ", "")  # may wrap at /
 
 
 def test_same_inputs_give_byte_identical_pdfs(project, tmp_path):
@@ -93,10 +94,10 @@ def test_same_inputs_give_byte_identical_pdfs(project, tmp_path):
     assert (first / "en/flyer-home.pdf").read_bytes() == (second / "en/flyer-home.pdf").read_bytes()
 
 
-def test_korean_lines_break_only_between_words(demo_kit):
-    source = (ROOT / "content" / "ko" / "flyer.md").read_text()
+def test_korean_lines_break_only_between_words(flyer_kit):
+    source = (FIXTURES / "campaign" / "content" / "ko" / "flyer.md").read_text()
     source = re.sub(r"\{years_since:[^}]*\}", "73", source).replace("**", "")
-    [text] = page_texts(demo_kit / "ko" / "flyer-home.pdf")
+    [text] = page_texts(flyer_kit / "ko" / "flyer-home.pdf")
     lines = [line.split() for line in text.splitlines() if line.split()]
     checked = 0
     for before, after in itertools.pairwise(lines):

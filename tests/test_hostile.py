@@ -262,8 +262,10 @@ def test_a_locale_file_linked_from_outside_is_not_read(campaign, tmp_path):
     outside.write_text((campaign / "content/de/locale.toml").read_text("utf-8"), "utf-8")
     (campaign / "content/de/locale.toml").unlink()
     (campaign / "content/de/locale.toml").symlink_to(outside)
-    code, output = run("check", "--project", str(campaign))
+    code, output = run("check", "--project", str(campaign), "-l", "de")
     assert code == 1 and "content/de/locale.toml: this is a link to a file outside" in output
+    code, output = run("status", "--project", str(campaign))  # the others are not blocked
+    assert code == 0 and "content/de/locale.toml: this is a link" in output, output
 
 
 # 7. Faults are errors, not tracebacks -----------------------------------------------------------

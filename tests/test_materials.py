@@ -1,4 +1,5 @@
-"""All eight materials in all three profiles, inspected from the finished English kit."""
+"""All eight materials in all three profiles, inspected from the fixture campaign's finished
+English kit."""
 
 from __future__ import annotations
 
@@ -12,19 +13,16 @@ from pypdf import PdfReader
 from pamphleteer.impose import plan_sheets, saddle_order
 from pamphleteer.materials import INCH, MATERIALS, SHEETS, TRIFOLD_PANELS
 
-from conftest import ROOT, run
+from conftest import run
 from pdfinspect import boxes, page_size_in, page_texts, qr_texts, text_runs
 
 LETTER = (8.5, 11.0)
 
 
 @pytest.fixture(scope="session")
-def kit(tmp_path_factory):
-    """The whole English kit, built once: 8 materials x 3 profiles."""
-    out = tmp_path_factory.mktemp("kit")
-    code, output = run("build", "--project", str(ROOT), "--out", str(out), "-l", "en", "-j", "2")
-    assert code == 0, output
-    return out
+def kit(fixture_kit):
+    """The fixture campaign's whole English kit (8 materials x 3 profiles), built once."""
+    return fixture_kit
 
 
 def norm(text: str) -> str:
@@ -35,7 +33,7 @@ def norm(text: str) -> str:
 @pytest.mark.slow
 def test_all_24_pdfs_are_written_and_listed(kit):
     manifest = json.loads((kit / "manifest.json").read_text())
-    listed = {entry["path"] for entry in manifest["outputs"]}
+    listed = {entry["path"] for entry in manifest["outputs"] if entry["locale"] == "en"}
     expected = {f"en/{m}-{p}.pdf" for m in MATERIALS for p in ("home", "shop", "screen")}
     assert listed == expected
     for path in expected:
@@ -87,7 +85,7 @@ def test_every_home_page_is_a_letter_sheet_with_a_decoding_qr_code(kit, material
     for size in page_size_in(path):
         assert tuple(sorted(size)) == LETTER
     codes = {code for page in qr_texts(path) for code in page}
-    assert any("example.org/korea-peace/petition" in code for code in codes)
+    assert any("example.org/fixture/petition" in code for code in codes)
     assert all(f"utm_medium={MATERIALS[material].code}" in code for code in codes)
 
 
@@ -210,7 +208,7 @@ def test_poster_is_scaled_onto_the_sheet(kit):
 def test_every_piece_carries_the_imprint(kit):
     for material in MATERIALS:
         text = norm(" ".join(page_texts(kit / f"en/{material}-screen.pdf")))
-        assert "Paid for by Peace Agreement Now" in text, material
+        assert "Paid for by Fixture Peace Campaign" in text, material
 
 
 @pytest.mark.slow
@@ -337,3 +335,12 @@ def test_signature_sheet_ships_a_matching_csv_header(kit):
     text = norm(" ".join(page_texts(kit / "en/signsheet-home.pdf")))
     for column in header[:3]:
         assert column in text
+
+
+def test_the_manifest_lists_the_signature_csv(kit):
+    import hashlib
+
+    files = {f["path"]: f for f in json.loads((kit / "manifest.json").read_text())["files"]}
+    entry = files["en/signsheet.csv"]
+    assert entry["kind"] == "signature-sheet CSV"
+    assert entry["sha256"] == hashlib.sha256((kit / "en/signsheet.csv").read_bytes()).hexdigest()

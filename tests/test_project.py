@@ -24,19 +24,20 @@ def line_number(project, needle: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if needle in line)
 
 
-def test_demo_settings_load():
-    project = load_project(".")
-    assert project.slug == "korea-peace"
+def test_fixture_settings_load(project):
+    project = load_project(project)
+    assert project.slug == "fixture-peace"
     assert project.links["representatives"] == (
-        "https://www.house.gov/representatives/find-your-representative")
-    assert set(project.locales) == {"en", "es", "ko"}
+        "https://example.org/representatives/find-your-representative")
+    assert set(project.locales) == {"en", "de", "ko"}
     assert project.locales["en"].paper == "letter" and project.locales["ko"].keep_words
+    assert project.locales["de"].paper == "a4"
     assert project.source_locale == "en"
     assert project.edition == dt.date(2026, 11, 28)
 
 
 def test_unknown_key_names_file_key_and_line(project):
-    edit(project, 'slug = "korea-peace"', 'slug = "korea-peace"\ncolour = "red"')
+    edit(project, 'slug = "fixture-peace"', 'slug = "fixture-peace"\ncolour = "red"')
     with pytest.raises(ConfigError) as info:
         load_project(project)
     message = info.value.format_message()
@@ -46,7 +47,7 @@ def test_unknown_key_names_file_key_and_line(project):
 
 
 def test_wrong_type_is_an_error(project):
-    edit(project, 'slug = "korea-peace"', "slug = 7")
+    edit(project, 'slug = "fixture-peace"', "slug = 7")
     with pytest.raises(ConfigError) as info:
         load_project(project)
     assert "campaign.slug: must be a string, not int" in info.value.format_message()
@@ -68,10 +69,10 @@ def test_missing_required_setting(project):
 
 
 def test_toml_syntax_error_has_a_line(project):
-    edit(project, 'name = "Peace Agreement Now"', 'name = "Peace Agreement Now')
+    edit(project, 'name = "Fixture Peace Campaign"', 'name = "Fixture Peace Campaign')
     with pytest.raises(ConfigError) as info:
         load_project(project)
-    assert info.value.line == line_number(project, 'name = "Peace Agreement Now')
+    assert info.value.line == line_number(project, 'name = "Fixture Peace Campaign')
     assert "invalid TOML" in info.value.message
 
 
@@ -105,7 +106,7 @@ def test_a_folder_without_locale_toml_is_a_locale_with_defaults(project):
 
 
 def test_cli_reports_config_error_without_traceback(project):
-    edit(project, 'slug = "korea-peace"', 'slug = "Korea Peace"')
+    edit(project, 'slug = "fixture-peace"', 'slug = "Fixture Peace"')
     code, output = run("build", "--project", str(project))
     assert code == 1
     assert "campaign.toml:" in output and "campaign.slug" in output

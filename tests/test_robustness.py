@@ -11,7 +11,7 @@ from pamphleteer.errors import ContentError
 from pamphleteer.project import load_project
 from pamphleteer.translation import TRANSLATED, UNTRANSLATED, file_status
 
-from conftest import ROOT, run
+from conftest import run
 
 
 def build(project, out, *args):
@@ -46,18 +46,18 @@ def test_odd_front_matter(tmp_path, front_matter, message):
 
 @pytest.mark.slow
 def test_unreadable_files_are_content_errors(project, tmp_path):
-    flyer = project / "content/es/flyer.md"
+    flyer = project / "content/de/flyer.md"
     flyer.write_bytes(flyer.read_text().encode("utf-16"))
     strings = project / "content/ko/strings.toml"
     strings.unlink()
     strings.mkdir()
     code, output = run("check", "--project", str(project))
     assert code == 1, output
-    assert "content/es/flyer.md: not UTF-8 text" in output.replace("\\", "/")
+    assert "content/de/flyer.md: not UTF-8 text" in output.replace("\\", "/")
     assert "content/ko/strings.toml: cannot read this file" in output.replace("\\", "/")
     code, output = run("status", "--project", str(project))
     assert code == 0 and "unreadable" in output
-    code, output = build(project, tmp_path, "-l", "es", "-m", "flyer", "-p", "home")
+    code, output = build(project, tmp_path, "-l", "de", "-m", "flyer", "-p", "home")
     assert code == 1 and "not UTF-8" in output
 
 
@@ -85,16 +85,16 @@ def test_hostile_markdown_is_refused_with_a_line(project, tmp_path, hostile, mes
 def test_content_symlinked_out_of_the_project_is_refused(project, tmp_path):
     secret = tmp_path / "secret.md"
     secret.write_text('---\ntitle: "SECRET"\ncta: "x"\n---\nsecret text\n')
-    flyer = project / "content/es/flyer.md"
+    flyer = project / "content/de/flyer.md"
     flyer.unlink()
     os.symlink(secret, flyer)
-    code, output = build(project, tmp_path / "out", "-l", "es", "-m", "flyer", "-p", "screen")
+    code, output = build(project, tmp_path / "out", "-l", "de", "-m", "flyer", "-p", "screen")
     assert code == 1 and "outside the project" in output
-    assert not (tmp_path / "out/es/flyer-screen.pdf").exists()
+    assert not (tmp_path / "out/de/flyer-screen.pdf").exists()
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     os.symlink(outside, project / "content/zz")
-    code, output = run("check", "--project", str(project))
+    code, output = run("check", "--project", str(project), "-l", "zz")
     assert code == 1 and "outside the project" in output
 
 
@@ -107,19 +107,20 @@ def test_text_in_a_frame_that_starts_without_a_block_is_fine(project, tmp_path):
 
 
 def test_new_locale_from_another_translation_leaves_it_translated(project):
-    code, output = run("new-locale", "pt", "--from", "es", "--project", str(project))
+    code, output = run("new-locale", "pt", "--from", "de", "--project", str(project))
     assert code == 0, output
     loaded = load_project(project)
-    assert file_status(loaded, "es", "flyer").state == TRANSLATED
+    assert file_status(loaded, "de", "flyer").state == TRANSLATED
     assert file_status(loaded, "pt", "flyer").state == UNTRANSLATED
     flyer = project / "content/pt/flyer.md"
-    flyer.write_text(flyer.read_text().replace("Fin a la guerra", "Fim à guerra"))
+    flyer.write_text(flyer.read_text().replace("Macht den Frieden offiziell",
+                                               "Tornem a paz oficial"))
     assert file_status(load_project(project), "pt", "flyer").state == TRANSLATED
 
 
 @pytest.mark.slow
-def test_duplicate_options_build_each_pdf_once(tmp_path):
-    code, output = run("build", "--project", str(ROOT), "--out", str(tmp_path), "-l", "en", "-l",
+def test_duplicate_options_build_each_pdf_once(project, tmp_path):
+    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en", "-l",
                        "en", "-m", "flyer", "-p", "home")
     assert code == 0 and output.count("wrote ") == 1
 

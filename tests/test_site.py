@@ -129,6 +129,12 @@ def test_the_kit_page_links_every_pdf_with_a_thumbnail(kits):
     # Each piece's print instruction and its name, in the locale's own words.
     assert "Print double-sided, flip on long edge; cut on the marks" in page
     assert "Handkarte" in page and "Drucker zu Hause" in page
+    # The manifest lists every other file the build wrote, with its hash.
+    listed = {f["path"]: f for f in manifest["files"]}
+    assert {"index.html", "downloads/fixture-peace-de.zip"} <= set(listed)
+    assert {image["src"] for image in parsed.images} <= set(listed)
+    for name, entry in listed.items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == entry["sha256"], name
     # A zip per locale and per event, holding its PDFs.
     for name, expected in (("fixture-peace-de.zip",
                             {"de/flyer-home.pdf", "de/palmcard-home.pdf"}),
