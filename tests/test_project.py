@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -116,3 +117,23 @@ def test_cli_reports_config_error_without_traceback(project):
 def test_missing_campaign_file_is_explained(tmp_path):
     code, output = run("build", "--project", str(tmp_path))
     assert code == 1 and "no campaign.toml here" in output
+
+
+def test_a_font_entry_error_names_that_entry_s_line(project):
+    """A campaign's own fonts.toml (overriding the theme's): the third [[font]] is named."""
+    from pamphleteer.theme import theme_root
+
+    text = (theme_root() / "assets/fonts/fonts.toml").read_text("utf-8")
+    headers = [n for n, line in enumerate(text.splitlines(), 1) if line.startswith("[[font]]")]
+    entries = text.split("[[font]]")
+    entries[3] = re.sub(r'style = "\w+"', 'style = "oblique"', entries[3], count=1)
+    assert 'style = "oblique"' in entries[3]
+    fonts = project / "assets/fonts"
+    if fonts.parent.is_symlink():
+        fonts.parent.unlink()
+    fonts.mkdir(parents=True)
+    (fonts / "fonts.toml").write_text("[[font]]".join(entries), "utf-8")
+    with pytest.raises(ConfigError, match=r"font #3: style must be 'normal' or 'italic'") as info:
+        load_project(project)
+    assert info.value.line == headers[2]
+    assert info.value.file == fonts / "fonts.toml"
