@@ -263,3 +263,13 @@ def test_a_broken_locale_is_a_warning_for_a_build_of_another(campaign, tmp_path)
     code, output = build(campaign, tmp_path / "all", "-m", "flyer", "-p", "screen")
     assert code == 1 and "the ar kit cannot be built" in output, output
     assert (tmp_path / "all/de/flyer-screen.pdf").is_file()
+
+
+def test_status_strict_passes_only_when_every_translation_is_up_to_date(tmp_path):
+    folder = tmp_path / "kit"
+    assert run("init", str(folder))[0] == 0
+    code, output = run("status", "--project", str(folder), "--strict")
+    assert code == 0 and "every translation is up to date" in output, output
+    assert run("new-locale", "vi", "--project", str(folder))[0] == 0
+    code, output = run("status", "--project", str(folder), "--strict")
+    assert code == 1 and "9 file(s) not up to date" in output, output
