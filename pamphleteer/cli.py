@@ -18,10 +18,10 @@ from pamphleteer.kit import Job, KitResult, build_kit, plan, warm_up
 from pamphleteer.kit import shard as kit_shard
 from pamphleteer.limits import JOB_SECONDS
 from pamphleteer.materials import MATERIALS
-from pamphleteer.outputs import Manifest, Output, merge_kits, output_folder
+from pamphleteer.merge import merge
+from pamphleteer.outputs import Output
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import find_campaign, load_project
-from pamphleteer.site import site_files, write_site
 from pamphleteer.starter import init_campaign
 from pamphleteer.translation import (
     TRACKED,
@@ -281,22 +281,18 @@ def _finish(errors: list[str], warnings: list[str], strict: bool, what: str) -> 
                                + (" (warnings count as errors with --strict)" if strict else ""))
 
 
-@main.command()
+@main.command(name="merge")
 @click.argument("shards", nargs=-1, required=True,
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
 @project_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Where to put the joined kit.  [default: <project>/dist]")
-def merge(shards: tuple[Path, ...], project_dir: Path, out: Path | None) -> None:
+def merge_command(shards: tuple[Path, ...], project_dir: Path, out: Path | None) -> None:
     """Join the output folders of sharded builds (build --shard K/N) into one kit, with
     its manifest and kit page, as if it had been built at once."""
     project = load_project(project_dir)
     out = out or project.root / "dist"
-    copied = merge_kits(project, list(shards), out)
-    page = write_site(project, out)
-    with output_folder(out):
-        Manifest(project, out).list_files(out, sorted(out.glob("*/signsheet.csv"))
-                                          + site_files(out))
+    copied, page = merge(project, list(shards), out)
     click.echo(f"merged {len(copied)} PDF(s) from {len(shards)} folder(s) into {out}; "
                f"kit page: {page}")
 
