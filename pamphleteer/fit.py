@@ -29,6 +29,7 @@ FLOW_GAP = 1.5  # a flowing text's paragraphs move apart by at most this many li
 MAX_RENDERS = 6  # layouts one fit may take before it gives up
 STEP = 0.005  # scales are rounded down to half a per cent
 RETREAT = 0.025  # how far down to step after a layout whose columns spilled
+SPREAD_TRIES = 1  # after spacing that spilled, layouts that try less before keeping what fit
 DESIGNED = 2  # gap weights above this come from designed elements (data-fit-weight)
 
 
@@ -65,7 +66,7 @@ def fit_document(render: Callable[..., Rendered], material: Material,
     if not rendered.layout.areas or (
             _same(fit, Fit()) and not problems(rendered.layout, fit, material)):
         return replace(fit, renders=renders), rendered  # nothing to fit, or nothing to change
-    failures, spilled, trouble = 0, None, []
+    failures, spilled, trouble, spreads = 0, None, [], 0
     # The first layout, at 100%, is a fallback if it fitted: a model that overshoots (columns
     # that suddenly spill) then moves back towards it, not down to the smallest type.
     good = None if problems(rendered.layout, Fit(), material) else (Fit(), rendered)
@@ -82,7 +83,10 @@ def fit_document(render: Callable[..., Rendered], material: Material,
             # Type grown too far (columns may spill all at once): try the scale halfway.
             halfway = math.floor((fit.scale + good[0].scale) / 2 / STEP) * STEP
             spilled, fit = fit, replace(good[0], scale=round(halfway, 3))
-        elif trouble:  # spread too far: try between what fitted and this
+        elif trouble:  # spread too far: try between what fitted and this, once
+            spreads += 1
+            if spreads > SPREAD_TRIES:
+                break  # what fitted is kept: a little more space is not worth more layouts
             spilled, fit = fit, _between(good[0], fit)
         else:
             good = (fit, rendered)
