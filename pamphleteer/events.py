@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pamphleteer.errors import ConfigError, Diagnostic
-from pamphleteer.project import Project, url_problem
+from pamphleteer.project import SLUG, Project, checked_link
 from pamphleteer.tomlfile import Checker, line_of, read_toml
 
 FIELDS = ("name", "slug", "date", "time", "place", "address", "host")
@@ -125,7 +125,7 @@ def load_event(project: Project, path: Path) -> Event:
         if "\n" in value:
             raise check.fail((name,), "must be one line")
     slug = values["slug"]
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) or len(slug) > MAX_SLUG:
+    if not SLUG.fullmatch(slug) or len(slug) > MAX_SLUG:
         raise check.fail(("slug",), f"'{slug}' must be lowercase letters, digits and hyphens, "
                          f"at most {MAX_SLUG} characters (it goes into every QR code)")
     date = check.get(data, ("date",), (dt.date, str))
@@ -166,14 +166,7 @@ def _links(check: Checker, data: dict, project: Project) -> tuple[tuple[str, str
     if "links" not in data:
         return ()
     table = check.table(data["links"], ("links",), set(project.links))
-    links = {}
-    for purpose in table:
-        url = check.get(table, ("links", purpose), str)
-        problem = url_problem(url)
-        if problem:
-            raise check.fail(("links", purpose), f"{url!r} {problem}")
-        links[purpose] = url
-    return tuple(sorted(links.items()))
+    return tuple(sorted((purpose, checked_link(check, table, purpose)) for purpose in table))
 
 
 def event_notes(events: list[Event], today: dt.date | None = None) -> list[Diagnostic]:

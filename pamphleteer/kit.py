@@ -564,7 +564,7 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
                 write_signsheet_csv(project, locale, out)
             manifest.save()
             cache.save()
-            write_site(project, out)  # the kit page, from the manifest just saved
+            write_site(project, out, manifest)  # the kit page, from the manifest just saved
             manifest.list_files(out, sorted(out.glob("*/signsheet.csv")) + site_files(out))
         except OSError as exc:
             result.errors.append(BuildError.from_os(exc, out).format_message())

@@ -126,6 +126,20 @@ LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA"
                       "SV", "NI", "HN", "BZ"}
 
 
+def cldr_name(code: str) -> str | None:
+    """The language's name in its own script ("Español", "한국어"), from CLDR; None for a
+    code CLDR does not know."""
+    from babel import Locale as Cldr
+    from babel import UnknownLocaleError
+
+    try:
+        language = Cldr.parse(code, sep="-")
+        name = language.get_display_name(language)
+    except (UnknownLocaleError, ValueError):
+        return None
+    return name[:1].upper() + name[1:] if name else None
+
+
 def describe_language(code: str) -> tuple[str, str]:
     """The language's name in its own script and its usual paper, from CLDR (Babel). A code
     CLDR does not know, and a script pamphleteer cannot print, are refused with the reason."""
@@ -141,8 +155,7 @@ def describe_language(code: str) -> tuple[str, str]:
     except (UnknownLocaleError, ValueError):
         raise UsageError(f"'{code}' is not a language CLDR knows: use a code like 'es', 'vi', "
                          "'pt-BR' or 'zh-Hant'") from None
-    name = language.get_display_name(language) or code
-    name = name[:1].upper() + name[1:]
+    name = cldr_name(code) or code
     if language.character_order == "right-to-left":
         raise UsageError(f"{name} ('{code}') is written right to left, which pamphleteer "
                          "cannot print yet: WeasyPrint does not lay out bidirectional text, "

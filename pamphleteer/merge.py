@@ -36,9 +36,9 @@ def merge_kits(project: Project, sources: list[Path], out: Path) -> list[str]:
     for source in sources:
         if source.resolve() == out.resolve():
             raise BuildError("a shard folder cannot also be the folder merged into", source)
-        entries = _shard_entries(project, source)
+        entries, shard_events = _shard_entries(project, source)
         keys = BuildCache(source).keys
-        events.update(_read_events(source))
+        events.update(shard_events)
         for entry in entries:
             path = entry["path"]
             sha = entry.get("sha256")
@@ -68,8 +68,9 @@ def merge_kits(project: Project, sources: list[Path], out: Path) -> list[str]:
     return [entry["path"] for _, entry, _ in plan]
 
 
-def _shard_entries(project: Project, source: Path) -> list[dict]:
-    """The manifest entries of one shard's folder, each PDF checked against its hash."""
+def _shard_entries(project: Project, source: Path) -> tuple[list[dict], dict[str, dict]]:
+    """The manifest entries of one shard's folder, each PDF checked against its hash, and
+    its events."""
     path = source / MANIFEST
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -97,12 +98,6 @@ def _shard_entries(project: Project, source: Path) -> list[dict]:
             raise BuildError(f"{name} does not match its manifest entry (changed after the "
                              "build?)", path)
         entries.append(entry)
-    return entries
+    events = data.get("events", {})
+    return entries, events if isinstance(events, dict) else {}
 
-
-def _read_events(source: Path) -> dict[str, dict]:
-    try:
-        events = json.loads((source / MANIFEST).read_text(encoding="utf-8")).get("events", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return events if isinstance(events, dict) else {}

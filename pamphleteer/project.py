@@ -24,6 +24,7 @@ LINK_PURPOSES = ("petition", "representatives")
 OPTIONAL_LINKS = ("report",)  # where callers report their calls (a code on the call script)
 SWITCHBOARD = "(202) 224-3121"  # the US Capitol switchboard: it puts callers through
 COLOR_NAMES = ("primary", "accent", "ink", "paper")
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # campaign and event slugs: they go into links
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def load_project(root: Path | str) -> Project:
     campaign = check.table(data["campaign"], ("campaign",), *settings.keys("campaign"))
     name = check.get(campaign, ("campaign", "name"), str)
     slug = check.get(campaign, ("campaign", "slug"), str)
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+    if not SLUG.fullmatch(slug):
         raise check.fail(("campaign", "slug"),
                          f"'{slug}' must be lowercase letters, digits and hyphens")
     imprint = check.get(campaign, ("campaign", "imprint"), str)
@@ -203,14 +204,17 @@ def _edition(check: Checker, campaign: dict) -> dt.date:
 
 def _links(check: Checker, data: object) -> dict[str, str]:
     table = check.table(data, ("links",), *settings.keys("links"))
-    links = {}
-    for purpose in LINK_PURPOSES + tuple(p for p in OPTIONAL_LINKS if p in table):
-        url = check.get(table, ("links", purpose), str)
-        problem = url_problem(url)
-        if problem:
-            raise check.fail(("links", purpose), f"{url!r} {problem}")
-        links[purpose] = url
-    return links
+    return {purpose: checked_link(check, table, purpose)
+            for purpose in LINK_PURPOSES + tuple(p for p in OPTIONAL_LINKS if p in table)}
+
+
+def checked_link(check: Checker, table: dict, purpose: str) -> str:
+    """``[links] purpose``, refused with its line unless it is a printable https:// link."""
+    url = check.get(table, ("links", purpose), str)
+    problem = url_problem(url)
+    if problem:
+        raise check.fail(("links", purpose), f"{url!r} {problem}")
+    return url
 
 
 # What a printed link may hold: RFC 3986's characters, less the quote ' (the links go into

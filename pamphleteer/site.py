@@ -20,6 +20,7 @@ from pamphleteer.content import REQUIRED_STRINGS, STRINGS_FILE
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.events import when
 from pamphleteer.impose import print_instruction
+from pamphleteer.locales import cldr_name
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import Manifest, write_atomic
 from pamphleteer.profiles import PROFILES
@@ -36,15 +37,16 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed date in the zips, so that they are r
 PREVIEW = ("screen", "home", "shop")  # which PDF a thumbnail is drawn from, first found
 
 
-def write_site(project: Project, out: Path) -> Path:
-    """Write ``index.html``, its thumbnails and the zips for the kit in ``out``."""
-    manifest = Manifest(project, out)
+def write_site(project: Project, out: Path, manifest: Manifest | None = None) -> Path:
+    """Write ``index.html``, its thumbnails and the zips for the kit in ``out`` (from its
+    manifest: the one a build holds, or the one on disk)."""
+    manifest = manifest or Manifest(project, out)
     entries = sorted(manifest.entries.values(), key=lambda e: e["path"])
     if not entries and not (out / INDEX).exists():
         return out / INDEX  # nothing built yet: no page to show
     thumbs = _thumbnails(out, entries)
     zips = _zips(project, out, entries)
-    page = _page(project, entries, manifest.events, thumbs, zips, out)
+    page = _page(project, entries, manifest.events, thumbs, zips)
     page = page.replace("/*FONTS*/", _fonts(project, out, page))
     write_atomic(out / INDEX, page.encode("utf-8"))
     return out / INDEX
@@ -197,16 +199,9 @@ def _zip(out: Path, target: Path, paths: dict[str, str]) -> int:
 
 
 def language_name(project: Project, code: str) -> str:
-    """The language's name in its own script ("Español", "한국어"), from CLDR."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        name = Locale.parse(code, sep="-").get_display_name(code)
-    except (UnknownLocaleError, ValueError):
-        name = None
-    if not name:
-        name = project.locales[code].name if code in project.locales else code
-    return name[:1].upper() + name[1:]
+    """The language's name in its own script, from CLDR, else from its locale.toml."""
+    known = project.locales[code].name if code in project.locales else code
+    return cldr_name(code) or known
 
 
 def _size(count: int) -> str:
@@ -215,7 +210,7 @@ def _size(count: int) -> str:
 
 
 def _page(project: Project, entries: list[dict], events: dict[str, dict],
-          thumbs: dict, zips: dict, out: Path) -> str:
+          thumbs: dict, zips: dict) -> str:
     e = html.escape
     groups = _groups(entries)
     ordered = [project.source_locale, *project.locales]  # the source language first
@@ -253,14 +248,14 @@ def _page(project: Project, entries: list[dict], events: dict[str, dict],
                      f'<h2 id="kit-{e(code)}-title">{e(language_name(project, code))}</h2>\n'
                      f'<p class="intro">{e(words["kit_intro"])}</p>')
         parts.append(_zip_link(zips.get(code), words))
-        parts.append(_pieces(groups, None, code, words, thumbs, out))
+        parts.append(_pieces(groups, None, code, words, thumbs))
         parts.append("</section>")
     if slugs:
         parts.append(f'<section id="events" aria-labelledby="events-title">\n'
                      f'<h2 id="events-title">{e(source["events_heading"])}</h2>')
         for slug in slugs:
             parts.append(_event(project, slug, events.get(slug, {}), groups, strings, thumbs,
-                                zips, out))
+                                zips))
         parts.append("</section>")
     parts.append(f'</main>\n<footer><p>{e(source["paid_for_by"])} {e(project.imprint)}</p>'
                  "</footer>\n</body>\n</html>\n")
@@ -287,8 +282,7 @@ def _zip_link(made: tuple[str, int] | None, words: dict[str, str]) -> str:
             f'{html.escape(words["download_all"])}</a> <span>({_size(size)})</span></p>')
 
 
-def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], thumbs: dict,
-            out: Path) -> str:
+def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], thumbs: dict) -> str:
     e = html.escape
     cards = []
     for (slug, locale, material), profiles in groups.items():
@@ -323,7 +317,7 @@ def _how(material: str, profile: str, words: dict[str, str]) -> str:
 
 
 def _event(project: Project, slug: str, info: dict, groups: dict, strings: dict, thumbs: dict,
-           zips: dict, out: Path) -> str:
+           zips: dict) -> str:
     e = html.escape
     source = strings[project.source_locale]
     locales = [code for code in dict.fromkeys([project.source_locale, *project.locales])
@@ -346,7 +340,7 @@ def _event(project: Project, slug: str, info: dict, groups: dict, strings: dict,
     for code in locales:
         parts.append(f'<section lang="{e(code)}" aria-label="{e(language_name(project, code))}">'
                      f'<h4>{e(language_name(project, code))}</h4>'
-                     + _pieces(groups, slug, code, strings[code], thumbs, out).replace(
+                     + _pieces(groups, slug, code, strings[code], thumbs).replace(
                          "<h3>", "<h5>").replace("</h3>", "</h5>") + "</section>")
     parts.append("</article>")
     return "\n".join(part for part in parts if part)

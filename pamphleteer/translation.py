@@ -202,13 +202,11 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
                     value += f" {COPY}{fingerprint(source)}"
                 set_fingerprint(target, value)
         settings = project.locales[base]
-        # The base's own settings, so that a copy of Korean keeps its fonts and word breaks.
-        own_fonts = base != project.source_locale or (
-            project.content_dir / base / LOCALE_FILE).is_file()
+        # The base's own settings, so that a copy of Korean keeps its fonts and word breaks
+        # (and its paper: a copy of the source takes the language's usual one).
         (scratch / LOCALE_FILE).write_text(locale_file_text(
             code, name, paper if base == project.source_locale else settings.paper,
-            keep_words=settings.keep_words, fonts=settings.fonts if own_fonts else None),
-            encoding="utf-8")
+            keep_words=settings.keep_words, fonts=settings.fonts), encoding="utf-8")
         scratch.rename(folder)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
