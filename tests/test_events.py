@@ -178,3 +178,17 @@ def test_every_material_that_carries_an_event_fits_it(campaign, tmp_path):
         for words in ("Monday, July 27, 2099, 7:30 PM", "Harbour Square",
                       "Hosted by Harbour Peace Circle and the Friends of the Quay"):
             assert words in text, (material, words)
+
+
+def test_an_event_s_own_link_replaces_the_campaign_s_in_its_codes(campaign, tmp_path):
+    from pamphleteer.kit import prepare
+    from pamphleteer.materials import MATERIALS
+
+    project = load_project(campaign)
+    event, = load_events(project, event_file(
+        tmp_path / "events", EVENT + '\n[links]\npetition = "https://example.org/harbour"\n'))
+    piece = prepare(project, "en", MATERIALS["flyer"], ("screen",), [], event)
+    urls = {code.purpose: code.url for code in piece.codes["screen"]}
+    assert urls["petition"].startswith("https://example.org/harbour?")
+    assert urls["representatives"].startswith(project.links["representatives"] + "?")
+    assert all("utm_content=en-harbour-vigil" in url for url in urls.values())
