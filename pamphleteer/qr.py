@@ -58,19 +58,7 @@ def display_url(url: str) -> str:
 def make_qr(purpose: str, url: str, display: str, color: str = "#000",
             background: str = "#fff") -> QRCode:
     """Draw ``url`` as an SVG QR code whose dark modules are one merged vector path."""
-    import qrcode  # here: it brings Pillow, which a build with nothing to render never needs
-    import qrcode.constants
-
-    # Medium error correction (15%) unless low (7%) makes the code less dense: fewer, larger
-    # modules scan better from paper than more correction does.
-    codes = []
-    for level in (qrcode.constants.ERROR_CORRECT_M, qrcode.constants.ERROR_CORRECT_L):
-        code = qrcode.QRCode(error_correction=level, border=QUIET_ZONE)
-        code.add_data(url)
-        code.make(fit=True)
-        codes.append(code)
-    code = min(codes, key=lambda c: c.version)  # the first, M, on a tie
-    matrix = code.get_matrix()
+    matrix, version = symbol(url)
     size = len(matrix)
     # Each horizontal run of dark modules is one stroke a module wide along the middle of its
     # row: it covers exactly the run's modules, in two path commands where a filled rectangle
@@ -93,4 +81,25 @@ def make_qr(purpose: str, url: str, display: str, color: str = "#000",
            f'<path fill="none" stroke="{color}" stroke-width="1" stroke-linecap="butt" '
            f'd="{"".join(runs)}"/></svg>')
     return QRCode(purpose=purpose, url=url, display=display, svg=svg, modules=size,
-                  version=code.version)
+                  version=version)
+
+
+@lru_cache(maxsize=256)  # one symbol per link, whatever its colours, purpose or caption
+def symbol(url: str) -> tuple[tuple[tuple[bool, ...], ...], int]:
+    """The modules of ``url``'s QR code (quiet zone included), and its version."""
+    import qrcode  # here: it brings Pillow, which a build with nothing to render never needs
+    import qrcode.constants
+
+    # Medium error correction (15%) unless low (7%) makes the code less dense: fewer, larger
+    # modules scan better from paper than more correction does. The version follows from the
+    # data alone, so only the chosen level is made (choosing a mask costs ~20 ms a code).
+    versions = {}
+    for level in (qrcode.constants.ERROR_CORRECT_M, qrcode.constants.ERROR_CORRECT_L):
+        code = qrcode.QRCode(error_correction=level, border=QUIET_ZONE)
+        code.add_data(url)
+        versions[level] = code.best_fit()
+    level = min(versions, key=lambda lv: (versions[lv], lv != qrcode.constants.ERROR_CORRECT_M))
+    code = qrcode.QRCode(version=versions[level], error_correction=level, border=QUIET_ZONE)
+    code.add_data(url)
+    code.make(fit=False)
+    return tuple(tuple(row) for row in code.get_matrix()), code.version

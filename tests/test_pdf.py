@@ -12,6 +12,7 @@ import pytest
 from pamphleteer.errors import BuildError
 from pamphleteer.outputs import write_atomic
 from pamphleteer.pdf import render_pdf
+from pamphleteer.preflight import unembedded_fonts
 
 from conftest import run
 
@@ -69,6 +70,25 @@ def test_attachments_are_never_embedded(project):
             assert all(annot.get("/Subtype") != "/FileAttachment"
                        for annot in page.get("/Annots", []))
         assert b"EmbeddedFile" not in rendered.pdf
+
+
+def test_a_font_used_without_its_file_is_named(project):
+    rendered = render_pdf("<p>Embedded</p>", root=project, source=project / "t.html",
+                          diagnostics=[])
+    assert unembedded_fonts(rendered.pdf) == []
+    # The same PDF with its font file taken out, as a tool that strips fonts would leave it.
+    with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
+        font = next(iter(pdf.pages[0].Resources.Font.values()))
+        descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+            if key in descendant.FontDescriptor:
+                del descendant.FontDescriptor[key]
+        pdf.pages[0].Resources.Font["/Plain"] = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica)
+        stripped = io.BytesIO()
+        pdf.save(stripped)
+    assert unembedded_fonts(stripped.getvalue()) == sorted([str(font.BaseFont), "/Helvetica"])
 
 
 def test_write_atomic_replaces_whole_files_only(tmp_path):
