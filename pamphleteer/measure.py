@@ -263,7 +263,17 @@ def _content(box, prose: bool = False, gap_in_margin: bool = False) -> Node:
             node = _without_top(node, weight * _custom_px(child, "__fit_gap"))
         nodes.append(node)
         weights.append(weight)
+    for foot in _feet(box):  # pinned to the bottom: it stacks under the rest, at its margin
+        nodes.append(_node(foot, prose))
+        spaces.append(foot.margin_top)
+        weights.append(0)
     return Node(STACK, children=tuple(nodes), spaces=tuple(spaces), weights=tuple(weights))
+
+
+def _feet(box) -> list:
+    """The absolutely placed ``.foot`` children of a ``.stack`` (see print.css)."""
+    return [_unwrap(child) for child in getattr(box, "children", ())
+            if "foot" in _classes(child) and _unwrap(child).is_absolutely_positioned()]
 
 
 def _custom_px(box, name: str) -> float:
@@ -517,6 +527,7 @@ def frame_overflows(document) -> list[tuple[str, float]]:
         page_left = page._page_box.content_box_x()
         page_right = page_left + page._page_box.width
         for box, parent in _boxes(page._page_box):
+            found += _into_the_foot(box)
             element = getattr(box, "element", None)
             name = element.get("data-frame") if element is not None else None
             if not name or box.element_tag is None or not hasattr(box, "content_box_y"):
@@ -530,8 +541,7 @@ def frame_overflows(document) -> list[tuple[str, float]]:
             ended = any(b.element_tag == "div" and b.element is not None
                         and b.element.get("data-frame-end") is not None for b in inner)
             # Lines and blocks, not glyph boxes: a glyph may poke past a tight line height.
-            lowest = max((b.position_y + _height(b) for b in inner if _is_block_or_line(b)),
-                         default=bottom)
+            lowest = _lowest(inner, bottom)
             # Sideways, text counts too: a line box is as wide as its frame, its words may not be.
             widest = max((b.position_x + b.margin_width() for b in inner
                           if hasattr(b, "margin_width")), default=right)
@@ -549,6 +559,23 @@ def frame_overflows(document) -> list[tuple[str, float]]:
     return found
 
 
+def _into_the_foot(box) -> list[tuple[str, float]]:
+    """Frames of a ``.stack`` that run down into its foot, which is placed at the bottom
+    whatever is above it: the copy must end where the foot's margin begins."""
+    feet = _feet(box)
+    if not feet:
+        return []
+    top = min(foot.position_y for foot in feet)  # the margin edge
+    found = []
+    for child in _in_flow(box):
+        lowest = _lowest([b for b, _ in _boxes(child)], top)
+        if lowest > top + 0.5:
+            element = getattr(child, "element", None)
+            name = element.get("data-frame") if element is not None else None
+            found.append((name or "text", (lowest - top) / PX_PER_MM))
+    return found
+
+
 def _past_the_trim(page_box) -> list[tuple[str, float]]:
     """Text anywhere on the page (margin boxes too) that runs past the trim, the page's own
     edges: the guillotine would cut it off, in a frame or not."""
@@ -561,6 +588,14 @@ def _past_the_trim(page_box) -> list[tuple[str, float]]:
         worst = max(worst, left - box.position_x, box.position_x + box.width - right,
                     top - box.position_y, box.position_y + box.height - bottom)
     return [("trim", worst / PX_PER_MM)] if worst > 0.5 else []
+
+
+def _lowest(boxes: list, default: float) -> float:
+    """The bottom of the lowest line or block of ``boxes`` (not their end markers, which a
+    frame's last margin may carry below it when it collapses through the frame's bottom)."""
+    return max((b.position_y + _height(b) for b in boxes if _is_block_or_line(b)
+                and not (b.element_tag == "div" and b.element is not None
+                         and b.element.get("data-frame-end") is not None)), default=default)
 
 
 def _is_block_or_line(box) -> bool:
