@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -147,9 +148,10 @@ def watch_latency(project: Path, out: Path) -> float:
     return latency
 
 
-def reference_flyer(project) -> float:
+def reference_flyer(project) -> Callable[[], float]:
     """A plain one-page flyer: the flyer's copy in plain blocks, the same fonts, two QR codes;
-    one WeasyPrint layout and write (the least any tool must do). Median of 5, warm."""
+    one WeasyPrint layout and write (the least any tool must do). Returns a function that
+    renders it once and says how long that took."""
     import markdown
 
     from pamphleteer.fonts import font_face_css
@@ -164,22 +166,25 @@ def reference_flyer(project) -> float:
             "body { font: 11.5pt/1.4 'Noto Serif' } h1, h2 { font-family: Inter }"
             "h1 { font-size: 44pt; font-weight: 900 } .qr svg { width: 1.1in; height: 1.1in }"
             "</style><h1>End the Korean War</h1>" + markdown.markdown(body) + codes)
-    times = []
-    for _ in range(6):
+
+    def once() -> float:
         started = time.perf_counter()
         pdf = render_pdf(html, root=project.root, source=project.settings_path,
                          diagnostics=[]).pdf
-        times.append(time.perf_counter() - started)
+        took = time.perf_counter() - started
         assert pdf.startswith(b"%PDF")
-    return statistics.median(times[1:])
+        return took
+
+    once()  # warm
+    return once
 
 
 class Timer:
-    """Time spent inside one function of ``kit`` (replaced by a timed wrapper)."""
+    """Time spent inside one function of ``owner`` (replaced by a timed wrapper)."""
 
-    def __init__(self, name: str):
-        self.name, self.total = name, 0.0
-        self.original = getattr(kit, name)
+    def __init__(self, name: str, owner: object = kit):
+        self.name, self.owner, self.total, self.calls = name, owner, 0.0, 0
+        self.original = getattr(owner, name)
 
         def timed(*args, **kwargs):
             started = time.perf_counter()
@@ -187,20 +192,34 @@ class Timer:
                 return self.original(*args, **kwargs)
             finally:
                 self.total += time.perf_counter() - started
+                self.calls += 1
 
-        setattr(kit, name, timed)
+        setattr(owner, name, timed)
+
+    def restore(self) -> None:
+        setattr(self.owner, self.name, self.original)
 
 
 def warm_figures(project_dir: Path) -> None:
     """Everything measured in one warm process, serially."""
+    from pamphleteer.pdf import Rendered
+
     project = load_project(project_dir)
     build_document(project, "en", "flyer", ("home",))  # warm up: imports, fonts, templates
     reference = reference_flyer(project)
 
     took: dict[tuple[str, str], float] = {}
     sizes: dict[tuple[str, str, str], int] = {}
+    references: list[float] = []
+    # Where a job's time goes: its layouts, the PDFs written, the checks, the imposition.
+    stages = {"layouts": Timer("lay_out"), "writes": Timer("written", Rendered),
+              "checks": Timer("check_pdf"), "imposition": Timer("_impose"),
+              "reading and QR codes": Timer("prepare")}
     layouts = pdfs = 0
     for locale, material, profiles, _ in documents(plan(project)):
+        # The reference is rendered between documents, so that the machine's drift and noise
+        # hit both sides of the ratio alike.
+        references.append(reference())
         started = time.perf_counter()
         results = build_document(project, locale, material, profiles)
         took[locale, material] = time.perf_counter() - started
@@ -210,10 +229,22 @@ def warm_figures(project_dir: Path) -> None:
             sizes[locale, material, result.job.profile] = len(result.pdf)
             layouts += result.layouts + result.underlays
             pdfs += 1
-    average = sum(took.values()) / pdfs
-    report(f"average PDF / reference flyer ({pdfs} PDFs)", f"{average / reference:.2f}x",
-           "<= 2x", average / reference <= 2)
+    for timer in stages.values():
+        timer.restore()
+    reference_time = statistics.median(references)
+    total = sum(took.values())
+    average = total / pdfs
+    report(f"average PDF / reference flyer ({pdfs} PDFs)", f"{average / reference_time:.2f}x",
+           "<= 2x", average / reference_time <= 2)
+    # One render of a kit PDF (a layout and a write), what the templates themselves cost.
+    render = stages["layouts"].total / stages["layouts"].calls + \
+        stages["writes"].total / stages["writes"].calls
+    report("  one render of a kit PDF (layout + write) / reference",
+           f"{render / reference_time:.2f}x")
     report("WeasyPrint layouts per PDF", f"{layouts / pdfs:.2f}")
+    rest = total - sum(timer.total for timer in stages.values())
+    for name, spent in [*((n, t.total) for n, t in stages.items()), ("the rest", rest)]:
+        report(f"  share of a job: {name}", f"{spent / total:.0%}")
     locales = {locale for locale, _ in took}
     if {"en", "ko"} <= locales:
         ratio = sum(t for (loc, _), t in took.items() if loc == "ko") / \

@@ -24,7 +24,7 @@ from pamphleteer.impose import duplex, impose, plan_sheets, print_instruction
 from pamphleteer.limits import JOB_SECONDS, OverBudget, memory_budget, time_budget
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Manifest, Output, output_folder, write_atomic, write_signsheet_csv
-from pamphleteer.pdf import Rendered, page_count, render_pdf
+from pamphleteer.pdf import Rendered, page_count, render_pdf, sheet_pdf
 from pamphleteer.preflight import (
     broken_words,
     check_event_glyphs,
@@ -463,10 +463,10 @@ def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
                            Geometry(trim=(sheet.width, sheet.height)))
     context["sheets"] = layout.sheets
     html = render_template(project, "sheet.html.j2", context)
-    underlay = render_pdf(html, root=project.root, source=project.template_file("sheet.html.j2"),
-                          diagnostics=[])
-    underlays[0] += 1
-    return impose(rendered.pdf, layout, underlay.pdf, duplex(material))
+    underlay, laid_out = sheet_pdf(html, root=project.root,
+                                   source=project.template_file("sheet.html.j2"))
+    underlays[0] += laid_out
+    return impose(rendered.pdf, layout, underlay, duplex(material))
 
 
 # Relative layout cost of a material's document (measured on the demo: a booklet lays out

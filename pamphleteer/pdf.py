@@ -13,6 +13,7 @@ import re
 import stat
 import uuid
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -121,11 +122,15 @@ def _font_config(fonts_dirs: tuple[Path, ...]):
     declare the same faces from ``fonts.toml``, so one serves them all. It would keep serving
     a face whose file changed (``watch``), so the files' sizes and times are part of the key.
     """
-    files = tuple((str(path), info.st_size, info.st_mtime_ns, info.st_ino)
-                  for fonts_dir in fonts_dirs
-                  for path in sorted(fonts_dir.iterdir()) if path.is_file()
-                  for info in [path.stat()])
-    return _configuration(fonts_dirs, os.environ["FONTCONFIG_FILE"], files)
+    return _configuration(fonts_dirs, os.environ["FONTCONFIG_FILE"], _font_files(fonts_dirs))
+
+
+def _font_files(fonts_dirs: tuple[Path, ...]) -> tuple:
+    """The font files' paths, sizes and times: what says a font changed."""
+    return tuple((str(path), info.st_size, info.st_mtime_ns, info.st_ino)
+                 for fonts_dir in fonts_dirs
+                 for path in sorted(fonts_dir.iterdir()) if path.is_file()
+                 for info in [path.stat()])
 
 
 @lru_cache(maxsize=4)
@@ -242,6 +247,26 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     rendered = Rendered(pdf=b"", pages=len(document.pages), layout=measure(document),
                         pending=write_pdf)
     return rendered.written() if write else rendered
+
+
+def sheet_pdf(html: str, *, root: Path, source: Path) -> tuple[bytes, bool]:
+    """The PDF of a page that needs nothing of the project but its fonts (a home printer's
+    sheet underlay), and whether it was laid out now: it is remembered while its fonts are
+    unchanged, as every home PDF of one material and language lies on the same sheet, and
+    ``watch`` rebuilds one piece many times."""
+    if "<link" in html or "<img" in html:  # it reads files whose edits the HTML does not show
+        return render_pdf(html, root=root, source=source, diagnostics=[]).pdf, True
+    key = (html, root, source, _font_files(_fonts_dirs(root)))
+    if key in _SHEETS:
+        _SHEETS.move_to_end(key)
+        return _SHEETS[key], False
+    _SHEETS[key] = pdf = render_pdf(html, root=root, source=source, diagnostics=[]).pdf
+    if len(_SHEETS) > 32:
+        _SHEETS.popitem(last=False)
+    return pdf, True
+
+
+_SHEETS: OrderedDict[tuple, bytes] = OrderedDict()
 
 
 def _stylesheets(tree, root: Path, fonts, fetcher) -> tuple[list, dict]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.server
 import io
+import os
+import shutil
 import threading
 
 import pikepdf
@@ -11,10 +13,10 @@ import pytest
 
 from pamphleteer.errors import BuildError
 from pamphleteer.outputs import write_atomic
-from pamphleteer.pdf import render_pdf
+from pamphleteer.pdf import render_pdf, sheet_pdf
 from pamphleteer.preflight import unembedded_fonts
 
-from conftest import run
+from conftest import ROOT, run
 
 
 def test_fetcher_refuses_files_outside_assets_and_templates(project, tmp_path):
@@ -89,6 +91,24 @@ def test_a_font_used_without_its_file_is_named(project):
         stripped = io.BytesIO()
         pdf.save(stripped)
     assert unembedded_fonts(stripped.getvalue()) == sorted([str(font.BaseFont), "/Helvetica"])
+
+
+def test_a_sheet_is_laid_out_once_until_a_font_changes(tmp_path):
+    """Every home PDF of a material and language lies on the same sheet: it is remembered,
+    but not past an edit to a font (``watch``) or for a page that reads other files."""
+    fonts = tmp_path / "assets" / "fonts"
+    fonts.mkdir(parents=True)
+    font = fonts / "Own.ttf"
+    shutil.copy(next((ROOT / "assets" / "fonts").glob("*.ttf")), font)
+    html = "<p>Cut on the marks</p>"
+    first, laid_out = sheet_pdf(html, root=tmp_path, source=tmp_path / "sheet.html.j2")
+    assert laid_out and first.startswith(b"%PDF")
+    assert sheet_pdf(html, root=tmp_path, source=tmp_path / "sheet.html.j2") == (first, False)
+    os.utime(font, ns=(font.stat().st_atime_ns, font.stat().st_mtime_ns + 10**9))
+    assert sheet_pdf(html, root=tmp_path, source=tmp_path / "sheet.html.j2")[1]
+    linked = '<link rel="stylesheet" href="templates/css/print.css">' + html
+    for _ in range(2):
+        assert sheet_pdf(linked, root=tmp_path, source=tmp_path / "sheet.html.j2")[1]
 
 
 def test_write_atomic_replaces_whole_files_only(tmp_path):
