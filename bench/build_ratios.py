@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -180,21 +181,36 @@ def reference_flyer(project) -> Callable[[], float]:
 
 
 class Timer:
-    """Time spent inside one function of ``owner`` (replaced by a timed wrapper)."""
+    """Time spent inside one function of ``owner`` (replaced by a timed wrapper). ``own`` is
+    the time not spent in another timed function inside it (a sheet's PDF written inside
+    the imposition counts as a write), so that the timers' ``own`` times add up."""
+
+    running: ClassVar[list[Timer]] = []  # the timed calls under way, innermost last
 
     def __init__(self, name: str, owner: object = kit):
-        self.name, self.owner, self.total, self.calls = name, owner, 0.0, 0
+        self.name, self.owner = name, owner
+        self.total = self.inner = 0.0
+        self.calls = 0
         self.original = getattr(owner, name)
 
         def timed(*args, **kwargs):
             started = time.perf_counter()
+            Timer.running.append(self)
             try:
                 return self.original(*args, **kwargs)
             finally:
-                self.total += time.perf_counter() - started
+                Timer.running.pop()
+                spent = time.perf_counter() - started
+                self.total += spent
                 self.calls += 1
+                if Timer.running:
+                    Timer.running[-1].inner += spent
 
         setattr(owner, name, timed)
+
+    @property
+    def own(self) -> float:
+        return self.total - self.inner
 
     def restore(self) -> None:
         setattr(self.owner, self.name, self.original)
@@ -213,13 +229,15 @@ def warm_figures(project_dir: Path) -> None:
     references: list[float] = []
     # Where a job's time goes: its layouts, the PDFs written, the checks, the imposition.
     stages = {"layouts": Timer("lay_out"), "writes": Timer("written", Rendered),
-              "checks": Timer("check_pdf"), "imposition": Timer("_impose"),
+              "checks": Timer("check_pdf"), "imposition and its sheets": Timer("_impose"),
               "reading and QR codes": Timer("prepare")}
     layouts = pdfs = 0
     for locale, material, profiles, _ in documents(plan(project)):
         # The reference is rendered between documents, so that the machine's drift and noise
         # hit both sides of the ratio alike.
+        writes = stages["writes"].total, stages["writes"].calls
         references.append(reference())
+        stages["writes"].total, stages["writes"].calls = writes  # its write is not a job's
         started = time.perf_counter()
         results = build_document(project, locale, material, profiles)
         took[locale, material] = time.perf_counter() - started
@@ -242,8 +260,8 @@ def warm_figures(project_dir: Path) -> None:
     report("  one render of a kit PDF (layout + write) / reference",
            f"{render / reference_time:.2f}x")
     report("WeasyPrint layouts per PDF", f"{layouts / pdfs:.2f}")
-    rest = total - sum(timer.total for timer in stages.values())
-    for name, spent in [*((n, t.total) for n, t in stages.items()), ("the rest", rest)]:
+    rest = total - sum(timer.own for timer in stages.values())
+    for name, spent in [*((n, t.own) for n, t in stages.items()), ("the rest", rest)]:
         report(f"  share of a job: {name}", f"{spent / total:.0%}")
     locales = {locale for locale, _ in took}
     if {"en", "ko"} <= locales:
