@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.materials import Material
-from pamphleteer.measure import COLUMNS, FIXED, GRID, STACK, TEXT, Area, Layout, Node
+from pamphleteer.measure import COLUMNS, FIXED, GRID, SPLIT, STACK, TEXT, Area, Layout, Node
 from pamphleteer.pdf import Rendered
 
 FILL = 0.98  # aim a little short of full: the model is close, not exact
@@ -41,6 +41,7 @@ class Fit:
     gaps: tuple[tuple[str, float], ...] = ()  # (area, CSS px of space per gap)
     leads: tuple[tuple[str, float], ...] = ()  # (area, CSS px added to each line of copy)
     pages: int = 0  # flows: the page count aimed at (0: whatever the layout gives)
+    cuts: tuple[tuple[int, int, int], ...] = ()  # where split columns break (columns.Cut)
     renders: int = 0  # layouts it took to find this
     notes: tuple[Diagnostic, ...] = field(default=())
 
@@ -221,7 +222,7 @@ def _same(a: Fit, b: Fit) -> bool:
                 {name: lead for name, lead in fit.leads if lead})
 
     return abs(a.scale - b.scale) < STEP / 2 and spacing(a) == spacing(b) \
-        and a.pages in (0, b.pages)
+        and a.pages in (0, b.pages) and a.cuts == b.cuts
 
 
 def _between(fits: Fit, spills: Fit) -> Fit:
@@ -264,7 +265,7 @@ def solve(layout: Layout, measured: Fit, material: Material, source: Path,
         k = min(k, limit)
     scale = max(math.floor(k * measured.scale / STEP + 1e-6) * STEP, material.fit[0])
     k = scale / measured.scale
-    gaps, leads, notes = [], [], []
+    gaps, leads, notes, cuts = [], [], [], []
     for area in frames + ([flow] if flow else []):
         room = _flow_room(area, measured, material, pages, fill) if area.flow \
             else area.capacity * fill
@@ -275,10 +276,13 @@ def solve(layout: Layout, measured: Fit, material: Material, source: Path,
         gap, lead, used, hole = _spread(area.content, room, k, not area.flow, cap)
         gaps.append((area.name, gap))
         leads.append((area.name, lead))
+        # Split columns break where they balance at this size and spacing.
+        cuts += [(node.slot, *best_cut(node, k, gap, lead)[1])
+                 for node in _nodes(area.content, SPLIT)]
         if hole > HOLE * area.capacity:
             notes.append(_underfull(area, used, room, scale, material, source))
     return Fit(scale=scale, gaps=tuple(gaps), leads=tuple(leads), pages=pages if flow else 0,
-               notes=tuple(notes))
+               cuts=tuple(cuts), notes=tuple(notes))
 
 
 def predict(node: Node, k: float, gap: float = 0.0, lead: float = 0.0) -> float:
@@ -289,6 +293,8 @@ def predict(node: Node, k: float, gap: float = 0.0, lead: float = 0.0) -> float:
     if node.kind == TEXT:
         line = (node.height / len(node.lines) - node.lead) * k + (lead if node.leads else 0.0)
         return node.pad + _line_count(node, k) * line
+    if node.kind == SPLIT:
+        return node.pad + best_cut(node, k, gap, lead)[0]
     inner = [predict(child, k, gap, lead) for child in node.children]
     if node.kind == GRID:
         return node.pad + sum(node.spaces) + sum(inner)
@@ -299,6 +305,77 @@ def predict(node: Node, k: float, gap: float = 0.0, lead: float = 0.0) -> float:
     # into the bleed) is set in absolute units and does not.
     spaces = sum(k * space if space > 0 else space for space in node.spaces)
     return node.pad + spaces + sum(inner) + gap * sum(node.weights)
+
+
+def best_cut(node: Node, k: float, gap: float = 0.0,
+             lead: float = 0.0) -> tuple[float, tuple[int, int]]:
+    """Where split columns (a ``SPLIT`` node) break best at scale ``k``: the height of the
+    taller column, and the cut (the block the second column starts at, and how many of its
+    words stay in the first).
+
+    A cut between two blocks is preferred to one inside a paragraph unless that is half a
+    line or more better; a paragraph keeps two lines on each side (orphans and widows), and
+    a heading is never left at the foot of the first column.
+    """
+    blocks = node.children
+    heights = [predict(child, k, gap, lead) for child in blocks]
+    above = [(k * space if space > 0 else space) + gap * weight
+             for space, weight in zip(node.spaces, node.weights, strict=True)]
+
+    def column(start: int, end: int, top: bool = True) -> float:
+        """The height of blocks ``start`` to ``end``, the first at a column's top or not."""
+        return sum(heights[start:end]) + sum(above[start + 1:end]) + \
+            (0.0 if top or start >= end else above[start])
+
+    found = [(max(column(0, b), column(b, len(blocks))), True, (b, 0))
+             for b in range(1, len(blocks)) if not blocks[b - 1].keep]
+    for b, block in enumerate(blocks):
+        if block.kind == STACK:  # a list or box of blocks: cut between two of its items
+            for items in range(1, len(block.children)):
+                first = column(0, b) + (above[b] if b else 0.0) + \
+                    predict(_items(block, 0, items), k, gap, lead)
+                second = predict(_items(block, items, len(block.children)), k, gap, lead) + \
+                    column(b + 1, len(blocks), top=False)
+                found.append((max(first, second), False, (b, items)))
+        if block.kind != TEXT or block.keep or not block.words or \
+                max(block.words) * k > block.width:
+            continue
+        starts = _line_starts(block, k)
+        line = (block.height / len(block.lines) - block.lead) * k + (lead if block.leads else 0)
+        for kept in range(2, len(starts) - 1):  # two lines or more on each side
+            if not block.trailing[starts[kept] - 1]:
+                continue  # the line does not start after a space: not between two words
+            first = column(0, b) + (above[b] if b else 0.0) + block.pad + kept * line
+            second = (len(starts) - kept) * line + column(b + 1, len(blocks), top=False)
+            words = sum(1 for space in block.trailing[:starts[kept]] if space)
+            found.append((max(first, second), False, (b, words)))
+    if not found:
+        return column(0, len(blocks)), (len(blocks), 0)
+    lowest = min(height for height, _, _ in found)
+    slack = 0.5 * _line_height(node) * k
+    height, _, cut = min(found, key=lambda f: (not f[1] or f[0] > lowest + slack, f[0]))
+    return height, cut
+
+
+def _items(stack: Node, start: int, end: int) -> Node:
+    """Items ``start`` to ``end`` of a stack, as the stack a column would hold."""
+    top = start == 0  # the stack's first item keeps its space; another heads a column
+    return replace(stack, children=stack.children[start:end],
+                   spaces=(stack.spaces[start] if top else 0.0, *stack.spaces[start + 1:end]),
+                   weights=(stack.weights[start] if top else 0, *stack.weights[start + 1:end]))
+
+
+def _line_starts(node: Node, k: float) -> list[int]:
+    """The word each line of a paragraph starts with, broken greedily at scale ``k``."""
+    starts: list[int] = []
+    used, forced = 0.0, set(node.breaks)
+    for index, word in enumerate(node.words):
+        width = word * k
+        if not starts or index in forced or used + width > node.width + 0.01:
+            starts.append(index)
+            used = 0.0
+        used += width + node.trailing[index] * k
+    return starts
 
 
 def _line_count(node: Node, k: float) -> int:

@@ -234,7 +234,8 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
                       pdf_variant=PROFILES[profile].pdf_variant, diagnostics=diagnostics,
                       write=False, prepress=prepress,
                       duplex=duplex(piece.material) if home else None,
-                      press=project.asset(intent.path) if PROFILES[profile].cmyk else None)
+                      press=project.asset(intent.path) if PROFILES[profile].cmyk else None,
+                      cuts=fit.cuts)
 
 
 def fit_check(project: Project, locale: str, material: Material,

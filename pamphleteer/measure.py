@@ -26,7 +26,7 @@ from itertools import pairwise
 from pamphleteer.markup import WORD_JOINER
 
 # Node kinds.
-TEXT, FIXED, STACK, GRID, COLUMNS = "text", "fixed", "stack", "grid", "columns"
+TEXT, FIXED, STACK, GRID, COLUMNS, SPLIT = "text", "fixed", "stack", "grid", "columns", "split"
 HEADINGS = {"h1", "h2", "h3", "h4"}
 PX_PER_MM = 96 / 25.4
 
@@ -50,7 +50,9 @@ class Node:
     children: tuple[Node, ...] = ()
     spaces: tuple[float, ...] = ()  # STACK, GRID: margin space above each child
     weights: tuple[int, ...] = ()  # STACK: how many gaps of spread space go above each child
-    count: int = 1  # COLUMNS: how many columns
+    count: int = 1  # COLUMNS, SPLIT: how many columns
+    keep: bool = False  # TEXT: a heading, which stays with what follows it
+    slot: int = -1  # SPLIT: which data-columns element of the document it is
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,8 @@ def _node(box, prose: bool = False) -> Node:
     from weasyprint.formatting_structure import boxes as wb
 
     pad = _vertical_pad(box)
+    if "split" in _classes(box):
+        return _split(box, pad, prose)
     if "fixed-size" in _classes(box) or isinstance(
             box, (wb.ReplacedBox, wb.TableBox, wb.FlexContainerBox, wb.InlineBlockBox)):
         return Node(FIXED, height=box.border_height())
@@ -230,6 +234,63 @@ def _node(box, prose: bool = False) -> Node:
     node = _content(box, prose)
     return Node(STACK, pad=pad, children=node.children, spaces=node.spaces,
                 weights=node.weights)
+
+
+def _split(box, pad: float, prose: bool) -> Node:
+    """Columns the fit split (``columns.py``): their blocks in reading order, one flow that
+    the fit stage may cut again anywhere, with the space each block has below another."""
+    prose = prose or "prose" in _classes(box)
+    nodes: list[Node] = []
+    spaces: list[float | None] = []
+    weights: list[int] = []
+    for number, column in enumerate(_unwrap(c) for c in box.children if "column" in _classes(c)):
+        stack = _content(column, prose)
+        children, above, gaps = list(stack.children), list(stack.spaces), list(stack.weights)
+        if number and children and nodes and "continued" in _classes(_in_flow(column)[0]):
+            nodes[-1] = _joined(nodes[-1], children[0])  # one paragraph, cut in two
+            children, above, gaps = children[1:], above[1:], gaps[1:]
+        elif number and children:
+            # A block that heads a column has no space or gap above it: give it those it
+            # would have under the block before it.
+            above[0] = None
+            gaps[0] = 0 if nodes and nodes[-1].keep else (2 if children[0].keep else 1)
+        nodes += children
+        spaces += above
+        weights += gaps
+    known = [(space, node.keep) for space, node in zip(spaces[1:], nodes[1:], strict=True)
+             if space is not None]
+    for index, space in enumerate(spaces):
+        if space is None:
+            alike = sorted(s for s, keep in known if keep == nodes[index].keep)
+            spaces[index] = alike[len(alike) // 2] if alike else 0.0
+    return Node(SPLIT, pad=pad, children=tuple(nodes), spaces=tuple(spaces),
+                weights=tuple(weights), count=2,
+                slot=int(box.element.get("data-columns-slot", "-1")))
+
+
+def _joined(head: Node, rest: Node) -> Node:
+    """The two parts of a block cut between columns (a paragraph, a list), as the one block
+    it is."""
+    if head.kind == STACK and rest.kind == STACK and head.children and rest.children:
+        inner = sorted(head.spaces[1:] + rest.spaces[1:])
+        between = inner[len(inner) // 2] if inner else 0.0  # as the other items are spaced
+        return replace(head, children=head.children + rest.children,
+                       spaces=(*head.spaces, between, *rest.spaces[1:]),
+                       weights=(*head.weights, 0, *rest.weights[1:]))
+    if head.kind != TEXT or rest.kind != TEXT or not head.words:
+        return Node(FIXED, height=_measured(head) + _measured(rest))
+    space = max(head.trailing + rest.trailing, default=0.0)  # the space the cut fell on
+    return replace(head, height=head.height + rest.height, pad=head.pad + rest.pad,
+                   lines=head.lines + rest.lines, word=max(head.word, rest.word),
+                   long=head.long if head.word >= rest.word else rest.long,
+                   words=head.words + rest.words,
+                   trailing=(*head.trailing[:-1], head.trailing[-1] or space, *rest.trailing),
+                   breaks=head.breaks + tuple(len(head.words) + b for b in rest.breaks))
+
+
+def _measured(node: Node) -> float:
+    """A paragraph's height as measured (its lines, or its box)."""
+    return node.pad + node.height
 
 
 def _content(box, prose: bool = False, gap_in_margin: bool = False) -> Node:
@@ -350,7 +411,7 @@ def _text(box, lines: list, pad: float) -> Node:
             breaks.append(first)
     kept = [(w, t) for w, t, keep in zip(words, texts, whole, strict=True) if keep]
     widest = max(kept, default=(0.0, ""))
-    return Node(TEXT, height=sum(line.height for line in lines), pad=pad,
+    return Node(TEXT, height=sum(line.height for line in lines), pad=pad, keep=heading,
                 lines=tuple(line.width for line in lines), width=box.width,
                 word=widest[0], long=widest[1].replace(WORD_JOINER, ""), words=tuple(words),
                 trailing=tuple(trailing), breaks=tuple(breaks))

@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 
 import platformdirs
 
+from pamphleteer.columns import Cut, split_columns
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.measure import Layout, mark_frame_ends, measure
 from pamphleteer.outputs import write_atomic
@@ -210,7 +211,7 @@ class _Collect(logging.Handler):
 def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None = None,
                diagnostics: list[Diagnostic], write: bool = True,
                prepress: Prepress | None = None, duplex: str | None = None,
-               press: Path | None = None) -> Rendered:
+               press: Path | None = None, cuts: tuple[Cut, ...] = ()) -> Rendered:
     """Lay out ``html`` and return the PDF; ``source`` is the file blamed for problems.
 
     With ``write=False`` the layout is made and measured, and the PDF is written only if
@@ -218,13 +219,14 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     writes none). ``prepress`` finishes a print-shop PDF (boxes, marks, output intent);
     ``duplex`` asks a home printer's dialog for it (and for no scaling). With ``press`` (a
     CMYK output profile) photos are turned into its CMYK; without it they keep no more than
-    ``HOME_PPI`` of detail.
+    ``HOME_PPI`` of detail. ``cuts`` say where split columns break (``columns.py``).
     """
     weasyprint = _weasyprint(root)
     fetcher = fetcher_class()(root, press)
     fonts_dirs = _fonts_dirs(root)
     with _collected(weasyprint, source, diagnostics):
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
+        split_columns(page.etree_element, cuts)
         mark_frame_ends(page.etree_element)
         fonts = _font_config(fonts_dirs)
         sheets, profiles = _stylesheets(page.etree_element, root, fonts, fetcher)
@@ -236,7 +238,7 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
 
     def write_pdf(heights: tuple[float, ...] = ()) -> bytes:
         _drop_attachments(document)
-        digest = hashlib.sha256(f"{pdf_variant}\n{heights}\n{html}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{pdf_variant}\n{heights}\n{cuts}\n{html}".encode()).hexdigest()
         cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
         with _collected(weasyprint, source, diagnostics):
             return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
