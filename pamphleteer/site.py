@@ -16,6 +16,8 @@ import io
 import zipfile
 from pathlib import Path
 
+import platformdirs
+
 from pamphleteer.content import REQUIRED_STRINGS, STRINGS_FILE
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.events import when
@@ -23,6 +25,7 @@ from pamphleteer.impose import print_instruction
 from pamphleteer.locales import cldr_name
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import Manifest, write_atomic
+from pamphleteer.pdf import private_folder
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
 from pamphleteer.tomlfile import read_toml
@@ -65,9 +68,6 @@ def _fonts(project: Project, out: Path, page: str) -> str:
     """The campaign's own label fonts for the page, cut down to the characters it shows (a
     few KB, where a whole Korean font is 1.4 MB), so that every language's name and words
     draw on any phone or computer, even one without fonts for that script."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
     families = list(dict.fromkeys(family for locale in project.locales.values()
                                   for family in locale.fonts.get("label", ())))
     text = html.unescape(page)
@@ -80,20 +80,10 @@ def _fonts(project: Project, out: Path, page: str) -> str:
         key = hashlib.sha256(face.path.read_bytes() + "".join(sorted(set(text))).encode())
         name = f"{FONTS}/{key.hexdigest()[:20]}{face.path.suffix}"
         if not (out / name).is_file():
-            with TTFont(face.path, lazy=True) as font:
-                used = sorted({ord(c) for c in text} & set(font.getBestCmap() or {}))
-            if not used:
+            data = _subset(face.path, text, Path(name).name)
+            if data is None:
                 continue
-            options = subset.Options()  # the default features: kerning, ligatures, marks
-            options.name_IDs = ["*"]  # the licence and copyright notices stay in
-            options.notdef_outline = True
-            font = subset.load_font(str(face.path), options)
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(unicodes=used)
-            subsetter.subset(font)
-            buffer = io.BytesIO()
-            font.save(buffer)
-            write_atomic(out / name, buffer.getvalue())
+            write_atomic(out / name, data)
         keep.add(Path(name).name)
         rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight};'
                      f' src: url("{name}"); }}')
@@ -102,6 +92,33 @@ def _fonts(project: Project, out: Path, page: str) -> str:
             stale.unlink(missing_ok=True)
     stack = ", ".join(f'"{family}"' for family in families)
     return "\n".join(rules) + f"\n:root {{ font-family: {stack}, system-ui, sans-serif; }}"
+
+
+def _subset(path: Path, text: str, name: str) -> bytes | None:
+    """The font at ``path`` cut down to the characters of ``text`` (None if it has none of
+    them). Cutting a font takes a second or more, so the cut is also kept in this user's
+    cache folder: a kit built into a new folder, or on another shard, finds it there."""
+    kept = private_folder(Path(platformdirs.user_cache_dir("pamphleteer")) / "page-fonts")
+    if (kept / name).is_file():
+        return (kept / name).read_bytes()
+    from fontTools import subset  # here: a kit page with nothing new needs neither
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        used = sorted({ord(c) for c in text} & set(font.getBestCmap() or {}))
+    if not used:
+        return None
+    options = subset.Options()  # the default features: kerning, ligatures, marks
+    options.name_IDs = ["*"]  # the licence and copyright notices stay in
+    options.notdef_outline = True
+    font = subset.load_font(str(path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=used)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    write_atomic(kept / name, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _groups(entries: list[dict]) -> dict[tuple[str | None, str, str], dict[str, dict]]:
