@@ -131,8 +131,11 @@ def _cut_container(container, items: int) -> tuple:
     head.text = rest.text = container.text
     for index, child in enumerate(container):
         (head if index < items else rest).append(child)
-    if container.tag == "ol":
-        rest.set("start", str(int(container.get("start") or 1) + items))
+    if container.tag == "ol":  # (WeasyPrint reads the counter, not the start attribute)
+        start = int(container.get("start") or 1) + items
+        rest.set("start", str(start))
+        style = [container.get("style") or "", f"counter-reset: list-item {start - 1}"]
+        rest.set("style", "; ".join(part for part in style if part))
     return head, rest
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 
 from pamphleteer.errors import BuildError, Diagnostic
@@ -319,36 +320,47 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
     """
     blocks = node.children
     heights = [predict(child, k, gap, lead) for child in blocks]
-    above = [(k * space if space > 0 else space) + gap * weight
-             for space, weight in zip(node.spaces, node.weights, strict=True)]
+    above = _spacing(node, k, gap)
+    # Running sums, so that every cut is weighed in constant time (copy may hold thousands
+    # of blocks and words, and this runs inside the fit's searches).
+    height_sum, above_sum = [0.0, *accumulate(heights)], [0.0, *accumulate(above)]
 
     def column(start: int, end: int, top: bool = True) -> float:
         """The height of blocks ``start`` to ``end``, the first at a column's top or not."""
-        return sum(heights[start:end]) + sum(above[start + 1:end]) + \
-            (0.0 if top or start >= end else above[start])
+        if start >= end:
+            return 0.0
+        return height_sum[end] - height_sum[start] + above_sum[end] - above_sum[start + 1] + \
+            (0.0 if top else above[start])
 
     found = [(max(column(0, b), column(b, len(blocks))), True, (b, 0))
              for b in range(1, len(blocks)) if not blocks[b - 1].keep]
     for b, block in enumerate(blocks):
-        if block.kind == STACK:  # a list or box of blocks: cut between two of its items
-            for items in range(1, len(block.children)):
-                first = column(0, b) + (above[b] if b else 0.0) + \
-                    predict(_items(block, 0, items), k, gap, lead)
-                second = predict(_items(block, items, len(block.children)), k, gap, lead) + \
-                    column(b + 1, len(blocks), top=False)
-                found.append((max(first, second), False, (b, items)))
+        before = column(0, b) + (above[b] if b else 0.0)
+        after = column(b + 1, len(blocks), top=False)
+        if block.kind == STACK and len(block.children) > 1:
+            # A list or box of blocks: cut between two of its items (the one that heads the
+            # second column has no space above it).
+            items = [predict(child, k, gap, lead) for child in block.children]
+            gaps = _spacing(block, k, gap)
+            item_sum, gap_sum = [0.0, *accumulate(items)], [0.0, *accumulate(gaps)]
+            count = len(items)
+            for cut in range(1, count):
+                first = block.pad + item_sum[cut] + gap_sum[cut]
+                second = block.pad + item_sum[count] - item_sum[cut] + gap_sum[count] - \
+                    gap_sum[cut + 1]
+                found.append((max(before + first, second + after), False, (b, cut)))
         if block.kind != TEXT or block.keep or not block.words or \
                 max(block.words) * k > block.width:
             continue
         starts = _line_starts(block, k)
         line = (block.height / len(block.lines) - block.lead) * k + (lead if block.leads else 0)
+        words = [0, *accumulate(1 if space else 0 for space in block.trailing)]
         for kept in range(2, len(starts) - 1):  # two lines or more on each side
             if not block.trailing[starts[kept] - 1]:
                 continue  # the line does not start after a space: not between two words
-            first = column(0, b) + (above[b] if b else 0.0) + block.pad + kept * line
-            second = (len(starts) - kept) * line + column(b + 1, len(blocks), top=False)
-            words = sum(1 for space in block.trailing[:starts[kept]] if space)
-            found.append((max(first, second), False, (b, words)))
+            first = before + block.pad + kept * line
+            second = (len(starts) - kept) * line + after
+            found.append((max(first, second), False, (b, words[starts[kept]])))
     if not found:
         return column(0, len(blocks)), (len(blocks), 0)
     lowest = min(height for height, _, _ in found)
@@ -357,12 +369,10 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
     return height, cut
 
 
-def _items(stack: Node, start: int, end: int) -> Node:
-    """Items ``start`` to ``end`` of a stack, as the stack a column would hold."""
-    top = start == 0  # the stack's first item keeps its space; another heads a column
-    return replace(stack, children=stack.children[start:end],
-                   spaces=(stack.spaces[start] if top else 0.0, *stack.spaces[start + 1:end]),
-                   weights=(stack.weights[start] if top else 0, *stack.weights[start + 1:end]))
+def _spacing(node: Node, k: float, gap: float) -> list[float]:
+    """The space above each of a stack's children at scale ``k`` with ``gap`` of spread."""
+    return [(k * space if space > 0 else space) + gap * weight
+            for space, weight in zip(node.spaces, node.weights, strict=True)]
 
 
 def _line_starts(node: Node, k: float) -> list[int]:

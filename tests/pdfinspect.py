@@ -257,3 +257,26 @@ def find_text(chars: list, text: str) -> list[int]:
     wanted = "".join(text.split())
     joined = "".join(char for char, _, _ in chars)
     return [index for index in range(len(joined)) if joined.startswith(wanted, index)]
+
+
+def drawn_texts(path: Path) -> list[list[tuple[str, tuple[float, float, float, float]]]]:
+    """Each page's text objects as drawn, artifacts too (list markers, which text extraction
+    leaves out), with their bounds (left, bottom, right, top; points)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    pages = []
+    for page in pypdfium2.PdfDocument(str(path)):
+        textpage, texts = page.get_textpage(), []
+        for obj in page.get_objects(max_depth=8):
+            if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                continue
+            size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+            buffer = ctypes.create_string_buffer(size)
+            pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, ctypes.cast(
+                buffer, ctypes.POINTER(ctypes.c_ushort)), size)
+            texts.append((buffer.raw.decode("utf-16-le").rstrip("\x00"),
+                          tuple(obj.get_bounds())))
+        pages.append(texts)
+    return pages

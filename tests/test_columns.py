@@ -13,7 +13,7 @@ from pamphleteer.fit import best_cut
 from pamphleteer.measure import FIXED, SPLIT, STACK, TEXT, Node
 
 from conftest import build
-from pdfinspect import page_chars
+from pdfinspect import drawn_texts, page_chars
 
 
 def body(html: str, columns: int = 2):
@@ -53,6 +53,7 @@ def test_a_numbered_list_cut_between_columns_goes_on_counting():
     lists = list(root.iter("ol"))
     assert [len(ol) for ol in lists] == [2, 1]
     assert lists[1].get("start") == "3" and lists[1].get("class") == "continued"
+    assert lists[1].get("style") == "counter-reset: list-item 2"  # what WeasyPrint counts
 
 
 def test_without_a_cut_the_copy_is_split_near_the_middle_of_its_text():
@@ -147,3 +148,20 @@ def test_one_long_paragraph_is_cut_into_even_columns_and_read_in_order(campaign,
         bottoms[left < middle] = min(bottoms.get(left < middle, top), bottom)
         line = 1.42 * (top - bottom)  # the body's leading, over a letter's height
     assert len(bottoms) == 2 and abs(bottoms[True] - bottoms[False]) <= 1.5 * line, bottoms
+
+
+@pytest.mark.slow
+def test_a_numbered_list_cut_between_the_columns_goes_on_counting(campaign, tmp_path):
+    flyer = campaign / "content" / "en" / "flyer.md"
+    head, _, _ = flyer.read_text().partition("## A ceasefire")
+    steps = "\n".join(f"1. Step number {n} of the plan we propose" for n in range(1, 15))
+    flyer.write_text(head + "## What we ask\n\n" + "Congress should act now. " * 16 +
+                     "\n\n" + steps + "\n\n## Then\n\nCall today.\n")
+    code, output = build(campaign, tmp_path, "-l", "en", "-m", "flyer", "-p", "home")
+    assert code == 0, output
+    pdf = tmp_path / "en" / "flyer-home.pdf"
+    middle = pypdfium2.PdfDocument(str(pdf))[0].get_width() / 2
+    markers = [(text.strip(), bounds[0] < middle) for text, bounds in drawn_texts(pdf)[0]
+               if re.fullmatch(r"\d+\. ?", text)]
+    assert [number for number, _ in markers] == [f"{n}." for n in range(1, 15)]
+    assert {left for _, left in markers} == {True, False}  # the list runs over to column 2
