@@ -14,7 +14,11 @@ Conventions the templates follow, so that the prediction is right:
   own (``print.css`` holds the rules). An element with ``data-fit-weight="N"`` takes N gaps
   wherever it is: a designed element (a colour block) that grows with the spare room;
 - paragraphs and list items of ``.prose`` (body copy) add ``--fit-lead`` to each line's
-  height, for room that spreading between blocks alone would leave as holes.
+  height, for room that spreading between blocks alone would leave as holes;
+- a ``.foot`` is placed at the bottom of its ``.stack``: it is measured under the copy, and
+  copy that runs down into it overflows;
+- columns split by the fit (``columns.py``) are read back as one flow of blocks, which the
+  fit may cut again elsewhere.
 """
 
 from __future__ import annotations

@@ -338,3 +338,23 @@ def _flow_children(document) -> list:
             return list(box.children)
         stack.extend(getattr(box, "children", ()))
     return []
+
+
+def test_copy_that_runs_into_the_foot_overflows(campaign):
+    """The call to action is placed at the foot of its column whatever is above it: copy
+    grown past its top is an overflow of the text frame, by how far it runs in."""
+    from pamphleteer import kit
+    from pamphleteer.project import load_project
+
+    project = load_project(campaign)
+    piece = kit.prepare(project, "en", MATERIALS["handbill"], ("home",), [])
+    fitted, rendered = kit._fit(lambda fit, tall=False: kit.lay_out(
+        project, piece, "home", [], [0], fit, tall), piece, "home")
+    assert not rendered.layout.overflows
+    [area] = rendered.layout.areas
+    # The foot is measured under the copy: the area's content predicts what fills it.
+    assert predict(area.content, 1.0, dict(fitted.gaps)["page"], dict(fitted.leads)["page"]) \
+        == pytest.approx(area.capacity, rel=0.03)
+    grown = kit.lay_out(project, piece, "home", [], [0], Fit(scale=fitted.scale * 1.25))
+    [(_, excess)] = [o for o in grown.layout.overflows if o[0] == "text"]
+    assert excess > 5  # mm
