@@ -33,11 +33,12 @@ CONTAINERS = {"ul", "ol", "div"}  # blocks that may be cut between two of their 
 def split_columns(root, cuts: tuple[Cut, ...] = ()) -> None:
     """Split every ``data-columns="2"`` element of the tree ``root`` at its cut (or, with none
     yet, at the middle of its text) into two ``.column`` boxes."""
-    chosen = {slot: (block, words) for slot, block, words in cuts}
+    chosen = {slot: (block, part) for slot, block, part in cuts}
     for slot, element in enumerate([e for e in root.iter() if e.get("data-columns")]):
-        if element.get("data-columns") != "2" or (element.text or "").strip():
-            continue
         blocks = list(element)
+        loose = (element.text or "").strip() or any((b.tail or "").strip() for b in blocks)
+        if element.get("data-columns") != "2" or loose:
+            continue  # text outside blocks has nowhere to go: CSS columns take it all
         if len(blocks) < 2 and not (blocks and _words(blocks[0]) >= 4):
             continue  # nothing to share out: CSS columns do what they can
         block, part = chosen.get(slot) or middle(blocks)

@@ -64,7 +64,8 @@ def test_without_a_cut_the_copy_is_split_near_the_middle_of_its_text():
 
 
 @pytest.mark.parametrize("html, columns", [("<p>Too short</p>", 2), (PARAGRAPH, 1),
-                                           ("Loose text<p>and a block</p>", 2)])
+                                           ("Loose text<p>and a block</p>", 2),
+                                           ("<p>A block</p>loose text<p>another</p>", 2)])
 def test_copy_that_cannot_be_shared_out_is_left_to_css(html, columns):
     root = body(html, columns)
     split_columns(root, ((0, 0, 1),))
