@@ -12,7 +12,8 @@ A cut is ``(slot, block, part)``: in the ``slot``-th ``data-columns`` element of
 document, the second column starts at its ``block``-th child, after that child's first
 ``part`` words if it is a paragraph, or its first ``part`` items if it is a list or a box of
 blocks (stat callouts); 0: the whole block moves. The first part of a cut block gets the class
-``cut`` and the rest ``continued``. Only two columns are split; an element with one column
+``cut`` and the rest ``continued``; a block that may be cut is marked ``data-cut-in``, so
+that the fit measures which ones it may cut. Only two columns are split; an element with one column
 (screens) is left alone, and one the split cannot handle keeps its CSS columns.
 """
 
@@ -84,6 +85,8 @@ def _split(element, blocks: list, block: int, part: int, slot: int) -> None:
     second = ElementTree.Element("div", {"class": "column flow"})
     for child in blocks:
         element.remove(child)
+        if _parts(child):  # the fit may cut inside this one next time, and only these
+            child.set("data-cut-in", "")
     for child in blocks[:block]:
         first.append(child)
     if block == len(blocks):  # nothing may go over: the second column stays empty

@@ -312,11 +312,12 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
              lead: float = 0.0) -> tuple[float, tuple[int, int]]:
     """Where split columns (a ``SPLIT`` node) break best at scale ``k``: the height of the
     taller column, and the cut (the block the second column starts at, and how many of its
-    words stay in the first).
+    words, or items of a list, stay in the first).
 
-    A cut between two blocks is preferred to one inside a paragraph unless that is half a
-    line or more better; a paragraph keeps two lines on each side (orphans and widows), and
-    a heading is never left at the foot of the first column.
+    A cut between two blocks is preferred to one inside a block unless that is half a line
+    or more better; only blocks the split can cut (``cut_in``) are cut inside; a paragraph
+    keeps two lines on each side (orphans and widows), and a heading is never left at the
+    foot of the first column.
     """
     blocks = node.children
     heights = [predict(child, k, gap, lead) for child in blocks]
@@ -337,6 +338,8 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
     for b, block in enumerate(blocks):
         before = column(0, b) + (above[b] if b else 0.0)
         after = column(b + 1, len(blocks), top=False)
+        if not block.cut_in:
+            continue
         if block.kind == STACK and len(block.children) > 1:
             # A list or box of blocks: cut between two of its items (the one that heads the
             # second column has no space above it).

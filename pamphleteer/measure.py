@@ -57,6 +57,7 @@ class Node:
     count: int = 1  # COLUMNS, SPLIT: how many columns
     keep: bool = False  # TEXT: a heading, which stays with what follows it
     slot: int = -1  # SPLIT: which data-columns element of the document it is
+    cut_in: bool = False  # a block of a SPLIT: a column may break inside it (columns.py)
 
 
 @dataclass(frozen=True)
@@ -248,9 +249,12 @@ def _split(box, pad: float, prose: bool) -> Node:
     spaces: list[float | None] = []
     weights: list[int] = []
     for number, column in enumerate(_unwrap(c) for c in box.children if "column" in _classes(c)):
-        stack = _content(column, prose)
-        children, above, gaps = list(stack.children), list(stack.spaces), list(stack.weights)
-        if number and children and nodes and "continued" in _classes(_in_flow(column)[0]):
+        stack, blocks = _content(column, prose), _in_flow(column)
+        children = [replace(node, cut_in=getattr(block, "element", None) is not None
+                            and block.element.get("data-cut-in") is not None)
+                    for node, block in zip(stack.children, blocks, strict=True)]
+        above, gaps = list(stack.spaces), list(stack.weights)
+        if number and children and nodes and "continued" in _classes(blocks[0]):
             nodes[-1] = _joined(nodes[-1], children[0])  # one paragraph, cut in two
             children, above, gaps = children[1:], above[1:], gaps[1:]
         elif number and children:

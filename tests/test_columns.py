@@ -84,7 +84,7 @@ def text(lines: int, words_per_line: int = 5, keep: bool = False) -> Node:
     """A paragraph of ``lines`` full lines of equal words, 20 px a line."""
     count = lines * words_per_line
     return Node(TEXT, height=20.0 * lines, lines=(100.0,) * lines, width=100.0,
-                words=(16.0,) * count, trailing=(4.0,) * count, keep=keep)
+                words=(16.0,) * count, trailing=(4.0,) * count, keep=keep, cut_in=not keep)
 
 
 def split(*blocks: Node, space: float = 10.0) -> Node:
@@ -118,10 +118,22 @@ def test_the_model_cuts_a_long_paragraph_between_lines_two_from_each_end():
 
 def test_the_model_cuts_a_list_between_its_items():
     items = Node(STACK, children=tuple(Node(FIXED, height=40.0) for _ in range(6)),
-                 spaces=(0.0,) + (5.0,) * 5, weights=(0,) * 6)
+                 spaces=(0.0,) + (5.0,) * 5, weights=(0,) * 6, cut_in=True)
     height, cut = best_cut(split(text(1, keep=True), items), 1.0)
     assert cut[0] == 1 and 1 <= cut[1] <= 5
     assert height < 20 + 10 + 6 * 40 + 25  # shorter than the whole list in one column
+    # A block the split cannot cut (a figure and its caption) is never cut inside.
+    figure = Node(STACK, children=items.children, spaces=items.spaces, weights=items.weights)
+    assert best_cut(split(text(1, keep=True), figure, text(2)), 1.0)[1] == (2, 0)
+
+
+def test_the_split_marks_the_blocks_it_can_cut():
+    root = body("<h2>A</h2><p>One two three</p><figure><img src='x'/><figcaption>Its words"
+                "</figcaption></figure><ul><li>a</li><li>b</li></ul>")
+    split_columns(root, ((0, 2, 0),))
+    marked = [block.tag for column in root.iter() if column.get("class") == "column flow"
+              for block in column if block.get("data-cut-in") is not None]
+    assert marked == ["p", "ul"]
 
 
 @pytest.mark.slow
