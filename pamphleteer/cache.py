@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import sys
 import time
 from collections.abc import Callable
 from functools import cache
@@ -74,15 +76,43 @@ _ASSET_LINK = re.compile(r"(?<![\w/])(assets/[^\s)\"'<>]+)")
 
 @cache
 def _libraries() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    found = _installed(LIBRARIES)
+    missing = [name for name in LIBRARIES if name not in found]
+    if missing:  # not installed from a wheel (an egg, a system package): ask its metadata
+        from importlib.metadata import PackageNotFoundError, version
 
-    found = []
-    for name in LIBRARIES:
+        for name in missing:
+            try:
+                found[name] = version(name)
+            except PackageNotFoundError:
+                found[name] = "-"
+    return ", ".join(f"{name} {found[name]}" for name in LIBRARIES)
+
+
+def _installed(names: tuple[str, ...]) -> dict[str, str]:
+    """Versions of the ``names`` installed from wheels, read from their ``.dist-info``
+    folders' names (``name-version.dist-info``, the first on the path wins, as for import):
+    one listing of each path folder, where ``importlib.metadata`` takes 3 ms a library, a
+    tenth of a build with nothing to render."""
+    wanted = {_normal(name): name for name in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
         try:
-            found.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} -")
-    return ", ".join(found)
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in listing:
+            if folder.endswith(".dist-info"):
+                project, _, release = folder[:-len(".dist-info")].partition("-")
+                name = wanted.get(_normal(project))
+                if name and release and name not in found:
+                    found[name] = release
+    return found
+
+
+def _normal(name: str) -> str:
+    """A project name as packaging compares it (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def job_key(project: Project, shared: str, locale: str, material: str, profile: str,

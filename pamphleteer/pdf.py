@@ -18,10 +18,9 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache, partial
+from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
-from xml.sax.saxutils import escape
 
 import platformdirs
 
@@ -172,9 +171,13 @@ def fetcher_class():
             self.press = press  # a print shop's CMYK profile, which photos are turned into
 
         def fetch(self, url, headers=None):
+            # Here, not at the top: a build with nothing to render never needs it (30 ms).
+            from urllib.request import url2pathname
+
             parts = urlsplit(url)
             if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-                path = layered(self.root, Path(url2pathname(unquote(parts.path))))
+                # url2pathname unquotes, once: "a%2520b" is the file "a%20b".
+                path = layered(self.root, Path(url2pathname(parts.path)))
                 if any(path.is_relative_to(folder) for folder in self.readable) and path.is_file():
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                     data = path.read_bytes()

@@ -46,11 +46,11 @@ class PageScan:
     phone: tuple[float, float] = (0.0, 0.0)  # body and smallest text, px on a phone's width
 
 
-def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI, trim: float = 0.0,
+def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI, trim: float | None = None,
                phone: bool = False) -> list[PageScan]:
-    """Decode every QR code on each page from a raster of the PDF, and find blank bands in
-    the trim, ``trim`` points inside the page edge (a print shop's bleed and slug); with
-    ``phone``, the text sizes a phone would show."""
+    """Decode every QR code on each page from a raster of the PDF; with ``trim`` (points
+    from the page edge to the trim: a print shop's bleed and slug), find the tallest blank
+    band in the trim; with ``phone``, the text sizes a phone would show."""
     import pypdfium2
     import zxingcpp
 
@@ -64,7 +64,10 @@ def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI, trim: float = 0.0,
             codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode,
                                            try_rotate=False, try_invert=False,
                                            try_downscale=False)
-            scans.append(PageScan(tuple(code.text for code in codes), _blank_band(image, dpi, trim),
+            # A band is looked for only on a piece's own pages (a sheet of several has gaps by
+            # design), where it costs as much as decoding.
+            band = (0.0, 0.0) if trim is None else _blank_band(image, dpi, trim)
+            scans.append(PageScan(tuple(code.text for code in codes), band,
                                   phone_text(page) if phone else (0.0, 0.0)))
             page.close()
     finally:
@@ -224,7 +227,7 @@ def check_pdf(pdf: bytes, codes: list[QRCode], template: Path, source: Path,
     trim, or None for sheets that hold several), a band of blank paper taller than a fifth
     of a page is a warning; on a ``screen`` PDF, so is text too small to read on a phone.
     """
-    scans = scan_pages(pdf, trim=trim or 0.0, phone=screen)
+    scans = scan_pages(pdf, trim=trim, phone=screen)
     holes = [Diagnostic(f"page {number} has a band of blank paper {bottom - top:.0%} of its "
                         f"height ({top:.0%} to {bottom:.0%} down the page): the copy does not "
                         "fill it", source)

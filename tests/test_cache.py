@@ -110,3 +110,14 @@ def test_an_asset_rebuilds_only_the_pdfs_that_use_it(campaign, tmp_path):
     assert changed(campaign / "assets/icc/pamphleteer-fogra39.icc") == \
         {"en/flyer-shop.pdf", "ko/flyer-shop.pdf"}
     assert changed(campaign / "assets/brand/logo.svg", b"<!-- edited -->\n") == flyers
+
+
+def test_library_versions_in_the_key_are_the_installed_ones():
+    from importlib.metadata import version
+
+    from pamphleteer.cache import LIBRARIES, _installed, _libraries
+
+    # Read from the wheels' folder names, which must say what packaging says.
+    found = _installed(LIBRARIES)
+    assert set(found) == set(LIBRARIES)
+    assert _libraries() == ", ".join(f"{name} {version(name)}" for name in LIBRARIES)

@@ -185,3 +185,18 @@ def test_the_kit_page_in_a_real_browser(kits, tmp_path, width, height):
         assert image.width == width and image.height >= height
         colours = image.convert("L").getextrema()
         assert colours[0] < 60 and colours[1] > 200  # text and paper, not a blank page
+
+
+def test_a_language_is_named_as_its_locale_file_names_it(tmp_path):
+    from pamphleteer.project import load_project
+    from pamphleteer.site import language_name
+
+    campaign = fixture_campaign("campaign", tmp_path)
+    settings = campaign / "content/de/locale.toml"
+    text = settings.read_text("utf-8")
+    settings.write_text(text.replace('name = "Deutsch"', 'name = "Deutsch (Schweiz)"'), "utf-8")
+    project = load_project(campaign)
+    assert language_name(project, "de") == "Deutsch (Schweiz)"
+    assert language_name(project, "ko") == "한국어"
+    # A language without a name of its own (no locale.toml) is named by CLDR.
+    assert language_name(project, "fr") == "Français"
