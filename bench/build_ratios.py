@@ -210,16 +210,12 @@ def plain_floor(project, reference: Callable[[], float]) -> float:
     reference's): the same copy, captions and codes in plain blocks, rendered once. Against
     the reference, the least a job can cost whatever its templates; returns that ratio."""
     from pamphleteer.fit import Fit
-    from pamphleteer.profiles import PROFILES
-    from pamphleteer.render import render_html
 
     ratios = []
     for locale, material, profiles, _ in documents(plan(project)):
         piece = kit.prepare(project, locale, kit.MATERIALS[material], profiles, [])
         for profile in profiles:
-            html = render_html(project, piece.material, PROFILES[profile], piece.doc,
-                               piece.html_parts, piece.strings, piece.codes[profile],
-                               piece.geometries[profile], Fit().css(), False, piece.event)
+            html = kit.page_html(project, piece, profile, Fit())
             html = re.sub(r"<style\b.*?</style>|<link\b[^>]*>", "", html, flags=re.S | re.I)
             html = html.replace("</head>", plain_style(project) + "</head>", 1)
             ratios.append(_render_once(project, html, piece.doc.path) / reference())
@@ -361,7 +357,7 @@ def national_scale(project: Path, out: Path, count: int, sample: int = 50) -> No
     shards takes, and a cold ``-j 2`` build of one slice of ``sample``, from which the whole
     is projected (the whole would take this machine an hour or more)."""
     from pamphleteer.events import load_events
-    from pamphleteer.kit import documents, shard
+    from pamphleteer.kit import shard
 
     folder = project / "events-bench"
     folder.mkdir()

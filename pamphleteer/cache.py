@@ -35,7 +35,7 @@ from pamphleteer.theme import find, folders
 FILE = "cache.json"
 PACKAGE = Path(__file__).resolve().parent
 # Libraries whose version changes the bytes of a PDF (pinned in constraints.txt).
-LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "pikepdf", "pypdf", "qrcode",
+LIBRARIES = ("weasyprint", "tinyhtml5", "pydyf", "tinycss2", "cssselect2", "pikepdf", "qrcode",
              "pillow", "fonttools", "pyphen", "babel", "markdown", "nh3", "jinja2", "pyyaml")
 
 

@@ -155,6 +155,9 @@ def _locales(check: Checker, data: dict, project: Project) -> tuple[str, ...] | 
     if not codes:
         raise check.fail(("locales",), "must name at least one locale (or leave it out for "
                          "every locale)")
+    if not all(isinstance(code, str) for code in codes):
+        raise check.fail(("locales",), 'must be a list of locale codes in quotes, e.g. '
+                         'locales = ["en", "es"]')
     for code in codes:
         if code not in project.locales:
             raise check.fail(("locales",), f"unknown locale {code!r} (this campaign has: "

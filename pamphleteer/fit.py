@@ -292,8 +292,7 @@ def predict(node: Node, k: float, gap: float = 0.0, lead: float = 0.0) -> float:
     if node.kind == FIXED:
         return node.height
     if node.kind == TEXT:
-        line = (node.height / len(node.lines) - node.lead) * k + (lead if node.leads else 0.0)
-        return node.pad + _line_count(node, k) * line
+        return node.pad + _line_count(node, k) * _line(node, k, lead)
     if node.kind == SPLIT:
         return node.pad + best_cut(node, k, gap, lead)[0]
     inner = [predict(child, k, gap, lead) for child in node.children]
@@ -356,7 +355,9 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
                 max(block.words) * k > block.width:
             continue
         starts = _line_starts(block, k)
-        line = (block.height / len(block.lines) - block.lead) * k + (lead if block.leads else 0)
+        # Lines as tall as predict makes them, and as many: the model's count is corrected
+        # by what it missed at the measured scale (hyphens, say), shared along the paragraph.
+        line = _line(block, k, lead) * _line_count(block, k) / len(starts)
         words = [0, *accumulate(1 if space else 0 for space in block.trailing)]
         for kept in range(2, len(starts) - 1):  # two lines or more on each side
             if not block.trailing[starts[kept] - 1]:
@@ -370,6 +371,12 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
     slack = 0.5 * _line_height(node) * k
     height, _, cut = min(found, key=lambda f: (not f[1] or f[0] > lowest + slack, f[0]))
     return height, cut
+
+
+def _line(node: Node, k: float, lead: float = 0.0) -> float:
+    """The height of one line of a paragraph (a ``TEXT`` node) at scale ``k`` with ``lead``
+    px more leading (body copy only)."""
+    return (node.height / len(node.lines) - node.lead) * k + (lead if node.leads else 0.0)
 
 
 def _spacing(node: Node, k: float, gap: float) -> list[float]:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from pamphleteer.errors import ConfigError
 from pamphleteer.markup import css_string
-from pamphleteer.theme import find, folders
+from pamphleteer.theme import find, inside
 from pamphleteer.tomlfile import Checker, read_toml
 
 FONTS_FILE = Path("assets") / "fonts" / "fonts.toml"
@@ -37,7 +37,6 @@ def load_fonts(root: Path) -> tuple[FontFace, ...]:
     # Each [[font]] entry's own line, so that a mistake in the fifth names the fifth.
     headers = [number for number, line in enumerate(text.splitlines(), start=1)
                if re.match(r"\s*\[\[\s*font\s*\]\]", line)]
-    homes = [folder / "fonts" for folder in folders(root, "assets")]
     faces = []
     for index, entry in enumerate(check.get(data, ("font",), list)):
         key = ("font",)
@@ -52,8 +51,7 @@ def load_fonts(root: Path) -> tuple[FontFace, ...]:
         except ConfigError as exc:
             raise ConfigError(exc.message, path, line) from None
         font_path = find(root, FONTS_FILE.parent / file).resolve()
-        if not any(font_path.is_relative_to(home.resolve()) for home in homes) \
-                or not font_path.is_file():
+        if not inside(root, "assets/fonts", font_path) or not font_path.is_file():
             raise ConfigError(f"font #{index + 1}: file '{file}' not found in assets/fonts",
                               path, line)
         if style not in ("normal", "italic"):

@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from pamphleteer import settings
-from pamphleteer.theme import find, folders
+from pamphleteer.theme import find, inside
 from pamphleteer.tomlfile import Checker
 
 MAX_LOGO_BYTES = 200_000
@@ -56,8 +56,8 @@ def load_identity(check: Checker, data: dict, root: Path, name: str) -> Identity
     if not path:
         return Identity(wordmark=wordmark)
     where = find(root, path).resolve()
-    if not any(where.is_relative_to(folder.resolve()) for folder in folders(root, "assets")) \
-            or not where.is_file() or where.suffix.lower() != ".svg":
+    if not inside(root, "assets", where) or not where.is_file() or \
+            where.suffix.lower() != ".svg":
         raise check.fail(("identity", "logo"),
                          f"'{path}' must be an SVG file in this campaign's assets/ folder")
     try:

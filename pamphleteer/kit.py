@@ -36,7 +36,7 @@ from pamphleteer.preflight import (
 from pamphleteer.prepress import Prepress
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
-from pamphleteer.qr import MAX_VERSION, QRCode, display_url, make_qr, tagged_url
+from pamphleteer.qr import MAX_VERSION, QRCode, display_url, make_qr, symbol, tagged_url
 from pamphleteer.render import (
     Geometry,
     base_context,
@@ -168,7 +168,7 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
                             locale=locale, event=event.slug if event else None)
               for p in purposes}
     for purpose, url in tagged.items():
-        version = make_qr(purpose, url, "").version
+        version = symbol(url)[1]
         if version > MAX_VERSION:
             source = event.path if event and purpose in dict(event.links) else \
                 project.settings_path
@@ -217,13 +217,19 @@ def _translation(project: Project, locale: str, doc: Document,
     return doc, UNTRANSLATED
 
 
+def page_html(project: Project, piece: Piece, profile: str, fit: Fit, tall: bool = False) -> str:
+    """The HTML ``piece`` is laid out from for ``profile`` at ``fit``."""
+    return render_html(project, piece.material, PROFILES[profile], piece.doc, piece.html_parts,
+                       piece.strings, piece.codes[profile], piece.geometries[profile],
+                       fit.css(), tall, piece.event)
+
+
 def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diagnostic],
             counter: list[int], fit: Fit, tall: bool = False) -> Rendered:
     """One WeasyPrint layout of ``piece`` for ``profile`` at ``fit`` (counted in ``counter``),
     its PDF not yet written."""
     geo = piece.geometries[profile]
-    html = render_html(project, piece.material, PROFILES[profile], piece.doc, piece.html_parts,
-                       piece.strings, piece.codes[profile], geo, fit.css(), tall, piece.event)
+    html = page_html(project, piece, profile, fit, tall)
     counter[0] += 1
     intent = project.output_intent
     prepress = Prepress(bleed=geo.bleed, folds=geo.folds, condition=intent.condition,
@@ -476,8 +482,7 @@ COSTS = {"booklet": 6.0, "trifold": 3.0, "signsheet": 2.0, "poster": 1.5, "flyer
 CJK_COST = 1.5
 
 
-def _cost(project: Project, locale: str, material: str, profiles: tuple[str, ...],
-          event: Event | None = None) -> float:
+def _cost(project: Project, locale: str, material: str, profiles: tuple[str, ...]) -> float:
     """A guess at how long a document takes, to start the longest first."""
     script = CJK_COST if project.locales[locale].keep_words else 1.0
     return COSTS.get(material, 1.0) * script * len(profiles)
@@ -592,7 +597,7 @@ def _run(project: Project, jobs: list[Job], workers: int, strict: bool, seconds:
     if workers > 1 and len(groups) > 1:
         tasks = [(project, locale, material, profiles, strict, seconds, event)
                  for locale, material, profiles, event in groups]
-        costs = [_cost(project, *group) for group in groups]
+        costs = [_cost(project, *group[:3]) for group in groups]
         for (locale, material, profiles, event), results in zip(
                 groups, run_tasks(build_document, tasks, min(workers, len(groups)), costs),
                 strict=True):

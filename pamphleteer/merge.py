@@ -42,9 +42,12 @@ def merge_kits(project: Project, sources: list[Path], out: Path) -> list[str]:
         for entry in entries:
             path = entry["path"]
             sha = entry.get("sha256")
-            if path in taken and taken[path][0] != sha:
-                raise BuildError(f"{path} differs between {taken[path][1]} and {source}: were "
-                                 "the shards built from the same campaign?", source / MANIFEST)
+            if path in taken:  # two shards built it: the same PDF, copied once
+                if taken[path][0] != sha:
+                    raise BuildError(f"{path} differs between {taken[path][1]} and {source}: "
+                                     "were the shards built from the same campaign?",
+                                     source / MANIFEST)
+                continue
             taken[path] = (sha, source)
             plan.append((source, entry, keys.get(path)))
         for csv_file in sorted(source.glob("*/signsheet.csv")):

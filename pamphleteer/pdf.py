@@ -31,7 +31,7 @@ from pamphleteer.outputs import write_atomic
 from pamphleteer.photos import HOME_PPI, for_press, is_photo
 from pamphleteer.prepress import Prepress
 from pamphleteer.prepress import finish as finish_for_print
-from pamphleteer.theme import find, folders
+from pamphleteer.theme import find, folders, inside
 
 # Folders of a project that a render may read: never content/, events/ or anything outside.
 READABLE_DIRS = ("assets", "templates")
@@ -290,8 +290,8 @@ def _stylesheets(tree, root: Path, fonts, fetcher) -> tuple[list, dict]:
             text, base = "".join(element.itertext()), root.as_uri() + "/"
         elif element.tag == "link" and "stylesheet" in (element.get("rel") or "").split():
             path = layered(root.resolve(), root / unquote(element.get("href") or ""))
-            if not any(path.is_relative_to(folder.resolve()) for name in READABLE_DIRS
-                       for folder in folders(root, name)) or not path.is_file():
+            if not any(inside(root, name, path) for name in READABLE_DIRS) or \
+                    not path.is_file():
                 continue  # left to WeasyPrint's fetcher, which refuses and reports it
             text, base = path.read_text(encoding="utf-8"), path.as_uri()
         else:

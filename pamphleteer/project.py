@@ -16,7 +16,7 @@ from pamphleteer.identity import Identity, load_identity
 from pamphleteer.locales import Locale, font_roles, load_locales
 from pamphleteer.prepress import icc_description, is_cmyk_output_profile
 from pamphleteer.profiles import OUTPUT_PROFILE
-from pamphleteer.theme import find, folders
+from pamphleteer.theme import find, inside
 from pamphleteer.tomlfile import Checker, read_toml
 
 SETTINGS_FILE = "campaign.toml"
@@ -164,7 +164,7 @@ def _output_intent(check: Checker, data: dict, root: Path) -> OutputIntent:
         raise check.fail(("print", "condition"), "must be a short name in plain ASCII, such as "
                          "\"FOGRA39\" (registered at color.org) or \"Custom\"")
     where = find(root, path).resolve()
-    if not in_assets(root, where) or not where.is_file():
+    if not inside(root, "assets", where) or not where.is_file():
         raise check.fail(("print", "output_intent"),
                          f"'{path}' must be an ICC file in this campaign's assets/ folder")
     icc = where.read_bytes()
@@ -179,11 +179,6 @@ def raise_missing(root: Path) -> None:
     """Explain that ``root`` is not a campaign folder."""
     raise ConfigError(f"no {SETTINGS_FILE} here: is this a campaign folder? "
                       "(use --project DIR to point at one)", root)
-
-
-def in_assets(root: Path, path: Path) -> bool:
-    """Whether ``path`` (resolved) is in the campaign's assets/ folder or the theme's."""
-    return any(path.is_relative_to(folder.resolve()) for folder in folders(root, "assets"))
 
 
 def _edition(check: Checker, campaign: dict) -> dt.date:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import platformdirs
 
-from pamphleteer.content import REQUIRED_STRINGS, STRINGS_FILE
+from pamphleteer.content import REQUIRED_STRINGS, load_strings
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.events import when
 from pamphleteer.impose import print_instruction
@@ -28,7 +28,6 @@ from pamphleteer.outputs import Manifest, write_atomic
 from pamphleteer.pdf import private_folder
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
-from pamphleteer.tomlfile import read_toml
 
 INDEX = "index.html"
 THUMBS = "thumbs"  # PNGs named by the hash of the PDF they show: a new PDF, a new name
@@ -283,15 +282,14 @@ def _page(project: Project, entries: list[dict], events: dict[str, dict],
 
 
 def _strings(project: Project, code: str) -> dict[str, str]:
-    """The locale's template words over the source locale's (the build has checked them)."""
-    words = {}
-    for locale in dict.fromkeys((project.source_locale, code)):
+    """The locale's template words, read as a build reads them (the build has reported what
+    is wrong with them): the source locale's stand in for a file that cannot be read."""
+    for locale in dict.fromkeys((code, project.source_locale)):
         try:
-            data = read_toml(project.content_dir / locale / STRINGS_FILE)[0]
+            return load_strings(project, locale, [])
         except PamphleteerError:
-            continue  # reported by the build; the source language's words stand in
-        words.update({k: v for k, v in data.items() if isinstance(v, str)})
-    return {key: key for key in REQUIRED_STRINGS} | words  # a build has said what is missing
+            continue
+    return {key: key for key in REQUIRED_STRINGS}
 
 
 def _zip_link(made: tuple[str, int] | None, words: dict[str, str]) -> str:
@@ -302,7 +300,10 @@ def _zip_link(made: tuple[str, int] | None, words: dict[str, str]) -> str:
             f'{html.escape(words["download_all"])}</a> <span>({_size(size)})</span></p>')
 
 
-def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], thumbs: dict) -> str:
+def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], thumbs: dict,
+            level: int = 3) -> str:
+    """The cards of one language's pieces (of one event, or of the kit), each titled with a
+    heading of ``level``."""
     e = html.escape
     cards = []
     for (slug, locale, material), profiles in groups.items():
@@ -324,7 +325,8 @@ def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], t
                         f'</span>{f"<br><span class=how>{e(how)}</span>" if how else ""}</li>')
         thumb = thumbs.get((slug, locale, material))
         cards.append(f'<li class="piece"><img src="{e(thumb)}" alt="{e(title)}" '
-                     f'width="{THUMB_WIDTH // 2}" loading="lazy">\n<h3>{e(title)}</h3>\n'
+                     f'width="{THUMB_WIDTH // 2}" loading="lazy">\n'
+                     f'<h{level}>{e(title)}</h{level}>\n'
                      '<ul class="files">' + "".join(rows) + "</ul></li>")
     return '<ul class="pieces">\n' + "\n".join(cards) + "\n</ul>" if cards else ""
 
@@ -360,8 +362,8 @@ def _event(project: Project, slug: str, info: dict, groups: dict, strings: dict,
     for code in locales:
         parts.append(f'<section lang="{e(code)}" aria-label="{e(language_name(project, code))}">'
                      f'<h4>{e(language_name(project, code))}</h4>'
-                     + _pieces(groups, slug, code, strings[code], thumbs).replace(
-                         "<h3>", "<h5>").replace("</h3>", "</h5>") + "</section>")
+                     + _pieces(groups, slug, code, strings[code], thumbs, level=5)
+                     + "</section>")
     parts.append("</article>")
     return "\n".join(part for part in parts if part)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-FOLDERS = ("templates", "assets")  # what a theme holds, and what a campaign may override
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -39,6 +38,11 @@ def find(root: Path, relative: str | Path) -> Path:
         if path.exists():
             return path
     return root / relative
+
+
+def inside(root: Path, name: str, path: Path) -> bool:
+    """Whether ``path`` (resolved) lies in a ``name`` folder of the campaign or the theme."""
+    return any(path.is_relative_to(folder.resolve()) for folder in folders(root, name))
 
 
 def folders(root: Path, name: str) -> list[Path]:

@@ -50,6 +50,8 @@ def test_the_date_is_written_the_locales_way(campaign, tmp_path, locale, expecte
     (('name = "Harbour vigil for peace"', ""), r"harbour\.toml: missing required setting 'name'"),
     (("# A rally", 'locales = ["en", "xx"]\n# A rally'),
      r"harbour\.toml:1: locales: unknown locale 'xx'"),
+    (("# A rally", 'locales = [["en"]]\n# A rally'),
+     r"harbour\.toml:1: locales: must be a list of locale codes in quotes"),
     (("# A rally", '[links]\npetition = "http://example.org/p"\n# A rally'),
      r"harbour\.toml:2: links\.petition: .*https://"),
 ])

@@ -268,6 +268,24 @@ def test_a_locale_file_linked_from_outside_is_not_read(campaign, tmp_path):
     assert code == 0 and "content/de/locale.toml: this is a link" in output, output
 
 
+@pytest.mark.slow
+def test_the_kit_page_never_shows_strings_linked_from_outside(campaign, tmp_path):
+    out = tmp_path / "out"
+    code, output = build(campaign, out, "-l", "en", "-l", "de", "-m", "flyer", "-p", "screen")
+    assert code == 0, output
+    strings = campaign / "content/de/strings.toml"
+    outside = tmp_path / "strings.toml"
+    outside.write_text(strings.read_text("utf-8").replace(
+        'kit_intro = "', 'kit_intro = "SECRET '), "utf-8")
+    strings.unlink()
+    strings.symlink_to(outside)
+    code, output = build(campaign, out, "-l", "en", "-l", "de", "-m", "flyer", "-p", "screen")
+    assert code == 1 and "strings.toml: this is a link to a file outside" in output, output
+    page = (out / "index.html").read_text("utf-8")
+    assert 'lang="de"' in page  # the last good German PDF is still offered
+    assert "SECRET" not in page
+
+
 # 7. Faults are errors, not tracebacks -----------------------------------------------------------
 
 @pytest.mark.slow

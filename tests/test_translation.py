@@ -162,7 +162,8 @@ def test_new_locale_refuses_an_existing_folder_and_bad_codes(campaign):
 
 def test_new_locale_takes_its_name_from_cldr_and_its_settings_from_the_base(campaign):
     code, output = run("new-locale", "zh-Hant", "--project", str(campaign))
-    assert code == 2  # no bundled font draws Chinese: said before anything is made
+    assert code == 2 and "font" in output, output  # none draws Chinese: said at once
+    assert not (campaign / "content/zh-Hant").exists()
     code, output = run("new-locale", "vi", "--project", str(campaign))
     assert code == 0, output
     assert 'name = "Tiếng Việt"' in (campaign / "content/vi/locale.toml").read_text()
@@ -171,7 +172,7 @@ def test_new_locale_takes_its_name_from_cldr_and_its_settings_from_the_base(camp
     settings = (campaign / "content/ko-KP/locale.toml").read_text()
     assert "keep_words = true" in settings and 'text = ["Noto Sans KR"]' in settings
     code, output = run("check", "--project", str(campaign), "-l", "ko-KP", "-m", "flyer")
-    assert "no bundled font" not in output, output  # the Korean fonts came along
+    assert code == 0 and "no bundled font" not in output, output  # Korean fonts came along
 
 
 def test_new_locale_on_a_broken_source_leaves_nothing_behind(campaign):
