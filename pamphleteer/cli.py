@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -228,7 +229,7 @@ class Progress:
     def __init__(self, total: int, out: Path):
         self.total, self.out, self.count = total, out, 0
         self.said: set[str] = set()
-        self.live = click.get_text_stream("stderr").isatty()
+        self.live = sys.stderr.isatty()
 
     def __call__(self, job: Job, output: Output | None, errors: list[str],
                  warnings: list[str]) -> None:
