@@ -13,7 +13,7 @@ from pamphleteer.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FIXTURE_EN = ROOT / "pamphleteer" / "starter" / "content" / "en"  # the fixture's English
+FIXTURE_EN = FIXTURES / "campaign" / "content" / "en"  # the fixture's English (frozen)
 
 
 @pytest.fixture
@@ -59,12 +59,10 @@ def flyer_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def fixture_campaign(name: str, into: Path) -> Path:
-    """A private copy of ``tests/fixtures/<name>`` that a test may edit, with the theme. The
-    fixture campaign's English is the copy ``init`` gives a new campaign."""
+    """A private copy of ``tests/fixtures/<name>`` that a test may edit, with the theme. Its
+    copy is its own, frozen for the tests: the starter's and the demo's may change freely."""
     copy = into / name
     shutil.copytree(FIXTURES / name, copy)
-    if name == "campaign":
-        shutil.copytree(FIXTURE_EN, copy / "content" / "en")
     shutil.copytree(ROOT / "templates", copy / "templates")
     (copy / "assets").symlink_to(ROOT / "assets")
     return copy
