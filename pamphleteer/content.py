@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pamphleteer.errors import ContentError, Diagnostic
+from pamphleteer.files import lies_outside, read_user_text
 from pamphleteer.limits import (
     MAX_FRONT_MATTER,
     MAX_NESTING,
@@ -77,24 +79,29 @@ def content_path(project: Project, locale: str, material: str) -> Path:
     return project.content_dir / locale / f"{material}.md"
 
 
+def present(path: Path) -> bool:
+    """Whether anything stands at ``path``: a file, or a pipe, a folder or a broken link in
+    its place (which reading then refuses by name, rather than taking it for no file)."""
+    return os.path.lexists(path)
+
+
 def inside_content(project: Project, path: Path) -> Path:
     """``path``, refused if it is a link to something outside the project's content folder."""
-    if not path.resolve().is_relative_to(project.content_dir.resolve()):
-        raise ContentError("this is a link to a file outside the project's content/ folder; "
-                           "content must live in the project", path)
+    if lies_outside(path, [project.content_dir]):
+        raise ContentError(OUTSIDE, path)
     return path
 
 
-def read_text(path: Path) -> str:
-    """A content file's text; unreadable files are content errors, not tracebacks."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ContentError(f"not UTF-8 text ({exc.reason}): save it as UTF-8", path) from None
-    except IsADirectoryError:
-        raise ContentError("a folder where a file should be", path) from None
-    except OSError as exc:
-        raise ContentError(f"cannot read this file ({exc.strerror})", path) from None
+OUTSIDE = ("this is a link to a file outside the project's content/ folder; content must "
+           "live in the project")
+
+
+def read_text(path: Path, within: Path | None = None) -> str:
+    """A content file's text, read once after it is checked (an ordinary file, of a sane
+    size, and with ``within`` inside that folder); what cannot be read is a content error,
+    never a traceback nor a wait."""
+    return read_user_text(path, [within] if within else [], error=ContentError,
+                          outside=OUTSIDE if within else None)
 
 
 def load_document(project: Project, locale: str, material: Material,
@@ -102,15 +109,15 @@ def load_document(project: Project, locale: str, material: Material,
     """Read a material for ``locale``, falling back (with a warning) to the source locale."""
     path = content_path(project, locale, material.name)
     content_locale = locale
-    if not path.is_file():
+    if not present(path):
         source = content_path(project, project.source_locale, material.name)
-        if locale == project.source_locale or not source.is_file():
+        if locale == project.source_locale or not present(source):
             raise ContentError(f"no content for the {material.name}: create this file", path)
         diagnostics.append(Diagnostic(
             f"not translated yet: the {material.name} is built from "
             f"{project.source_locale}/{material.name}.md", path))
         path, content_locale = source, project.source_locale
-    meta, meta_lines, body, body_line = parse_file(inside_content(project, path))
+    meta, meta_lines, body, body_line = parse_file(path, project.content_dir)
     check_text(body, path, body_line, limit=material.max_chars,
                what=f"the {material.name}'s text (more than it could hold at any size)")
     parts = split_parts(body, body_line, material, path)
@@ -118,9 +125,11 @@ def load_document(project: Project, locale: str, material: Material,
                     path=path, meta=meta, meta_lines=meta_lines, parts=parts)
 
 
-def parse_file(path: Path) -> tuple[dict[str, str], dict[str, int], str, int]:
-    """Split a Markdown file into validated front matter and body (with its first line)."""
-    text = read_text(path)
+def parse_file(path: Path, within: Path | None = None
+               ) -> tuple[dict[str, str], dict[str, int], str, int]:
+    """Split a Markdown file into validated front matter and body (with its first line);
+    with ``within``, a file linked from outside that folder is refused unread."""
+    text = read_text(path, within)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     lines = text.split("\n")
     if not lines or lines[0].strip() != _FENCE:
@@ -219,19 +228,18 @@ def split_parts(body: str, body_line: int, material: Material, path: Path) -> di
 def load_strings(project: Project, locale: str, diagnostics: list[Diagnostic]) -> dict[str, str]:
     """The template's own words for ``locale``; missing keys fall back to the source locale."""
     source_path = project.content_dir / project.source_locale / STRINGS_FILE
-    source = _read_strings(inside_content(project, source_path))
+    source, _text = _read_strings(project, source_path)
     for key in REQUIRED_STRINGS:
         if key not in source:
             raise ContentError(f"missing key '{key}': the templates need it", source_path)
     if locale == project.source_locale:
         return source
     path = project.content_dir / locale / STRINGS_FILE
-    if not path.exists():
+    if not present(path):
         diagnostics.append(Diagnostic(f"no {STRINGS_FILE}: every template word falls back to "
                                       f"{project.source_locale}", path))
         return source
-    strings = _read_strings(inside_content(project, path))
-    text = read_text(path)
+    strings, text = _read_strings(project, path)
     for key in sorted(set(strings) - set(source)):
         diagnostics.append(Diagnostic(f"unknown key '{key}' (not in the source locale's "
                                       f"{STRINGS_FILE}); it is ignored", path,
@@ -242,8 +250,9 @@ def load_strings(project: Project, locale: str, diagnostics: list[Diagnostic]) -
     return {key: strings.get(key, value) for key, value in source.items()}
 
 
-def _read_strings(path: Path) -> dict[str, str]:
-    data, text = read_toml(path, ContentError)
+def _read_strings(project: Project, path: Path) -> tuple[dict[str, str], str]:
+    """A strings file's words and its text (read once), checked."""
+    data, text = read_toml(path, ContentError, within=project.content_dir)
     data.pop(TRANSLATION_KEY, None)  # which source text a translation translates
     for key, value in data.items():
         if not isinstance(value, str):
@@ -255,4 +264,4 @@ def _read_strings(path: Path) -> dict[str, str]:
             if placeholder not in value:
                 raise ContentError(f"'{key}' must keep {placeholder} where it goes (it is "
                                    "filled in, not translated)", path, line_of(text, (key,)))
-    return data
+    return data, text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +14,17 @@ def where(file: Path | str | None, line: int | None = None) -> str:
     if file is None:
         return ""
     path = Path(file)
-    try:
-        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        shown = str(path)
+    shown = str(path)
+    # The path as written (a link is named as the link, not as what it points to), relative to
+    # the working directory; resolving only where the two differ by a link (a loop of links
+    # cannot be resolved, and its error must still print).
+    for absolute, cwd in ((lambda: Path(os.path.abspath(path)), lambda: Path(os.getcwd())),
+                          (path.resolve, lambda: Path.cwd().resolve())):
+        try:
+            shown = str(absolute().relative_to(cwd()))
+            break
+        except (ValueError, OSError, RuntimeError):
+            continue
     return f"{shown}:{line}" if line else shown
 
 

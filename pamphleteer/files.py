@@ -8,6 +8,7 @@ no larger than its kind's cap. It is then read once, so that what was checked is
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -71,9 +72,15 @@ def read_bytes(path: Path, kind: str, within: Iterable[Path] = (), *,
         reason = "it became a link" if exc.errno == errno.ELOOP else exc.strerror
         raise error(f"cannot read this file ({reason})", path) from None
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
             raise error("not a regular file: pamphleteer reads only ordinary files", path)
-        data = handle.read(CAPS[kind] + 1)
+        # No more than the file holds (a cap-sized buffer per read costs milliseconds), and
+        # never past the cap should it grow.
+        size = info.st_size
+        data = handle.read(min(size, CAPS[kind]) + 1)
+        if size < len(data) <= CAPS[kind]:  # it grew after the check: read on, to the cap
+            data += handle.read(CAPS[kind] + 1 - len(data))
     if len(data) > CAPS[kind]:
         raise error(f"this file grew past {_size(CAPS[kind])} while it was read", path)
     return data
@@ -115,3 +122,71 @@ def load_json(path: Path, within: Iterable[Path] = (), *,
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise error(f"not valid JSON ({exc})", path) from None
+
+
+# What a file holds, by its name's ending (anything else is text): which cap it falls under.
+KINDS = {".otf": "font", ".ttf": "font", ".woff": "font", ".woff2": "font", ".icc": "icc",
+         ".icm": "icc", ".jpg": "image", ".jpeg": "image", ".png": "image", ".gif": "image",
+         ".webp": "image", ".json": "json", ".pdf": "pdf"}
+
+
+def kind_of(path: Path) -> str:
+    """The kind (a key of ``CAPS``) of the file at ``path``, told by its name."""
+    return KINDS.get(path.suffix.lower(), "text")
+
+
+def real_path(path: Path) -> Path | None:
+    """``path`` with every link resolved, or None where that cannot be done (a loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python 3.11, 3.12)
+        return None
+
+
+def lies_outside(path: Path, within: Iterable[Path]) -> bool:
+    """Whether ``path``, every link resolved, lies outside each folder ``within`` (False
+    when it cannot be resolved: ``checked`` then says why)."""
+    real = real_path(path)
+    folders = [folder for folder in (real_path(Path(f)) for f in within) if folder]
+    return real is not None and not any(real.is_relative_to(folder) for folder in folders)
+
+
+def read_user_text(path: Path, within: Iterable[Path] = (), *,
+                   error: type[PamphleteerError] = BuildError,
+                   outside: str | None = None) -> str:
+    """The UTF-8 text of a file someone writes by hand (copy, settings, a template), read as
+    ``read_bytes`` reads it; a link out of ``within`` is refused with ``outside`` when one is
+    given, and a folder in the file's place or a loop of links is said in plain words."""
+    within = list(within)
+    if outside and lies_outside(path, within):
+        raise error(outside, path)
+    no_loop(path, error=error)
+    if path.is_symlink() and not path.exists():
+        raise error(f"cannot read this file: {path.name} is a link to {os.readlink(path)}, "
+                    "which is not there", path)
+    if path.is_dir():
+        # Named here: the file:line prefix of a message shows where a link leads.
+        raise error(f"cannot read this file: {path.name} is a link to a folder, not a file"
+                    if path.is_symlink() else
+                    "cannot read this file: a folder stands where it should be", path)
+    data = read_bytes(path, "text", within, error=error)
+    try:
+        # Line ends as Python's text files read them (\r\n and \r are \n), as before.
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        # On line 1 the whole file is in another encoding (UTF-16, say): no line to fix.
+        raise error(f"not UTF-8 text ({exc.reason}): save it as UTF-8", path,
+                    line if line > 1 else None) from None
+
+
+def no_loop(path: Path, *, error: type[PamphleteerError] = BuildError) -> Path:
+    """``path``, refused if it is a loop of links. The path is then written into the message
+    itself: ``errors.where`` resolves a file's links to show it, which a loop cannot do."""
+    if real_path(path) is None:
+        shown = os.path.abspath(path)
+        with contextlib.suppress(ValueError):
+            shown = str(Path(shown).relative_to(Path.cwd()))
+        raise error(f"{shown}: cannot read this file: it is a link that leads back to itself "
+                    "(a loop of links)")
+    return path

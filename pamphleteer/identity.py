@@ -15,11 +15,14 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from pamphleteer import settings
-from pamphleteer.theme import find, inside
+from pamphleteer.errors import ConfigError
+from pamphleteer.files import read_bytes
+from pamphleteer.theme import find, folders, inside
 from pamphleteer.tomlfile import Checker
 
 MAX_LOGO_BYTES = 200_000
 MAX_LOGO_ELEMENTS = 2_000
+MAX_LOGO_DEPTH = 32  # groups inside groups: a drawing program's logo nests 3 to 10 deep
 SVG = "{http://www.w3.org/2000/svg}"
 SHAPES = {"svg", "g", "path", "circle", "ellipse", "rect", "line", "polyline", "polygon",
           "title", "desc"}
@@ -61,10 +64,33 @@ def load_identity(check: Checker, data: dict, root: Path, name: str) -> Identity
         raise check.fail(("identity", "logo"),
                          f"'{path}' must be an SVG file in this campaign's assets/ folder")
     try:
-        logo, ratio = sanitize_logo(where.read_bytes())
+        data = read_bytes(where, "text", [f.resolve() for f in folders(root, "assets")],
+                          error=ConfigError)
+        logo, ratio = sanitize_logo(data)
+    except ConfigError as exc:
+        raise check.fail(("identity", "logo"), f"'{path}': {exc.message}") from None
     except ValueError as exc:
         raise check.fail(("identity", "logo"), f"'{path}' {exc}") from None
     return Identity(wordmark=wordmark, logo=logo, logo_ratio=ratio)
+
+
+def _bounded(root: ElementTree.Element) -> list[ElementTree.Element]:
+    """Every element of the tree, in document order, if there are at most
+    ``MAX_LOGO_ELEMENTS`` nested at most ``MAX_LOGO_DEPTH`` deep; ValueError otherwise.
+    Walked with a list, not recursion: a tree deep enough to exhaust Python's stack is
+    exactly what it refuses."""
+    elements, stack = [], [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_LOGO_DEPTH:
+            raise ValueError(f"nests elements more than {MAX_LOGO_DEPTH} deep (groups inside "
+                             "groups): a logo needs a few levels; flatten its groups and save "
+                             "it again")
+        elements.append(element)
+        if len(elements) > MAX_LOGO_ELEMENTS:
+            raise ValueError(f"has more than {MAX_LOGO_ELEMENTS} elements: simplify it")
+        stack.extend((child, depth + 1) for child in reversed(element))
+    return elements
 
 
 def sanitize_logo(data: bytes) -> tuple[str, float]:
@@ -78,6 +104,7 @@ def sanitize_logo(data: bytes) -> tuple[str, float]:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
         raise ValueError(f"is not valid SVG ({exc})") from None
+    _bounded(root)  # before anything walks the tree recursively (its serializer does)
     box = [float(v) for v in re.split(r"[\s,]+", root.get("viewBox", "").strip())
            if _NUMBERS.fullmatch(v) and v]
     if root.tag not in (SVG + "svg", "svg") or len(box) != 4 or min(box[2:]) <= 0:
@@ -86,9 +113,7 @@ def sanitize_logo(data: bytes) -> tuple[str, float]:
     if not 0.2 <= ratio <= 8:
         raise ValueError(f"is {ratio:.1f} times as wide as it is tall: a logo for a band must "
                          "be between 1:5 and 8:1")
-    elements = list(root.iter())
-    if len(elements) > MAX_LOGO_ELEMENTS:
-        raise ValueError(f"has more than {MAX_LOGO_ELEMENTS} elements")
+    elements = _bounded(root)
     for element in elements:
         tag = element.tag.removeprefix(SVG)
         if tag not in SHAPES:

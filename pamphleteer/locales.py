@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pamphleteer.errors import ConfigError, Diagnostic, UsageError
+from pamphleteer.fonts import family_problem, shown
 from pamphleteer.tomlfile import Checker, read_toml
 
 LOCALE_FILE = "locale.toml"
@@ -74,7 +76,7 @@ def _load_locale(content_dir: Path, code: str, default_fonts: dict[str, tuple[st
                           "the folder (or start its name with _ to keep it out of the kit)",
                           folder)
     path = folder / LOCALE_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # a pipe or a broken link is read, and refused, not missing
         name, paper = KNOWN.get(code, (code, "letter"))
         notes.append(Diagnostic(f"no {LOCALE_FILE}: using name '{name}' and {paper} paper "
                                 f"(run new-locale {code} or add the file)", path))
@@ -113,6 +115,10 @@ def font_roles(check: Checker, data: object, key: tuple[str, ...], families: set
         if not (isinstance(stack, list) and stack and all(isinstance(f, str) for f in stack)):
             raise check.fail((*key, role), "must be a list of font family names")
         for family in stack:
+            # Checked before it is shown: a name is echoed to the terminal and into styles.
+            problem = family_problem(family)
+            if problem:
+                raise check.fail((*key, role), f"font family {shown(family)} {problem}")
             if family not in families:
                 known = ", ".join(sorted(families)) or "none"
                 raise check.fail((*key, role), f"font family '{family}' is not in "

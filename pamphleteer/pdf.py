@@ -25,13 +25,23 @@ from urllib.parse import unquote, urlsplit
 import platformdirs
 
 from pamphleteer.columns import Cut, split_columns
-from pamphleteer.errors import BuildError, Diagnostic
+from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
+from pamphleteer.files import checked, read_bytes, read_text
+from pamphleteer.fonts import SUFFIXES as FONT_SUFFIXES
+from pamphleteer.glyphs import check_drawn
 from pamphleteer.measure import Layout, mark_frame_ends, measure
 from pamphleteer.outputs import write_atomic
-from pamphleteer.photos import HOME_PPI, for_press, is_photo
-from pamphleteer.prepress import Prepress
+from pamphleteer.photos import (
+    DAMAGED,
+    HOME_PPI,
+    for_press,
+    is_photo,
+    pixels_problem,
+    signature,
+)
+from pamphleteer.prepress import Prepress, check_press_profile
 from pamphleteer.prepress import finish as finish_for_print
-from pamphleteer.theme import find, folders, inside
+from pamphleteer.theme import find, folders, inside, layers
 
 # Folders of a project that a render may read: never content/, events/ or anything outside.
 READABLE_DIRS = ("assets", "templates")
@@ -74,38 +84,95 @@ def private_folder(folder: Path) -> Path:
 
 
 def _fonts_dirs(root: Path) -> tuple[Path, ...]:
-    """The campaign's and the theme's font folders (those that exist)."""
-    return tuple(folder.resolve() / "fonts" for folder in folders(root, "assets")
-                 if (folder / "fonts").is_dir())
+    """The campaign's and the theme's font folders: those that exist and, their links
+    resolved, lie in the campaign or the theme (fontconfig may fall back on any font in
+    them, so a link to the system's fonts must not count)."""
+    places = [layer.resolve() for layer in layers(root)]
+    found = (path.resolve() for folder in folders(root, "assets")
+             for path in [folder / "fonts"] if path.is_dir())
+    return tuple(dict.fromkeys(path for path in found
+                               if any(path.is_relative_to(place) for place in places)))
+
+
+def _font_files(fonts_dirs: tuple[Path, ...]) -> tuple[tuple, ...]:
+    """The font files of ``fonts_dirs`` (a campaign's before the theme's of the same name):
+    each one's name, real path, size, time and inode, and the SHA-256 of its contents, which
+    is what the font caches are keyed by. Each must be an ordinary file: fontconfig, which
+    scans them, would wait for ever on a pipe."""
+    files, seen = [], set()
+    for fonts_dir in fonts_dirs:
+        for path in sorted(fonts_dir.iterdir()):
+            if path.name in seen or path.suffix.lower() not in FONT_SUFFIXES:
+                continue
+            seen.add(path.name)
+            real = checked(path, "font", fonts_dirs)
+            info = real.stat()
+            files.append((path.name, str(real), info.st_size, info.st_mtime_ns, info.st_ino,
+                          _content_digest(real)))
+    return tuple(files)
+
+
+def _content_digest(real: Path) -> str:
+    """The SHA-256 of a font file, hashed again only when its ``signature`` changes."""
+    key = signature(real)
+    if key is None or key not in _DIGESTS:
+        digest = hashlib.sha256(read_bytes(real, "font")).hexdigest()
+        if key is None:
+            return digest
+        _DIGESTS[key] = digest
+    return _DIGESTS[key]
+
+
+_DIGESTS: dict[tuple, str] = {}
 
 
 @cache
-def _fontconfig_file(fonts_dirs: tuple[Path, ...]) -> str:
+def _fontconfig_file(files: tuple[tuple, ...]) -> str:
     """A fontconfig setup that knows only the project's bundled fonts, none of the system's.
 
     Only ``@font-face`` fonts from assets/fonts may be used, so a machine with other system
     fonts gives the same PDF; a glyph no bundled font has is caught by the glyph check rather
     than borrowed silently from the machine. (Pango crashes with no fonts at all, so the
-    bundled folder is the fallback.)
+    bundled fonts are the fallback.)
     """
-    # One folder per fonts folder, reused by every run and worker: nothing piles up, and
-    # fontconfig's cache of the bundled fonts stays warm between builds. It is in this user's
-    # own cache folder: in a shared temp folder another user could plant a configuration.
-    key = hashlib.sha256(str(fonts_dirs).encode()).hexdigest()[:16]
-    folder = private_folder(Path(platformdirs.user_cache_dir("pamphleteer")) / f"fc-{key}")
+    # The folder is named after the fonts' places and contents and holds a link per font
+    # named after its contents: fontconfig's cache in it describes those contents, never a
+    # font file since replaced under the same name (its cache trusts a folder's time, which
+    # an edit in place does not change). It is in this user's own cache folder: in a shared
+    # temp folder another user could plant a configuration.
+    key = hashlib.sha256(repr([(name, real, digest) for name, real, *_, digest in files])
+                         .encode())
+    folder = private_folder(Path(platformdirs.user_cache_dir("pamphleteer")) /
+                            f"fc-{key.hexdigest()[:16]}")
+    fonts = folder / "fonts"
+    fonts.mkdir(exist_ok=True)
+    for name, real, *_, digest in files:
+        _link(fonts / f"{Path(name).stem}.{digest[:12]}{Path(name).suffix}", Path(real))
     config = folder / "fonts.conf"
     text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-            "<fontconfig>" + "".join(f"<dir>{escape(str(d))}</dir>" for d in fonts_dirs) +
+            f"<fontconfig><dir>{escape(str(fonts))}</dir>"
             f"<cachedir>{escape(str(folder))}/cache</cachedir></fontconfig>\n")
     if not config.is_file() or config.read_text() != text:
         write_atomic(config, text.encode())
     return str(config)
 
 
-def _weasyprint(root: Path):
-    """Import WeasyPrint (once; it costs about a second) with the project's fonts only."""
+def _link(link: Path, target: Path) -> None:
+    """``link`` made (or made again) a symbolic link to ``target``."""
+    if link.is_symlink() and os.readlink(link) == str(target):
+        return
+    spare = link.with_name(f".{link.name}.{os.getpid()}")
+    spare.unlink(missing_ok=True)
+    spare.symlink_to(target)
+    spare.replace(link)  # atomic: a build beside this one sees the old link or the new
+
+
+def _weasyprint(root: Path, files: tuple[tuple, ...] | None = None):
+    """Import WeasyPrint (once; it costs about a second) with the project's fonts only
+    (``files``: its ``_font_files``, when they are known)."""
     # WeasyPrint loads the fontconfig file anew for every document, so set it every time.
-    os.environ["FONTCONFIG_FILE"] = _fontconfig_file(_fonts_dirs(root))
+    files = _font_files(_fonts_dirs(root)) if files is None else files
+    os.environ["FONTCONFIG_FILE"] = _fontconfig_file(files)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import weasyprint
@@ -113,30 +180,25 @@ def _weasyprint(root: Path):
     return weasyprint
 
 
-def _font_config(fonts_dirs: tuple[Path, ...]):
-    """One WeasyPrint font configuration per fonts folder, kept while its files are unchanged.
+def _font_config(fonts_dirs: tuple[Path, ...], files: tuple[tuple, ...] | None = None):
+    """One WeasyPrint font configuration per set of fonts, kept while its files are
+    unchanged.
 
     WeasyPrint reads, copies and indexes every ``@font-face`` file for each document it is
     given a new configuration for: for the three Korean fonts alone that is 4 MB per layout.
     A configuration remembers the faces it has loaded, and all of a project's documents
     declare the same faces from ``fonts.toml``, so one serves them all. It would keep serving
-    a face whose file changed (``watch``), so the files' sizes and times are part of the key.
+    a face whose file changed (``watch``), so the files' contents are part of the key.
     """
-    return _configuration(fonts_dirs, os.environ["FONTCONFIG_FILE"], _font_files(fonts_dirs))
-
-
-def _font_files(fonts_dirs: tuple[Path, ...]) -> tuple:
-    """The font files' paths, sizes and times: what says a font changed."""
-    return tuple((str(path), info.st_size, info.st_mtime_ns, info.st_ino)
-                 for fonts_dir in fonts_dirs
-                 for path in sorted(fonts_dir.iterdir()) if path.is_file()
-                 for info in [path.stat()])
+    files = _font_files(fonts_dirs) if files is None else files
+    return _configuration(fonts_dirs, _fontconfig_file(files), files)
 
 
 @lru_cache(maxsize=4)
 def _configuration(fonts_dirs: tuple[Path, ...], config_file: str, files: tuple):
     from weasyprint.text.fonts import FontConfiguration
 
+    os.environ["FONTCONFIG_FILE"] = config_file  # read by the configuration made here
     return FontConfiguration()
 
 
@@ -168,6 +230,7 @@ def fetcher_class():
             self.readable = [folder.resolve() for name in READABLE_DIRS
                              for folder in folders(root, name)]
             self.blocked: list[str] = []
+            self.refused: list[PamphleteerError] = []  # files inside, but unfit to use
             self.press = press  # a print shop's CMYK profile, which photos are turned into
 
         def fetch(self, url, headers=None):
@@ -179,16 +242,42 @@ def fetcher_class():
                 # url2pathname unquotes, once: "a%2520b" is the file "a%20b".
                 path = layered(self.root, Path(url2pathname(parts.path)))
                 if any(path.is_relative_to(folder) for folder in self.readable) and path.is_file():
-                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    data = path.read_bytes()
-                    if self.press and is_photo(path):
-                        return Converted(url, for_press(data, self.press),
-                                         {"Content-Type": "image/jpeg"})
-                    return urls.URLFetcherResponse(url, data, {"Content-Type": kind})
+                    try:
+                        return self.serve(url, path)
+                    except PamphleteerError as exc:
+                        self.refused.append(exc)  # WeasyPrint would only log it
+                        raise ValueError(f"refused: {url}") from None
             self.blocked.append(url)
             raise ValueError(f"blocked: {url}")
 
+        def serve(self, url: str, path: Path):
+            """The file at ``path``, read once under its kind's cap; a photo for a print
+            shop turned into its CMYK."""
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            data = read_bytes(path, _kind(path, kind), self.readable)
+            if not is_photo(path):
+                return urls.URLFetcherResponse(url, data, {"Content-Type": kind})
+            problem = pixels_problem(data)
+            if problem:
+                raise BuildError(f"this image {problem}", path)
+            if self.press:
+                try:
+                    data = for_press(data, self.press)
+                except Exception:  # Pillow and LittleCMS raise many kinds on damaged data
+                    raise BuildError(f"this image {DAMAGED}", path) from None
+                return Converted(url, data, {"Content-Type": "image/jpeg"})
+            return urls.URLFetcherResponse(url, data, {"Content-Type": kind})
+
     return ProjectFetcher
+
+
+def _kind(path: Path, mimetype: str) -> str:
+    """Which size cap (``files.CAPS``) a file the renderer asks for falls under."""
+    if path.suffix.lower() in (*FONT_SUFFIXES, ".woff", ".woff2"):
+        return "font"
+    if path.suffix.lower() in (".icc", ".icm"):
+        return "icc"
+    return "image" if mimetype.startswith("image/") and "svg" not in mimetype else "text"
 
 
 def layered(root: Path, path: Path) -> Path:
@@ -208,7 +297,9 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if not message.startswith(".notdef glyph rendered"):  # an error: see check_drawn
+            self.messages.append(message)
 
 
 def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None = None,
@@ -224,20 +315,25 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     CMYK output profile) photos are turned into its CMYK; without it they keep no more than
     ``HOME_PPI`` of detail. ``cuts`` say where split columns break (``columns.py``).
     """
-    weasyprint = _weasyprint(root)
-    fetcher = fetcher_class()(root, press)
     fonts_dirs = _fonts_dirs(root)
+    files = _font_files(fonts_dirs)  # read once per layout: it checks every font file
+    weasyprint = _weasyprint(root, files)
+    if press is not None:
+        check_press_profile(press)
+    fetcher = fetcher_class()(root, press)
     with _collected(weasyprint, source, diagnostics):
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
         split_columns(page.etree_element, cuts)
         mark_frame_ends(page.etree_element)
-        fonts = _font_config(fonts_dirs)
+        fonts = _font_config(fonts_dirs, files)
         sheets, profiles = _stylesheets(page.etree_element, root, fonts, fetcher)
         document = page.render(dpi=None if press else HOME_PPI, font_config=fonts,
                                stylesheets=sheets, color_profiles=profiles)
     if fetcher.blocked:
         shown = ", ".join(sorted(set(fetcher.blocked)))
         raise BuildError(f"blocked resource(s) outside assets/ and templates/: {shown}", source)
+    if fetcher.refused:
+        raise fetcher.refused[0]
 
     def write_pdf(heights: tuple[float, ...] = ()) -> bytes:
         _drop_attachments(document)
@@ -247,7 +343,8 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
             return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
                                       finisher=partial(_finish, digest=digest, cmyk=cmyk,
                                                        prepress=prepress, duplex=duplex,
-                                                       heights=heights))
+                                                       heights=heights, source=source,
+                                                       root=root))
 
     rendered = Rendered(pdf=b"", pages=len(document.pages), layout=measure(document),
                         pending=write_pdf)
@@ -293,13 +390,15 @@ def _stylesheets(tree, root: Path, fonts, fetcher) -> tuple[list, dict]:
             if not any(inside(root, name, path) for name in READABLE_DIRS) or \
                     not path.is_file():
                 continue  # left to WeasyPrint's fetcher, which refuses and reports it
-            text, base = path.read_text(encoding="utf-8"), path.as_uri()
+            readable = [f.resolve() for name in READABLE_DIRS for f in folders(root, name)]
+            text, base = read_text(path, "text", readable), path.as_uri()
         else:
             continue
         # A sheet that imports another is parsed every time: the other may have changed.
         parse = _parsed.__wrapped__ if "@import" in text else _parsed
-        sheet, own, blocked = parse(text, base, fonts, fetcher.__class__, root)
+        sheet, own, blocked, refused = parse(text, base, fonts, fetcher.__class__, root)
         fetcher.blocked += blocked  # reported with the document's own, as before
+        fetcher.refused += refused
         sheets.append(sheet)
         profiles.update(own)
         head.remove(element)
@@ -307,15 +406,16 @@ def _stylesheets(tree, root: Path, fonts, fetcher) -> tuple[list, dict]:
 
 
 @lru_cache(maxsize=64)
-def _parsed(text: str, base: str, fonts, fetcher_type, root: Path) -> tuple[object, dict, list]:
-    """A parsed stylesheet, the colour profiles it declares, and what it was refused."""
+def _parsed(text: str, base: str, fonts, fetcher_type, root: Path) -> tuple:
+    """A parsed stylesheet, the colour profiles it declares, what it was refused as outside
+    the project, and the errors of the files it could not use."""
     import weasyprint
 
     fetcher = fetcher_type(root)
     profiles: dict = {}
     sheet = weasyprint.CSS(string=text, base_url=base, url_fetcher=fetcher, font_config=fonts,
                            color_profiles=profiles)
-    return sheet, profiles, list(fetcher.blocked)
+    return sheet, profiles, list(fetcher.blocked), list(fetcher.refused)
 
 
 @contextmanager
@@ -346,18 +446,27 @@ def _drop_attachments(document) -> None:
 
 
 def _finish(document, pdf, *, digest: str, cmyk: bool, prepress: Prepress | None,
-            duplex: str | None, heights: tuple[float, ...] = ()) -> None:
+            duplex: str | None, heights: tuple[float, ...] = (), source: Path | None = None,
+            root: Path | None = None) -> None:
     """Last touches on the PDF objects before they are written.
 
+    - A character no font could draw is an error (it would print as an empty box).
     - PDF/X-4 metadata gets a random DocumentID from WeasyPrint; derive it from the input
       instead, so that the same inputs give the same bytes.
     - WeasyPrint draws crop marks in hard-coded RGB black; a shop's preflight rejects RGB on a
       CMYK press, and everything else in a shop PDF is already CMYK, so redraw them in CMYK.
+    - WeasyPrint writes a font's family into its PDF name as it is; escape what a name may
+      not hold (a real family's name holds nothing of it: those PDFs are unchanged).
     """
     import pydyf
 
+    check_drawn(document, source, root)
     stable = f"xmp.did:{uuid.UUID(digest[:32])}".encode()
     for obj in pdf.objects:
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") in ("/Font", "/FontDescriptor"):
+            for key in ("BaseFont", "FontName"):
+                if isinstance(obj.get(key), bytes):
+                    obj[key] = pdf_name(obj[key])
         if not isinstance(obj, pydyf.Stream):
             continue
         items = []
@@ -376,6 +485,19 @@ def _finish(document, pdf, *, digest: str, cmyk: bool, prepress: Prepress | None
     if duplex:
         pdf.catalog["ViewerPreferences"] = pydyf.Dictionary(
             {"Duplex": f"/{duplex}", "PrintScaling": "/None"})
+
+
+_NAME_DELIMITERS = b"()<>[]{}/%#"
+
+
+def pdf_name(raw: bytes) -> bytes:
+    """The PDF name ``raw`` (b"/ABCDEF+Noto-Serif") with every byte a name may not hold as
+    it is (delimiters, #, spaces, controls, non-ASCII) written as #xx."""
+    body = raw[1:] if raw.startswith(b"/") else raw
+    if all(33 <= byte <= 126 and byte not in _NAME_DELIMITERS for byte in body):
+        return b"/" + body
+    return b"/" + b"".join(bytes([byte]) if 33 <= byte <= 126 and byte not in _NAME_DELIMITERS
+                           else b"#%02X" % byte for byte in body)
 
 
 def _crop_tops(pdf, heights: tuple[float, ...]) -> None:

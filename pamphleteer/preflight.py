@@ -145,14 +145,30 @@ def unembedded_fonts(pdf: bytes) -> list[str]:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         for page in document.pages:
             resources = page.obj.get("/Resources") or {}
-            for font in (resources.get("/Font") or {}).values():
-                descriptor = font.get("/FontDescriptor")
-                if font.get("/Subtype") == "/Type0":
-                    descriptor = font["/DescendantFonts"][0].get("/FontDescriptor")
-                if descriptor is None or not any(key in descriptor for key in
-                                                 ("/FontFile", "/FontFile2", "/FontFile3")):
-                    missing.add(str(font.get("/BaseFont", "?")))
+            for name, font in (resources.get("/Font") or {}).items():
+                if not _embedded(font):
+                    # A font that is not even a dictionary (a damaged font name can do that)
+                    # is named by its resource name.
+                    missing.add(str(font.get("/BaseFont", name))
+                                if isinstance(font, pikepdf.Dictionary) else str(name))
     return sorted(missing)
+
+
+def _embedded(font) -> bool:
+    """Whether a PDF font resource carries its font file."""
+    import pikepdf
+
+    if not isinstance(font, pikepdf.Dictionary):
+        return False
+    descriptor = font.get("/FontDescriptor")
+    if font.get("/Subtype") == "/Type0":
+        descendants = font.get("/DescendantFonts")
+        first = descendants[0] if isinstance(descendants, pikepdf.Array) and \
+            len(descendants) else None
+        descriptor = first.get("/FontDescriptor") if isinstance(first, pikepdf.Dictionary) \
+            else None
+    return isinstance(descriptor, pikepdf.Dictionary) and \
+        any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 def check_glyphs(project: Project, locale: str, content_locale: str, path: Path) -> None:

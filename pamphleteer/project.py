@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 
 from pamphleteer import settings
 from pamphleteer.errors import ConfigError, Diagnostic
+from pamphleteer.files import read_bytes, real_path
 from pamphleteer.fonts import FontFace, load_fonts
 from pamphleteer.identity import Identity, load_identity
 from pamphleteer.locales import Locale, font_roles, load_locales
-from pamphleteer.prepress import icc_description, is_cmyk_output_profile
+from pamphleteer.prepress import icc_description, icc_problem
 from pamphleteer.profiles import OUTPUT_PROFILE
-from pamphleteer.theme import find, inside
+from pamphleteer.theme import find, inside, trusted
 from pamphleteer.tomlfile import Checker, read_toml
 
 SETTINGS_FILE = "campaign.toml"
@@ -96,7 +97,7 @@ def find_campaign(start: Path) -> Path:
     when none does: loading it then says what is missing)."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / SETTINGS_FILE).is_file():
+        if os.path.lexists(folder / SETTINGS_FILE):  # a pipe or a broken link: said on loading
             return folder
     return start
 
@@ -105,9 +106,9 @@ def load_project(root: Path | str) -> Project:
     """Read ``campaign.toml`` in ``root`` and validate every setting."""
     root = Path(root).resolve()
     path = root / SETTINGS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise_missing(root)
-    data, text = read_toml(path)
+    data, text = read_toml(path, within=root)
     check = Checker(path, text)
     if "locales" in data:
         raise check.fail(("locales",), "language settings now live in each language's folder: "
@@ -163,16 +164,28 @@ def _output_intent(check: Checker, data: dict, root: Path) -> OutputIntent:
     if not re.fullmatch(r"[ -~]{1,80}", condition):
         raise check.fail(("print", "condition"), "must be a short name in plain ASCII, such as "
                          "\"FOGRA39\" (registered at color.org) or \"Custom\"")
-    where = find(root, path).resolve()
-    if not inside(root, "assets", where) or not where.is_file():
-        raise check.fail(("print", "output_intent"),
-                         f"'{path}' must be an ICC file in this campaign's assets/ folder")
-    icc = where.read_bytes()
-    if not is_cmyk_output_profile(icc):
-        raise check.fail(("print", "output_intent"), f"'{path}' is not a CMYK printer profile "
-                         "(an ICC file of class 'prtr' in 'CMYK'): ask the printer for theirs")
+    icc = _asset_bytes(check, ("print", "output_intent"), root, path, "icc",
+                       f"'{path}' must be an ICC file in this campaign's assets/ folder")
+    problem = icc_problem(icc)
+    if problem:
+        raise check.fail(("print", "output_intent"), f"'{path}' {problem}")
     return OutputIntent(path=path, condition=condition, info=icc_description(icc) or path,
                         data=icc)
+
+
+def _asset_bytes(check: Checker, key: tuple[str, ...], root: Path, path: str, kind: str,
+                 wanted: str) -> bytes:
+    """The bytes of the asset a setting names, read once after it is checked: an ordinary
+    file in the campaign's or the theme's assets/, under ``kind``'s size cap. Otherwise an
+    error at the setting: ``wanted``, and what is wrong with the file."""
+    where = find(root, path)
+    real = real_path(where)
+    if real is None or not inside(root, "assets", real):
+        raise check.fail(key, wanted)
+    try:
+        return read_bytes(where, kind, trusted(root, "assets"), error=ConfigError)
+    except ConfigError as exc:
+        raise check.fail(key, f"{wanted}: {exc.message}") from None
 
 
 def raise_missing(root: Path) -> None:
@@ -191,10 +204,33 @@ def _edition(check: Checker, campaign: dict) -> dt.date:
     if isinstance(value, str):
         raise check.fail(("campaign", "edition"),
                          "must be a date without quotes, e.g. edition = 2026-11-28")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.datetime.now(dt.UTC).date()
+    return source_date() or dt.datetime.now(dt.UTC).date()
+
+
+EPOCH = "SOURCE_DATE_EPOCH"  # reproducible-builds.org: the time a build should say it was made
+LAST_EPOCH = 253_402_300_799  # 9999-12-31 23:59:59 UTC, the last second a date can hold
+
+
+def source_date() -> dt.date | None:
+    """The date ``SOURCE_DATE_EPOCH`` gives (None when it is not set). A value that is not
+    a date is an error: ignored, it would date the build today, and no longer reproducibly."""
+    epoch = os.environ.get(EPOCH)
+    if epoch is None:
+        return None
+    fix = (f"set it to a whole number of seconds since 1970 from 0 to {LAST_EPOCH} (what "
+           "`date +%s` prints), unset it, or give campaign.toml a fixed date (edition = "
+           "2026-11-28 under [campaign])")
+    value = epoch.strip()
+    if not re.fullmatch(r"[0-9]+", value):
+        shown = "set but empty" if not value else \
+            f"{value[:40]!r}" + ("…" if len(value) > 40 else "")
+        raise ConfigError(f"the environment variable {EPOCH} is {shown}, not a time: {fix}")
+    digits = value.lstrip("0") or "0"
+    if len(digits) > len(str(LAST_EPOCH)) or int(digits) > LAST_EPOCH:
+        raise ConfigError(f"the environment variable {EPOCH} is {digits[:40]}, a time after "
+                          f"the year 9999: {fix}")
+    seconds = int(digits)
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
 
 
 def _links(check: Checker, data: object) -> dict[str, str]:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from pamphleteer.content import Document, load_document
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.events import Event
+from pamphleteer.files import lies_outside, read_user_text, real_path
 from pamphleteer.fonts import font_face_css
 from pamphleteer.impose import unprintable_top
 from pamphleteer.markup import css_string, inline, pair_lines_to_say, plain, to_html
@@ -25,7 +29,7 @@ from pamphleteer.prepress import SLUG
 from pamphleteer.profiles import OUTPUT_PROFILE, Profile
 from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
-from pamphleteer.theme import folders
+from pamphleteer.theme import folders, trusted
 
 
 @dataclass(frozen=True)
@@ -84,24 +88,69 @@ def templates(project: Project) -> jinja2.Environment:
     # the names of its own templates are part of the key.
     own = tuple(sorted(str(p.relative_to(dirs[0])) for p in dirs[0].rglob("*.j2"))) \
         if dirs and dirs[0].is_relative_to(project.root.resolve()) else ()
-    return environment(dirs, own)
+    return environment(dirs, own, tuple(trusted(project.root, "templates")))
 
 
 @lru_cache(maxsize=8)
-def environment(templates_dirs: tuple[Path, ...], own: tuple[str, ...] = ()
-                ) -> jinja2.Environment:
+def environment(templates_dirs: tuple[Path, ...], own: tuple[str, ...] = (),
+                allowed: tuple[Path, ...] | None = None) -> jinja2.Environment:
     """A sandboxed Jinja environment: autoescaped, and an unknown name is an error.
 
     One per set of template folders, kept: it compiles each template once, and reloads one
-    that changed on disk (``auto_reload``), as ``watch`` needs."""
+    that changed on disk (``auto_reload``), as ``watch`` needs. Templates are read only from
+    the folders ``allowed`` (by default ``templates_dirs``, links resolved): see
+    ``CampaignLoader``."""
+    if allowed is None:
+        allowed = tuple(folder.resolve() for folder in templates_dirs)
     return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(list(templates_dirs)),
+        loader=CampaignLoader(templates_dirs, allowed),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+class CampaignLoader(jinja2.FileSystemLoader):
+    """Templates from the campaign's templates/ and then the theme's, read as every file a
+    campaign supplies is read (``files``): an ordinary file, under the text cap, that after
+    every link is resolved lies in one of the ``allowed`` folders (``theme.trusted``: the
+    campaign's and the theme's templates/). So an ``{% include %}`` reaches nothing else,
+    through a link or a ``..``."""
+
+    def __init__(self, searchpath: tuple[Path, ...], allowed: tuple[Path, ...]):
+        super().__init__([str(folder) for folder in searchpath])
+        self.allowed = allowed
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        """The text of ``template``, its file, and whether that file is unchanged since."""
+        pieces = split_template_path(template)  # a ".." is refused here, as not found
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            # The campaign's file, whatever stands there, replaces the theme's: a pipe or a
+            # broken link is refused by name, not passed over.
+            if os.path.lexists(path):
+                break
+        else:
+            raise jinja2.TemplateNotFound(template)
+        signature = _signature(path)
+        if lies_outside(path, self.allowed):
+            raise BuildError("this is a link to a file outside the campaign's templates/ "
+                             "folder and the theme's: a template may include only templates",
+                             path)
+        source = read_user_text(path, self.allowed, error=BuildError)
+        return source, os.path.normpath(path), lambda: _signature(path) == signature
+
+
+def _signature(path: Path) -> tuple | None:
+    """What says a template file changed: where it leads, its size, time and inode."""
+    try:
+        info = path.stat()
+        return (real_path(path), info.st_size, info.st_mtime_ns, info.st_ino)
+    except OSError:
+        return None
 
 
 HEADLINES = ("title", "cta")  # front matter set as headlines: no short word left alone
@@ -287,7 +336,13 @@ def render_template(project: Project, name: str, context: dict[str, Any]) -> str
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
-        raise BuildError(f"template '{exc.name}' not found", project.templates_dir) from None
+        file, line = _template_frame(exc)  # the template that includes it, if one does
+        if ".." in re.split(r"[/\\]", str(exc.name)):
+            raise BuildError(f"template '{exc.name}' is not in templates/: a template may "
+                             "include only templates (no '..')", file or project.templates_dir,
+                             line) from None
+        raise BuildError(f"template '{exc.name}' not found", file or project.templates_dir,
+                         line) from None
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(f"template error: {exc.message}", exc.filename, exc.lineno) from None
     except jinja2.UndefinedError as exc:

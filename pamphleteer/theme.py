@@ -48,3 +48,24 @@ def inside(root: Path, name: str, path: Path) -> bool:
 def folders(root: Path, name: str) -> list[Path]:
     """Every existing ``name`` folder (``templates`` or ``assets``), the campaign's first."""
     return [layer / name for layer in layers(root) if (layer / name).is_dir()]
+
+
+def roots(root: Path) -> tuple[Path, ...]:
+    """Where every file a campaign supplies must lie once its links are resolved: the
+    campaign's own folder and the theme's."""
+    return tuple(dict.fromkeys((root.resolve(), theme_root())))
+
+
+def trusted(root: Path, name: str) -> list[Path]:
+    """The campaign's and the theme's ``name`` folders, links resolved, that lie in
+    ``roots`` (a ``templates`` folder that is a link to elsewhere serves nothing)."""
+    places = roots(root)
+    found = []
+    for folder in folders(root, name):
+        try:
+            real = folder.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            continue
+        if any(real.is_relative_to(place) for place in places):
+            found.append(real)
+    return found

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pamphleteer.errors import ConfigError, PamphleteerError
+from pamphleteer.files import read_user_text
 from pamphleteer.limits import MAX_FILE, MAX_SETTING, check_nesting, check_text
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -25,19 +26,13 @@ def _split_dotted(key: str) -> list[str]:
 
 def read_toml(path: Path, error: type[PamphleteerError] = ConfigError,
               within: Path | None = None) -> tuple[dict, str]:
-    """Parse a TOML file; a syntax error names the file and line. With ``within``, a file
-    that is a link to somewhere outside that folder is refused, not read."""
-    if within is not None and not path.resolve().is_relative_to(within.resolve()):
-        raise error(f"this is a link to a file outside the project's {within.name}/ folder; "
-                    "it must live in the project", path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error("file not found", path) from None
-    except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text ({exc.reason}): save it as UTF-8", path) from None
-    except OSError as exc:
-        raise error(f"cannot read this file ({exc.strerror})", path) from None
+    """Parse a TOML file; a syntax error names the file and line. The file must be an
+    ordinary one (not a device, a pipe or a folder) of a sane size; with ``within``, one that
+    is a link to somewhere outside that folder is refused, not read."""
+    outside = (f"this is a link to a file outside the project's {within.name}/ folder; "
+               "it must live in the project") if within is not None else None
+    text = read_user_text(path, [within] if within is not None else [], error=error,
+                          outside=outside)
     if len(text) > MAX_FILE:
         raise error(f"this file is {len(text):,} characters long; at most {MAX_FILE:,} are "
                     "allowed", path)

@@ -8,10 +8,15 @@ changed source.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import secrets
 import shutil
-import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +26,10 @@ from pamphleteer.content import (
     content_path,
     inside_content,
     parse_file,
+    present,
 )
 from pamphleteer.errors import ContentError, PamphleteerError, UsageError
+from pamphleteer.files import no_loop, read_bytes, read_user_text
 from pamphleteer.fonts import coverage
 from pamphleteer.glyphs import describe
 from pamphleteer.locales import LOCALE_FILE, describe_language, locale_file_text
@@ -59,9 +66,21 @@ def fingerprint(path: Path) -> str:
         text = "\n".join(f"{k} = {v}" for k, v in sorted(data.items()) if k != KEY)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
     meta, _lines, body, _line = parse_file(path)
+    return _fingerprint_of(meta, body)
+
+
+def _fingerprint_of(meta: dict[str, str], body: str) -> str:
     text = "\n".join(f"{k}: {v}" for k, v in sorted(meta.items()) if k != KEY)
     text += "\n" + "\n".join(line.rstrip() for line in body.strip().splitlines())
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def copies_source(path: Path, within: Path | None = None) -> bool:
+    """Whether a material's translation is still the very copy of the source text that
+    new-locale made (``FileStatus.copy_of_source``), from one reading of it."""
+    meta, _lines, body, _line = parse_file(path, within)
+    values = str(meta.get(KEY, "")).split()
+    return bool(values) and _fingerprint_of(meta, body) == values[0]
 
 
 def recorded(path: Path) -> list[str]:
@@ -85,9 +104,9 @@ def file_status(project: Project, locale: str, material: str) -> FileStatus:
     """Compare one translated file (a material, or ``strings``) with its source."""
     path = tracked_path(project, locale, material)
     source = tracked_path(project, project.source_locale, material)
-    if not path.is_file():
+    if not present(path):  # a pipe or a broken link is there, and unreadable: said below
         return FileStatus(locale, material, MISSING, path)
-    if locale == project.source_locale or not source.is_file():
+    if locale == project.source_locale or not present(source):
         return FileStatus(locale, material, TRANSLATED, path)
     try:
         recorded_values = recorded(inside_content(project, path))
@@ -112,7 +131,7 @@ def status_table(project: Project) -> list[FileStatus]:
 def set_fingerprint(path: Path, value: str) -> None:
     """Write ``translation_of`` into a file (its front matter, or a strings file's first
     setting), keeping everything else; written whole or not at all."""
-    text = path.read_text(encoding="utf-8")
+    text = read_user_text(path, error=ContentError)
     lines = text.split("\n")
     if path.name == STRINGS_FILE:
         entry = f'{KEY} = "{value}"  # written by pamphleteer: leave as it is'
@@ -147,11 +166,11 @@ def mark_translated(project: Project, locale: str, materials: list[str]) -> list
     for name in materials or list(TRACKED):
         path = tracked_path(project, locale, name)
         source = tracked_path(project, project.source_locale, name)
-        if not path.is_file():
+        if not present(path):
             if materials:
                 raise ContentError("no such file to mark", path)
             continue
-        if not source.is_file():
+        if not present(source):
             raise ContentError(f"there is no {project.source_locale} source for this file",
                                path)
         inside_content(project, path)
@@ -175,7 +194,7 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
     if base not in project.locales:
         raise UsageError(f"--from {base}: there is no folder content/{base}")
     folder = project.content_dir / code
-    if folder.exists():
+    if os.path.lexists(folder):
         raise UsageError(f"content/{code} already exists; edit its files instead", folder)
     # The language's name in its own script is a sample of that script: fonts that cannot
     # draw it cannot print the language (said now, not as glyph errors after translating).
@@ -187,19 +206,34 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
                          "add a font for its script to assets/fonts first (README: 'Adding a "
                          "font'), or start from a locale whose fonts can (--from LOCALE)")
     sources = [path for name_ in TRACKED
-               if (path := tracked_path(project, base, name_)).is_file()]
-    for path in sources:
-        inside_content(project, path)  # never copy a file linked from outside the project
-    scratch = Path(tempfile.mkdtemp(prefix=f".{code}.", dir=project.content_dir))
+               if present(path := tracked_path(project, base, name_))]
+    # Each copied file is read once, checked (never a pipe, a device or a link out).
+    copies = {path.name: read_bytes(no_loop(inside_content(project, path), error=ContentError),
+                                    "text", [project.content_dir], error=ContentError)
+              for path in sources}
+    with _one_at_a_time(project.content_dir, folder):
+        if os.path.lexists(folder):  # made by another new-locale while this one waited
+            raise UsageError(f"content/{code} was just made by another new-locale; edit its "
+                             "files instead", folder)
+        return _make_locale(project, code, base, folder, name, paper, copies)
+
+
+def _make_locale(project: Project, code: str, base: str, folder: Path, name: str,
+                 paper: str, copies: dict[str, bytes]) -> list[Path]:
+    """Fill a scratch folder beside ``folder`` with ``copies`` and the locale's settings, then
+    rename it into place: ``folder`` appears whole or not at all."""
+    scratch = project.content_dir / f".{code}.{os.getpid()}.{secrets.token_hex(4)}"
+    scratch.mkdir()  # as the umask says, as any folder the user makes (mkdtemp's is private)
     try:
-        for source in sources:
-            target = scratch / source.name
-            shutil.copyfile(source, target)
-            original = project.content_dir / project.source_locale / source.name
-            if original.is_file():
-                value = fingerprint(original)  # a broken source stops here, nothing made
-                if source != original:  # copied from another translation: remember that too
-                    value += f" {COPY}{fingerprint(source)}"
+        for file_name, data in copies.items():
+            target = scratch / file_name
+            target.write_bytes(data)
+            original = project.content_dir / project.source_locale / file_name
+            if present(original):
+                # A broken source stops here, and nothing is made.
+                value = fingerprint(inside_content(project, original))
+                if base != project.source_locale:  # copied from another translation: say so
+                    value += f" {COPY}{fingerprint(target)}"
                 set_fingerprint(target, value)
         settings = project.locales[base]
         # The base's own settings, so that a copy of Korean keeps its fonts and word breaks
@@ -207,8 +241,54 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
         (scratch / LOCALE_FILE).write_text(locale_file_text(
             code, name, paper if base == project.source_locale else settings.paper,
             keep_words=settings.keep_words, fonts=settings.fonts), encoding="utf-8")
-        scratch.rename(folder)
+        _move(scratch, folder, code)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
     return sorted(folder.iterdir())
+
+
+def _move(scratch: Path, folder: Path, code: str) -> None:
+    """Rename ``scratch`` to ``folder``, which must not exist: another new-locale that got
+    there first (where no lock is to be had) is told, not a traceback."""
+    if os.path.lexists(folder):
+        raise UsageError(f"content/{code} already exists; edit its files instead", folder)
+    try:
+        scratch.rename(folder)
+    except OSError as exc:
+        if exc.errno in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR, errno.EISDIR):
+            raise UsageError(f"content/{code} was just made by another new-locale; edit its "
+                             "files instead", folder) from None
+        raise PamphleteerError(f"cannot make content/{code}: {exc.strerror}", folder) from None
+
+
+LOCK_SECONDS = 60.0  # how long a new-locale waits for another one in the same campaign
+
+
+@contextmanager
+def _one_at_a_time(content_dir: Path, folder: Path) -> Iterator[None]:
+    """One new-locale at a time in a campaign: a lock on its content/ folder itself (so no
+    lock file is left behind, and a crashed one holds nothing). Where the system has no such
+    lock, the rename into place still lets only one win."""
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system
+        yield
+        return
+    handle = os.open(content_dir, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + LOCK_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise UsageError("another new-locale is still making a language in this "
+                                     "campaign; try again once it is done", folder) from None
+                time.sleep(0.05)
+            except OSError:  # a file system without locks: the rename decides
+                break
+        yield
+    finally:
+        os.close(handle)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pamphleteer.content import STRINGS_FILE, content_path, load_strings
+from pamphleteer.content import STRINGS_FILE, content_path, load_strings, present
 from pamphleteer.errors import Diagnostic, PamphleteerError
 from pamphleteer.glyphs import check_file
 from pamphleteer.kit import fit_check
@@ -40,8 +40,9 @@ def check_project(project: Project, locales: list[str] | None = None,
         diagnostics: list[Diagnostic] = []
         _check_strings(project, locale, report, diagnostics)
         for material in (MATERIALS[name] for name in materials or MATERIALS):
-            own = content_path(project, locale, material.name).is_file()
-            source = content_path(project, project.source_locale, material.name).is_file()
+            # Something in a file's place (a pipe, a broken link) is checked, and refused.
+            own = present(content_path(project, locale, material.name))
+            source = present(content_path(project, project.source_locale, material.name))
             if not own and (locale == project.source_locale or not source):
                 continue  # reported by the translation status below
             # A fallback's own warnings ("not translated yet") are the status table's to give.

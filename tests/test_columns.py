@@ -143,11 +143,11 @@ def test_one_long_paragraph_is_cut_into_even_columns_and_read_in_order(campaign,
     # Words that say where they stand (no digits: a number is kept with its neighbour).
     words = ["w" + "".join("abcdefghij"[int(d)] for d in f"{n:03d}") for n in range(230)]
     flyer.write_text(head + "## One long thought\n\n" + " ".join(words) + "\n")
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "flyer", "-p", "home",
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "flyer", "-p", "home",
                          "--strict")
     assert code == 0, output
     assert re.search(r"\(2 layouts\)", output), output  # no layout wasted on balancing
-    pdf = tmp_path / "en" / "flyer-home.pdf"
+    pdf = tmp_path / "out" / "en" / "flyer-home.pdf"
     page = pypdfium2.PdfDocument(str(pdf))[0]
     found = re.findall(r"w[a-j]{3}", page.get_textpage().get_text_range())
     assert found == words  # every word once, the first column read before the second
@@ -170,9 +170,9 @@ def test_a_numbered_list_cut_between_the_columns_goes_on_counting(campaign, tmp_
     steps = "\n".join(f"1. Step number {n} of the plan we propose" for n in range(1, 15))
     flyer.write_text(head + "## What we ask\n\n" + "Congress should act now. " * 16 +
                      "\n\n" + steps + "\n\n## Then\n\nCall today.\n")
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "flyer", "-p", "home")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "flyer", "-p", "home")
     assert code == 0, output
-    pdf = tmp_path / "en" / "flyer-home.pdf"
+    pdf = tmp_path / "out" / "en" / "flyer-home.pdf"
     middle = pypdfium2.PdfDocument(str(pdf))[0].get_width() / 2
     markers = [(text.strip(), bounds[0] < middle) for text, bounds in drawn_texts(pdf)[0]
                if re.fullmatch(r"\d+\. ?", text)]

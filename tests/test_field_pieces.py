@@ -47,7 +47,7 @@ def test_a_translation_that_drops_a_line_to_say_is_a_warning(campaign, tmp_path)
     script = campaign / "content/de/callscript.md"
     text = script.read_text(encoding="utf-8")
     script.write_text(re.sub(r"> Hallo.*?\n>\n", "", text, flags=re.DOTALL), encoding="utf-8")
-    code, output = build(campaign, tmp_path, "-l", "de", "-m", "callscript", "-p", "screen")
+    code, output = build(campaign, tmp_path / "out", "-l", "de", "-m", "callscript", "-p", "screen")
     assert code == 0, output
     assert re.search(r"warning: \S*content/de/callscript\.md:\d+: the front has 1 line\(s\) to "
                      r"say .* where the en copy has 2", output), output
@@ -67,11 +67,11 @@ def test_a_campaign_sets_its_own_number(campaign, tmp_path):
     settings = campaign / "campaign.toml"
     text = settings.read_text().replace('report = "https://example.org/fixture/report"\n', "")
     settings.write_text(text + '\n[call]\nnumber = "+1 555 0100"\n')
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "callscript", "-p", "screen")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "callscript", "-p", "screen")
     assert code == 0, output
-    front, _ = (flat(t) for t in page_texts(tmp_path / "en/callscript-screen.pdf"))
+    front, _ = (flat(t) for t in page_texts(tmp_path / "out/en/callscript-screen.pdf"))
     assert "Call +1 555 0100 and ask" in front
-    assert len(qr_symbols(tmp_path / "en/callscript-screen.pdf")) == 2  # no report link
+    assert len(qr_symbols(tmp_path / "out/en/callscript-screen.pdf")) == 2  # no report link
 
 
 def test_the_call_line_must_keep_its_number(campaign):

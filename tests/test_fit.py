@@ -117,15 +117,15 @@ def test_doubled_prose_shrinks_onto_one_page(campaign, tmp_path):
     flyer = campaign / "content/en/flyer.md"
     body = body_of(flyer)
     with_body(flyer, body + "\n" + body)
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "flyer", "-p", "shop")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "flyer", "-p", "shop")
     assert code == 0, output
-    entry = manifest(tmp_path)["en/flyer-shop.pdf"]
+    entry = manifest(tmp_path / "out")["en/flyer-shop.pdf"]
     assert entry["pages"] == 1
     assert MATERIALS["flyer"].fit[0] <= entry["fit_scale"] < 1
     # Nothing was cut: the last sentence of the copy is printed twice.
-    text = re.sub(r"\s+", " ", page_texts(tmp_path / "en/flyer-shop.pdf")[0])
+    text = re.sub(r"\s+", " ", page_texts(tmp_path / "out/en/flyer-shop.pdf")[0])
     assert text.count("urging Congress to act") == 2
-    assert main_size(tmp_path / "en/flyer-shop.pdf") == pytest.approx(
+    assert main_size(tmp_path / "out/en/flyer-shop.pdf") == pytest.approx(
         BODY_PT["flyer"] * entry["fit_scale"], abs=0.1)
 
 
@@ -134,19 +134,19 @@ def test_halved_prose_grows_to_fill_the_page(campaign, tmp_path):
     flyer = campaign / "content/en/flyer.md"
     sections = body_of(flyer).split("\n## ")
     with_body(flyer, "\n## ".join(sections[:2]) + "\n")
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "flyer", "-p", "shop")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "flyer", "-p", "shop")
     assert code == 0, output
-    entry = manifest(tmp_path)["en/flyer-shop.pdf"]
+    entry = manifest(tmp_path / "out")["en/flyer-shop.pdf"]
     assert entry["fit_scale"] > 1
-    assert main_size(tmp_path / "en/flyer-shop.pdf") > BODY_PT["flyer"]
-    assert max(trim_bands(tmp_path / "en/flyer-shop.pdf")) < 0.2
+    assert main_size(tmp_path / "out/en/flyer-shop.pdf") > BODY_PT["flyer"]
+    assert max(trim_bands(tmp_path / "out/en/flyer-shop.pdf")) < 0.2
 
 
 @pytest.mark.slow
 def test_ten_times_the_prose_is_refused_once_with_the_scale_tried(campaign, tmp_path):
     flyer = campaign / "content/en/flyer.md"
     with_body(flyer, "\n".join([body_of(flyer)] * 10))
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "flyer")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "flyer")
     assert code == 1
     assert "Traceback" not in output
     refusals = [line for line in output.splitlines() if "does not fit" in line]
@@ -154,7 +154,7 @@ def test_ten_times_the_prose_is_refused_once_with_the_scale_tried(campaign, tmp_
     assert re.search(r"content/en/flyer\.md: the text does not fit: the flyer's page is too "
                      r"long by about \d+ lines even at 85% type", refusals[0]), refusals[0]
     assert "home, shop, screen" in refusals[0]
-    assert not list(tmp_path.glob("en/*.pdf"))
+    assert not list((tmp_path / "out").glob("en/*.pdf"))
 
 
 @pytest.mark.slow
@@ -163,16 +163,16 @@ def test_booklet_pages_follow_the_copy(campaign, tmp_path):
     text = booklet.read_text(encoding="utf-8")
     body = text.split("::: body", 1)[1].split("::: back", 1)[0]
     booklet.write_text(text.replace("::: back", body + "\n::: back"), encoding="utf-8")
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "booklet", "-p", "shop")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "booklet", "-p", "shop")
     assert code == 0, output
-    pages = manifest(tmp_path)["en/booklet-shop.pdf"]["pages"]
+    pages = manifest(tmp_path / "out")["en/booklet-shop.pdf"]["pages"]
     assert pages in (12, 16)
-    texts = page_texts(tmp_path / "en/booklet-shop.pdf")
+    texts = page_texts(tmp_path / "out/en/booklet-shop.pdf")
     assert all(len(t.strip()) > 40 for t in texts)
-    assert max(trim_bands(tmp_path / "en/booklet-shop.pdf")) < 0.2
+    assert max(trim_bands(tmp_path / "out/en/booklet-shop.pdf")) < 0.2
 
     booklet.write_text(text.replace("::: back", body * 6 + "\n::: back"), encoding="utf-8")
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "booklet", "-p", "shop")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "booklet", "-p", "shop")
     assert code == 1 and "Traceback" not in output
     assert re.search(r"content/en/booklet\.md: the text does not fit: the booklet is too long "
                      r"by about \d+ lines even at 87% type on 16 pages", output), output
@@ -184,13 +184,13 @@ def test_a_panel_too_short_to_fill_is_a_warning_and_fails_strict(campaign, tmp_p
     text = trifold.read_text(encoding="utf-8")
     flap = text.split("::: flap", 1)[1].split("::: inside-1", 1)[0]
     trifold.write_text(text.replace(flap, "\n\n## Why now\n\nBecause.\n\n"), encoding="utf-8")
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "trifold", "-p", "shop")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "trifold", "-p", "shop")
     assert code == 0, output
     assert re.search(r"warning: \S*content/en/trifold\.md: the trifold's flap panel is only \d+% "
                      r"full", output), output
-    entry = manifest(tmp_path)["en/trifold-shop.pdf"]
+    entry = manifest(tmp_path / "out")["en/trifold-shop.pdf"]
     assert any("flap panel" in w for w in entry["warnings"])
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "trifold", "-p", "shop",
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "trifold", "-p", "shop",
                          "--strict")
     assert code == 1 and "flap panel" in output
 
@@ -243,7 +243,8 @@ REFUSED = [_ten_times_the_flyer, _a_booklet_of_one_paragraph,
 @pytest.mark.parametrize("edit", REFUSED, ids=lambda edit: edit.__name__.strip("_"))
 def test_check_refuses_what_the_build_refuses(campaign, tmp_path, edit):
     locale, material = edit(campaign)
-    built_code, built = build(campaign, tmp_path, "-l", locale, "-m", material, "-p", "shop")
+    built_code, built = build(campaign, tmp_path / "out", "-l", locale, "-m", material,
+                              "-p", "shop")
     check_code, checked = run("check", "--project", str(campaign), "-l", locale,
                               "-m", material)
 
@@ -255,7 +256,7 @@ def test_check_refuses_what_the_build_refuses(campaign, tmp_path, edit):
     assert errors(built) and errors(built) == errors(checked)
     assert "Traceback" not in built + checked
     if locale != "en":  # the English copy itself still fits its own paper
-        assert build(campaign, tmp_path, "-l", "en", "-m", material, "-p", "shop")[0] == 0
+        assert build(campaign, tmp_path / "out", "-l", "en", "-m", material, "-p", "shop")[0] == 0
 
 
 @pytest.mark.slow
@@ -266,7 +267,7 @@ def test_check_passes_the_fixture_and_warns_as_the_build_does(campaign, tmp_path
     text = trifold.read_text(encoding="utf-8")
     flap = text.split("::: flap", 1)[1].split("::: inside-1", 1)[0]
     trifold.write_text(text.replace(flap, "\n\n## Why now\n\nBecause.\n\n"), encoding="utf-8")
-    _, built = build(campaign, tmp_path, "-l", "en", "-m", "trifold", "-p", "shop")
+    _, built = build(campaign, tmp_path / "out", "-l", "en", "-m", "trifold", "-p", "shop")
     _, checked = run("check", "--project", str(campaign), "-l", "en", "-m", "trifold")
     [warning] = [line for line in built.splitlines() if "flap panel is only" in line]
     assert warning in checked.splitlines()

@@ -215,16 +215,16 @@ def test_every_piece_carries_the_imprint(kit):
 def test_a4_locales_get_iso_sizes_and_3_mm_bleed(project, tmp_path):
     settings = project / "content/ko/locale.toml"
     settings.write_text(settings.read_text().replace('paper = "letter"', 'paper = "a4"'))
-    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "ko",
+    code, output = run("build", "--project", str(project), "--out", f"{tmp_path}/out", "-l", "ko",
                        "-m", "callscript", "-m", "palmcard", "-p", "shop", "-p", "home")
     assert code == 0, output
     mm = INCH / 25.4
     for material, (width, height) in (("callscript", (105, 148)), ("palmcard", (99, 210))):
-        shop = tmp_path / f"ko/{material}-shop.pdf"
+        shop = tmp_path / f"out/ko/{material}-shop.pdf"
         for trim, bleed in zip(boxes(shop, "/TrimBox"), boxes(shop, "/BleedBox"), strict=True):
             assert trim == pytest.approx([0, 0, width * mm, height * mm], abs=0.01)
             assert bleed[0] == pytest.approx(-3 * mm, abs=0.01)
-        for size in page_size_in(tmp_path / f"ko/{material}-home.pdf"):
+        for size in page_size_in(tmp_path / f"out/ko/{material}-home.pdf"):
             assert size == pytest.approx((210 / 25.4, 297 / 25.4), abs=0.01)
 
 
@@ -274,7 +274,7 @@ def test_booklet_over_its_page_budget_is_an_error(project, tmp_path):
     text = booklet.read_text()
     body = text.split("::: body", 1)[1].split("::: back", 1)[0]
     booklet.write_text(text.replace("::: back", body * 6 + "\n::: back"))
-    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en",
+    code, output = run("build", "--project", str(project), "--out", f"{tmp_path}/out", "-l", "en",
                        "-m", "booklet", "-p", "shop")
     assert code == 1
     assert "content/en/booklet.md" in output and "on 16 pages" in output
@@ -286,7 +286,7 @@ def test_trifold_panel_overflow_names_the_panel(project, tmp_path):
     trifold = project / "content/en/trifold.md"
     trifold.write_text(trifold.read_text().replace(
         "::: inside-2", "::: inside-2\n\n" + "Too many words for one panel. " * 60 + "\n"))
-    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en",
+    code, output = run("build", "--project", str(project), "--out", f"{tmp_path}/out", "-l", "en",
                        "-m", "trifold", "-p", "home")
     assert code == 1
     assert "content/en/trifold.md" in output and "inside-2 panel" in output

@@ -140,18 +140,18 @@ def test_failed_build_keeps_the_previous_good_pdf(project, tmp_path):
 def test_a_qr_code_that_does_not_decode_fails_the_build(project, tmp_path):
     css = project / "templates" / "css" / "flyer.css"
     css.write_text(css.read_text() + "\n.codes .qr { --qr-size: 0.25in; }\n")
-    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en",
+    code, output = run("build", "--project", str(project), "--out", f"{tmp_path}/out", "-l", "en",
                        "-m", "flyer")
     assert code == 1
     assert "QR code for the petition does not decode" in output
-    assert not (tmp_path / "en" / "flyer-home.pdf").exists()
+    assert not (tmp_path / "out" / "en" / "flyer-home.pdf").exists()
 
 
 @pytest.mark.slow
 def test_strict_turns_warnings_into_errors(project, tmp_path):
     flyer = project / "content" / "en" / "flyer.md"
     flyer.write_text(flyer.read_text() + "\n<b onclick=x>hi</b><iframe></iframe>\n")
-    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en",
+    code, output = run("build", "--project", str(project), "--out", f"{tmp_path}/out", "-l", "en",
                        "-m", "flyer")
     assert code == 0 and "warning:" in output and "<iframe>" in output
     code, output = run("build", "--project", str(project), "--out", str(tmp_path / "s"),

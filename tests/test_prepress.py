@@ -109,9 +109,9 @@ def test_a_campaign_can_name_its_printer_s_output_intent(campaign, tmp_path):
     settings.write_text(settings.read_text() + '\n[print]\noutput_intent = '
                         '"assets/icc/printco.icc"\ncondition = "Custom"\n')
     assert icc_description(printer) == "Print Co. uncoated press 2027"
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "handbill", "-p", "shop")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "handbill", "-p", "shop")
     assert code == 0, output
-    with pikepdf.open(tmp_path / "en/handbill-shop.pdf") as pdf:
+    with pikepdf.open(tmp_path / "out/en/handbill-shop.pdf") as pdf:
         [intent] = pdf.Root.OutputIntents
         assert str(intent.Info) == "Print Co. uncoated press 2027"
         assert str(intent.OutputConditionIdentifier) == "Custom"

@@ -47,11 +47,11 @@ def test_a_link_too_long_for_a_small_code_is_a_warning(campaign, tmp_path):
     long = "https://example.org/" + "a-much-longer-petition-path/" * 3 + "sign"
     settings.write_text(re.sub(r'petition = "[^"]*"', f'petition = "{long}"',
                                settings.read_text()))
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "callscript", "-p", "screen")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "callscript", "-p", "screen")
     assert code == 0, output
     assert re.search(r"warning: \S*campaign\.toml:\d+: the petition link with its tracking is "
                      r"\d+ characters long: its QR code needs version \d+", output), output
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "callscript", "-p", "screen",
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "callscript", "-p", "screen",
                          "--strict")
     assert code == 1
 

@@ -57,7 +57,7 @@ def test_unreadable_files_are_content_errors(project, tmp_path):
     assert "content/ko/strings.toml: cannot read this file" in output.replace("\\", "/")
     code, output = run("status", "--project", str(project))
     assert code == 0 and "unreadable" in output
-    code, output = build(project, tmp_path, "-l", "de", "-m", "flyer", "-p", "home")
+    code, output = build(project, tmp_path / "out", "-l", "de", "-m", "flyer", "-p", "home")
     assert code == 1 and "not UTF-8" in output
 
 
@@ -65,7 +65,7 @@ def test_missing_template_word_in_the_source_strings(project, tmp_path):
     strings = project / "content/en/strings.toml"
     strings.write_text("\n".join(line for line in strings.read_text().splitlines()
                                  if not line.startswith("print_single")))
-    code, output = build(project, tmp_path, "-l", "en", "-m", "handbill", "-p", "home")
+    code, output = build(project, tmp_path / "out", "-l", "en", "-m", "handbill", "-p", "home")
     assert code == 1
     assert "content/en/strings.toml: missing key 'print_single'" in output.replace("\\", "/")
 
@@ -77,7 +77,7 @@ def test_missing_template_word_in_the_source_strings(project, tmp_path):
 def test_hostile_markdown_is_refused_with_a_line(project, tmp_path, hostile, message):
     flyer = project / "content/en/flyer.md"
     flyer.write_text(flyer.read_text() + "\n" + hostile + "\n")
-    code, output = build(project, tmp_path, "-l", "en", "-m", "flyer", "-p", "home")
+    code, output = build(project, tmp_path / "out", "-l", "en", "-m", "flyer", "-p", "home")
     assert code == 1 and message in output
     assert "content/en/flyer.md:" in output.replace("\\", "/")
 
@@ -102,7 +102,7 @@ def test_content_symlinked_out_of_the_project_is_refused(project, tmp_path):
 def test_text_in_a_frame_that_starts_without_a_block_is_fine(project, tmp_path):
     palm = project / "content/en/palmcard.md"
     palm.write_text(palm.read_text().replace("::: back\n", "::: back\n    Indented first line.\n"))
-    code, output = build(project, tmp_path, "-l", "en", "-m", "palmcard", "-p", "home")
+    code, output = build(project, tmp_path / "out", "-l", "en", "-m", "palmcard", "-p", "home")
     assert code == 0, output
 
 
@@ -120,14 +120,15 @@ def test_new_locale_from_another_translation_leaves_it_translated(project):
 
 @pytest.mark.slow
 def test_duplicate_options_build_each_pdf_once(project, tmp_path):
-    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "en", "-l",
-                       "en", "-m", "flyer", "-p", "home")
+    code, output = run("build", "--project", str(project), "--out", f"{tmp_path}/out", "-l", "en",
+                       "-l", "en", "-m", "flyer", "-p", "home")
     assert code == 0 and output.count("wrote ") == 1
 
 
 def test_strict_project_warnings_write_nothing(project, tmp_path):
     (project / "content/vi").mkdir()
     (project / "content/vi/strings.toml").write_text('name = "Tên"\n')
-    code, output = build(project, tmp_path, "-l", "en", "-m", "flyer", "-p", "home", "--strict")
+    code, output = build(project, tmp_path / "out", "-l", "en", "-m", "flyer", "-p", "home",
+                         "--strict")
     assert code == 1 and "no locale.toml" in output
-    assert not (tmp_path / "en").exists()
+    assert not (tmp_path / "out/en").exists()

@@ -83,13 +83,13 @@ def test_new_locale_then_translate_only_the_flyer(project, tmp_path):
     (folder / "flyer.md").write_text(VI_FLYER.replace("---\n\n", f"{fingerprint_line}\n---\n\n", 1))
     (folder / "handbill.md").unlink()
     assert file_status(load_project(project), "vi", "flyer").state == TRANSLATED
-    code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "vi",
+    code, output = run("build", "--project", str(project), "--out", f"{tmp_path}/out", "-l", "vi",
                        "-m", "flyer", "-m", "handbill", "-p", "home")
     assert code == 0, output
     assert "handbill.md: not translated yet" in output
-    text = " ".join(" ".join(page_texts(tmp_path / "vi/flyer-home.pdf")).split())
+    text = " ".join(" ".join(page_texts(tmp_path / "out/vi/flyer-home.pdf")).split())
     assert "Chấm dứt Chiến tranh Triều Tiên" in text and "hòa bình" in text
-    entries = {e["material"]: e for e in json.loads((tmp_path / "manifest.json").read_text())
+    entries = {e["material"]: e for e in json.loads((tmp_path / "out/manifest.json").read_text())
                ["outputs"]}
     assert entries["flyer"]["content_locale"] == "vi"
     assert entries["handbill"]["content_locale"] == "en" and entries["handbill"]["warnings"]
@@ -130,12 +130,12 @@ def test_text_no_bundled_font_covers_is_refused(project, tmp_path):
     lines[8] += " नमस्ते"
     flyer.write_text("\n".join(lines) + "\n")
     for strict in ([], ["--strict"]):
-        code, output = run("build", "--project", str(project), "--out", str(tmp_path), "-l", "de",
-                           "-m", "flyer", "-p", "home", *strict)
+        code, output = run("build", "--project", str(project), "--out", f"{tmp_path}/out",
+                           "-l", "de", "-m", "flyer", "-p", "home", *strict)
         assert code == 1
         assert "content/de/flyer.md:9" in output.replace("\\", "/")
         assert "U+0928 DEVANAGARI LETTER NA" in output
-    assert not (tmp_path / "de/flyer-home.pdf").exists()
+    assert not (tmp_path / "out/de/flyer-home.pdf").exists()
     code, output = run("check", "--project", str(project), "-l", "de", "-m", "flyer")
     assert code == 1 and "DEVANAGARI" in output
 

@@ -94,9 +94,9 @@ def test_headlines_and_units_hold_together_in_a_narrow_column(campaign, tmp_path
         'title: "', 'title: "Fin a la guerra de Corea. Paz ya. ').replace(
         "::: back", "Some 28,500 troops of EE. UU. remain; $13.4 billion was spent; "
         "EE. UU. y Corea. 16 miles from the border.\n\n::: back"), encoding="utf-8")
-    code, output = build(campaign, tmp_path, "-l", "en", "-m", "palmcard", "-p", "screen")
+    code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "palmcard", "-p", "screen")
     assert code == 0, output
-    lines = [line.strip() for line in texts(tmp_path / "en/palmcard-screen.pdf").splitlines()]
+    lines = [line.strip() for line in texts(tmp_path / "out/en/palmcard-screen.pdf").splitlines()]
     text = "\n".join(lines)
     assert not re.search(r"EE\.\n", text), text
     assert not re.search(r"\d\n[^\W\d_]", text), text  # a number and its unit
