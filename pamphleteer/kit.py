@@ -23,7 +23,14 @@ from pamphleteer.fit import Fit, fit_document, grow_pages, problems
 from pamphleteer.impose import duplex, impose, plan_sheets, print_instruction
 from pamphleteer.limits import JOB_SECONDS, OverBudget, memory_budget, time_budget
 from pamphleteer.materials import MATERIALS, SHEETS, Material
-from pamphleteer.outputs import Manifest, Output, output_folder, write_atomic, write_signsheet_csv
+from pamphleteer.outputs import (
+    Manifest,
+    Output,
+    output_folder,
+    writable,
+    write_atomic,
+    write_signsheet_csv,
+)
 from pamphleteer.pdf import Rendered, page_count, render_pdf, sheet_pdf
 from pamphleteer.preflight import (
     broken_words,
@@ -525,8 +532,13 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
     if strict and notes:
         return KitResult(outputs=[], errors=[f"{n} (--strict)" for n in notes], warnings=[])
     result = KitResult(outputs=[], errors=[], warnings=notes, jobs=len(jobs))
-    with output_folder(out):
+    with output_folder(out, project):
         manifest = Manifest(project, out)
+        if not manifest.path.exists():  # a folder the build writes into always says so
+            try:
+                manifest.save()
+            except OSError as exc:
+                raise BuildError.from_os(exc, manifest.path) from None
         cache = BuildCache(out, enabled=use_cache)
         shared = shared_key(project)
         keys = {job: job_key(project, shared, job.locale, job.material, job.profile,
@@ -552,14 +564,16 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
             if output is not None and job_result.pdf is not None:
                 try:
                     manifest.forget(output.path)
-                    write_atomic(out / output.path, job_result.pdf)
+                    write_atomic(writable(out, output.path), job_result.pdf)
                     if job_result.job.event:
                         manifest.events[output.event] = job_result.job.event.summary()
                     manifest.record(output)
                     cache.record(output.path, keys[job_result.job])
                     result.outputs.append(output)
-                except OSError as exc:
-                    errors.append(BuildError.from_os(exc, out / output.path).format_message())
+                except (OSError, BuildError) as exc:
+                    failure = exc if isinstance(exc, BuildError) else \
+                        BuildError.from_os(exc, out / output.path)
+                    errors.append(failure.format_message())
                     result.errors += errors[-1:]
                     output = None
             if report:
@@ -571,12 +585,22 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
             manifest.save()
             cache.save()
             write_site(project, out, manifest)  # the kit page, from the manifest just saved
-            manifest.list_files(out, sorted(out.glob("*/signsheet.csv")) + site_files(out))
+            manifest.list_files(out, _csv_files(manifest, out) + site_files(out))
         except OSError as exc:
             result.errors.append(BuildError.from_os(exc, out).format_message())
+        except BuildError as exc:  # a link in the way, a manifest that cannot be written
+            result.errors.append(exc.format_message())
     result.errors = list(dict.fromkeys(result.errors))
     result.warnings = list(dict.fromkeys(result.warnings))
     return result
+
+
+def _csv_files(manifest: Manifest, out: Path) -> list[Path]:
+    """The signature-sheet CSVs of the kit's locales (those that have a signature sheet)."""
+    locales = sorted({entry["locale"] for entry in manifest.entries.values()
+                      if entry["material"] == "signsheet" and not entry.get("event")})
+    return [out / code / "signsheet.csv" for code in locales
+            if (out / code / "signsheet.csv").is_file()]
 
 
 def _up_to_date(cache: BuildCache, manifest: Manifest, job: Job, key: str, out: Path,

@@ -1,4 +1,10 @@
-"""Stage 11: write what a build made: PDFs atomically, the manifest and the signature CSV."""
+"""Stage 11: write what a build made: PDFs atomically, the manifest and the signature CSV.
+
+An output folder is the build's own: empty, or holding a manifest pamphleteer wrote for this
+campaign, and apart from the campaign's sources. A build removes only files its previous
+manifest lists, and only while they are still what it recorded; anything else in the folder
+is the user's, and is left alone.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +12,34 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pamphleteer import __version__
 from pamphleteer.content import load_strings
 from pamphleteer.errors import BuildError
+from pamphleteer.files import load_json
+from pamphleteer.locales import CODE
 from pamphleteer.materials import SIGNATURE_COLUMNS
-from pamphleteer.project import Project
+from pamphleteer.project import SETTINGS_FILE, SLUG, Project
+from pamphleteer.theme import folders
 
 MANIFEST = "manifest.json"
+GENERATOR = "pamphleteer"
+STATE = ".pamphleteer"  # the build's own files in an output folder: its lock and its cache
+SAVE_EVERY = 1.0  # seconds: how often a build rewrites its manifest and cache as it goes
+SOURCES = (SETTINGS_FILE, "content", "templates", "assets", "events")  # what a kit is made of
+RECOVER = ("if this folder holds only a kit pamphleteer built, delete the folder and build "
+           "again; otherwise choose another --out")
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -65,26 +84,99 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o666) -> None:
         raise
 
 
+def writable(out: Path, name: str) -> Path:
+    """``out / name``, refused when a folder on the way is a link: the file would land
+    outside the output folder (in whatever folder the link points to)."""
+    path = out
+    for part in PurePosixPath(name).parts[:-1]:
+        path = path / part
+        if path.is_symlink():
+            raise BuildError(f"this folder of the kit is a link (to {os.readlink(path)}): a "
+                             "build writes only inside its output folder; remove the link",
+                             path)
+    return out / name
+
+
+def spreadsheet_text(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it, as text: one it would run as a formula gets a
+    leading single quote (OWASP's rule for CSV files)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def write_signsheet_csv(project: Project, locale: str, out: Path) -> None:
     """The header row volunteers type the signature sheets into, in the sheet's own words."""
     strings = load_strings(project, locale, [])
-    columns = [strings[key] for key in (*SIGNATURE_COLUMNS, "sheet")]
+    columns = [spreadsheet_text(strings[key]) for key in (*SIGNATURE_COLUMNS, "sheet")]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow(columns)
-    write_atomic(out / locale / "signsheet.csv", buffer.getvalue().encode("utf-8-sig"))
+    write_atomic(writable(out, f"{locale}/signsheet.csv"),
+                 buffer.getvalue().encode("utf-8-sig"))
 
 
-GENERATOR = "pamphleteer"
-STATE = ".pamphleteer"  # the build's own files in an output folder: its lock and its cache
-SAVE_EVERY = 1.0  # seconds: how often a build rewrites its manifest and cache as it goes
+# The output folder ---------------------------------------------------------------------------
+
+def _sources(project: Project) -> list[Path]:
+    """The campaign's sources and the theme's folders, as named and with links resolved."""
+    root = project.root
+    named = [root / name for name in SOURCES]
+    named += [folder for name in ("templates", "assets") for folder in folders(root, name)]
+    return list(dict.fromkeys(form for path in named for form in (path, path.resolve())))
+
+
+def check_out(project: Project, out: Path) -> None:
+    """Refuse an output folder that is or holds the campaign, holds or lies inside one of
+    its sources, or holds files and no manifest: a build writes (and removes) files there."""
+    _apart(project, out)
+    if not os.path.lexists(out / MANIFEST):
+        _empty(out)
+
+
+def _apart(project: Project, out: Path) -> None:
+    """Refuse ``out`` if it is or holds the campaign folder, or holds or lies inside one of
+    its sources (links resolved, and as named)."""
+    for place in dict.fromkeys((Path(os.path.abspath(out)), out.resolve())):
+        if project.root.is_relative_to(place):
+            raise BuildError(f"the kit cannot go into the campaign's own folder or one "
+                             f"holding it ({project.root}): choose a folder of its own, such "
+                             f"as {project.root / 'dist'}", out)
+        for source in _sources(project):
+            how = "lies inside" if place.is_relative_to(source) else \
+                "holds" if source.is_relative_to(place) else ""
+            if how:
+                raise BuildError(f"the kit cannot go here: this folder {how} the campaign's "
+                                 f"{source.name} ({source}), which a build must never write "
+                                 f"into; choose a folder of its own, such as "
+                                 f"{project.root / 'dist'}", out)
+
+
+def _empty(out: Path) -> None:
+    """Refuse ``out`` if it holds anything but pamphleteer's own state."""
+    try:
+        found = sorted(p.name for p in out.iterdir() if p.name != STATE)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # made by the build (or an error when it is made)
+    except OSError as exc:
+        raise BuildError.from_os(exc, out) from None
+    if found:
+        shown = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")
+        raise BuildError(f"this folder holds files ({shown}) but no {MANIFEST}: a build "
+                         "writes only into a new or empty folder, or one it built before, "
+                         "so that it never replaces or removes your files; choose another "
+                         "--out (a new folder)", out)
 
 
 @contextmanager
-def output_folder(out: Path) -> Iterator[Path]:
+def output_folder(out: Path, project: Project | None = None) -> Iterator[Path]:
     """``out``, made if need be and held for this build alone: two builds into one folder
-    would interleave their files and their manifest."""
+    would interleave their files and their manifest. With ``project``, a folder the build
+    may not write into is refused before anything is made in it."""
     from filelock import FileLock, Timeout
 
+    if project is not None:
+        check_out(project, out)
+    if (out / STATE).is_symlink():
+        raise BuildError("this is a link: the build's own state stays inside the output "
+                         "folder; remove the link", out / STATE)
     try:
         (out / STATE).mkdir(parents=True, exist_ok=True)
         lock = FileLock(out / STATE / "build.lock", timeout=0)
@@ -100,10 +192,167 @@ def output_folder(out: Path) -> Iterator[Path]:
         lock.release()
 
 
+# What a manifest may hold --------------------------------------------------------------------
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")  # a material's or a profile's
+# The files other than PDFs a build lists: the kit page's and the signature-sheet CSVs.
+KIT_FILE = re.compile(r"index\.html|thumbs/[0-9a-f]{20}\.png|fonts/[0-9a-f]{20}\.(otf|ttf|woff2?)"
+                      r"|downloads/[A-Za-z0-9-]{1,200}\.zip"
+                      rf"|{CODE.pattern}/signsheet\.csv")
+EVENT_FIELDS = ("name", "date", "time", "place", "address", "host")
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _entry_problem(entry: object) -> str | None:
+    """What is wrong with one ``outputs[]`` entry, or None."""
+    if not isinstance(entry, dict):
+        return "not an object"
+    for key, pattern in (("locale", CODE), ("material", _NAME), ("profile", _NAME),
+                         ("sha256", _SHA256)):
+        if not isinstance(entry.get(key), str) or not pattern.fullmatch(entry[key]):
+            return f"{key} is {_shown(entry.get(key))}"
+    event = entry.get("event")
+    if event is not None and not (isinstance(event, str) and SLUG.fullmatch(event)):
+        return f"event is {_shown(event)}"
+    where = f"events/{event}/" if event else ""
+    path = f"{where}{entry['locale']}/{entry['material']}-{entry['profile']}.pdf"
+    if entry.get("path") != path:
+        return f"path is {_shown(entry.get('path'))}, not {path!r}"
+    checks = {"pages": _count, "bytes": _count, "warnings": _texts,
+              "content_locale": lambda v: isinstance(v, str) and bool(CODE.fullmatch(v)),
+              "translation": lambda v: isinstance(v, str),
+              "fit_scale": lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+              and math.isfinite(v),
+              "qr": lambda v: isinstance(v, list) and all(
+                  isinstance(c, dict) and isinstance(c.get("purpose"), str)
+                  and isinstance(c.get("url"), str) and isinstance(c.get("verified"), bool)
+                  for c in v)}
+    for key, valid in checks.items():
+        if key in entry and not valid(entry[key]):
+            return f"{key} is {_shown(entry[key])}"
+    return None
+
+
+def _inside(name: str) -> bool:
+    """Whether ``name`` is a plain relative path: it cannot lead out of the folder."""
+    parts = PurePosixPath(name).parts
+    return bool(parts) and len(name) < 1000 and not name.startswith("/") and not any(
+        part in (".", "..") for part in parts) and not re.search(r"[\\\0-\x1f\x7f]", name)
+
+
+def _file_problem(record: object) -> str | None:
+    """What is wrong with one ``files[]`` record, or None. (A path of another shape, which
+    an older version may have listed, is only never taken for the build's own.)"""
+    if not isinstance(record, dict):
+        return "not an object"
+    if not isinstance(record.get("path"), str) or not _inside(record["path"]):
+        return f"path is {_shown(record.get('path'))}, outside the output folder"
+    if not isinstance(record.get("sha256"), str) or not _SHA256.fullmatch(record["sha256"]):
+        return f"sha256 is {_shown(record.get('sha256'))}"
+    if not _count(record.get("bytes")) or not isinstance(record.get("kind", ""), str):
+        return f"bytes is {_shown(record.get('bytes'))}"
+    return None
+
+
+def manifest_problem(data: dict) -> str | None:
+    """What makes ``data`` other than a manifest pamphleteer writes (the first thing found),
+    or None: each field a build reads has the type and shape a build writes."""
+    if not isinstance(data.get("campaign"), str):
+        return f"campaign is {_shown(data.get('campaign'))}"
+    for key, problem in (("outputs", _entry_problem), ("files", _file_problem)):
+        items = data.get(key, [])
+        if not isinstance(items, list):
+            return f"{key} is {_shown(items)}, not a list"
+        for index, item in enumerate(items):
+            found = problem(item)
+            if found:
+                return f"{key}[{index}]: {found}"
+    events = data.get("events", {})
+    if not isinstance(events, dict):
+        return f"events is {_shown(events)}"
+    for slug, info in events.items():
+        if not SLUG.fullmatch(slug) or not isinstance(info, dict) or not all(
+                isinstance(info.get(name, ""), str) for name in EVENT_FIELDS):
+            return f"events[{_shown(slug)}] is {_shown(info)}"
+    return None
+
+
+def _generator(data: object) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("generator"), str) \
+        and data["generator"].split(" ")[0] == GENERATOR
+
+
+def read_manifest(path: Path, project: Project) -> dict:
+    """The manifest at ``path``, checked to be, whole, one pamphleteer wrote for this
+    campaign; an error naming it (and how to go on) for anything else."""
+    if path.is_dir():
+        raise BuildError(f"{MANIFEST} is a folder: remove it, or choose another --out", path)
+    try:
+        data = load_json(path, (path.parent,))
+    except BuildError as exc:
+        raise BuildError(f"cannot use this {MANIFEST} ({exc.message}); it says which files "
+                         f"a build wrote, and a build cannot go on without it: {RECOVER}",
+                         path) from None
+    if not _generator(data):
+        raise BuildError(f"this {MANIFEST} was not written by pamphleteer: refusing to "
+                         f"overwrite it ({RECOVER})", path)
+    if data.get("campaign") != project.name:
+        raise BuildError(f"this folder holds the kit of the campaign "
+                         f"{_shown(data.get('campaign'))}, not {project.name!r}: choose "
+                         "another --out (if the campaign was renamed: delete the folder and "
+                         "build again)", path)
+    problem = manifest_problem(data)
+    if problem:
+        raise BuildError(f"this {MANIFEST} is damaged ({problem}), so it cannot say which "
+                         f"files a build wrote: {RECOVER}", path)
+    return data
+
+
+def _reached(out: Path, name: str, links: dict[Path, bool] | None = None) -> Path | None:
+    """``out / name`` if it is a regular file reached through no link, else None (``links``
+    remembers which folders are links, for a manifest of thousands of files)."""
+    links = {} if links is None else links
+    path = out
+    for part in PurePosixPath(name).parts:
+        path = path / part
+        if path not in links:
+            links[path] = path.is_symlink()
+        if links[path]:
+            return None
+    return path if path.is_file() else None
+
+
+def _own_file(out: Path, name: str) -> Path | None:
+    """``out / name`` if it is a file a build writes besides PDFs, reached through no link."""
+    return _reached(out, name) if KIT_FILE.fullmatch(name) else None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 class Manifest:
     """``manifest.json`` of an output folder, kept true to the files on disk at every moment:
     an entry leaves it before its PDF is replaced, and comes back once the new one is there.
-    Entries of files this build does not touch are kept."""
+    Entries of files this build does not touch are kept. Reading it also checks that the
+    folder is the build's to write into (see ``read_manifest`` and ``check_out``)."""
 
     def __init__(self, project: Project, out: Path):
         self.path = out / MANIFEST
@@ -112,39 +361,52 @@ class Manifest:
         self.events: dict[str, dict] = {}  # slug -> what the kit page says of the event
         self.files: dict[str, dict] = {}  # the build's other files: CSVs and the kit page
         self.saved = 0.0  # when it was last written (time.monotonic)
-        if self.path.is_dir():
-            raise BuildError(f"{MANIFEST} is a folder: remove it, or choose another --out",
-                             self.path)
-        if self.path.exists():
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                ours = isinstance(data, dict) and \
-                    str(data.get("generator", "")).split(" ")[0] == GENERATOR
-            except (OSError, ValueError):
-                ours = False
-            if not ours:
-                raise BuildError(f"this {MANIFEST} was not written by pamphleteer: refusing to "
-                                 "overwrite it (choose another --out, or remove it)", self.path)
-            for entry in data.get("outputs", []):
-                if isinstance(entry, dict) and (out / str(entry.get("path"))).is_file():
-                    self.entries[str(entry["path"])] = entry
-            events = data.get("events")
-            if isinstance(events, dict):
-                self.events = {str(k): v for k, v in events.items() if isinstance(v, dict)}
+        _apart(project, out)
+        if not os.path.lexists(self.path):
+            _empty(out)  # a folder of the user's files is not the build's to write into
+            return
+        data = read_manifest(self.path, project)
+        links: dict[Path, bool] = {}
+        for entry in data.get("outputs", []):
+            if _reached(out, entry["path"], links):
+                self.entries[entry["path"]] = entry
+        self.files = {record["path"]: record for record in data.get("files", [])
+                      if _own_file(out, record["path"])}
+        self.events = dict(data.get("events", {}))
 
     def forget(self, path: str) -> None:
         """Drop the entry of a file about to be replaced (and save)."""
         if self.entries.pop(path, None) is not None:
             self.save()
 
+    def trusted(self, out: Path, name: str) -> bool:
+        """Whether the file ``name`` is still the one the manifest recorded: a build reuses
+        only its own files, never one put in their place."""
+        record, path = self.files.get(name), _own_file(out, name)
+        if record is None or path is None or path.stat().st_size != record["bytes"]:
+            return False
+        return _sha256(path) == record["sha256"]
+
+    def discard(self, out: Path, name: str) -> None:
+        """Remove the build's file ``name`` from the folder and the manifest, if it is still
+        what the manifest recorded; a file changed since is no longer the build's to
+        remove, and stays."""
+        if self.trusted(out, name):
+            (out / name).unlink(missing_ok=True)
+        self.files.pop(name, None)
+
     def list_files(self, out: Path, paths: list[Path]) -> None:
-        """Record the build's files other than PDFs (path, kind, size, SHA-256) and save."""
+        """Record the build's files other than PDFs (path, kind, size, SHA-256) and save;
+        only files a build writes are recorded, never one of the user's beside them."""
         kinds = {".csv": "signature-sheet CSV", ".html": "kit page", ".png": "thumbnail",
-                 ".zip": "download", ".otf": "kit page font", ".ttf": "kit page font"}
+                 ".zip": "download", **dict.fromkeys((".otf", ".ttf", ".woff", ".woff2"),
+                                                     "kit page font")}
         self.files = {}
         for path in paths:
-            data = path.read_bytes()
             name = path.relative_to(out).as_posix()
+            if _own_file(out, name) is None:
+                continue
+            data = path.read_bytes()
             self.files[name] = {"path": name, "kind": kinds.get(path.suffix, "file"),
                                 "bytes": len(data),
                                 "sha256": hashlib.sha256(data).hexdigest()}
@@ -159,7 +421,8 @@ class Manifest:
             self.save()
 
     def save(self) -> None:
-        """Write the manifest as it stands."""
+        """Write the manifest as it stands; one the next build could not read is refused
+        (an entry merged from elsewhere, say), so that it never blocks every later build."""
         self.saved = time.monotonic()
         manifest = {"campaign": self.campaign, "generator": f"{GENERATOR} {__version__}",
                     "outputs": [self.entries[path] for path in sorted(self.entries)]}
@@ -169,6 +432,9 @@ class Manifest:
         if slugs - {None}:  # the events the kit holds pieces of: name, date, place, host
             manifest["events"] = {slug: self.events[slug] for slug in sorted(self.events)
                                   if slug in slugs}
+        problem = manifest_problem(manifest)
+        if problem:
+            raise BuildError(f"refusing to write a manifest the next build could not read "
+                             f"({problem})", self.path)
         write_atomic(self.path, (json.dumps(manifest, indent=2, ensure_ascii=False)
                                  + "\n").encode())
-

@@ -13,18 +13,20 @@ import datetime as dt
 import hashlib
 import html
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import platformdirs
 
 from pamphleteer.content import REQUIRED_STRINGS, load_strings
-from pamphleteer.errors import PamphleteerError
+from pamphleteer.errors import BuildError, PamphleteerError
 from pamphleteer.events import when
 from pamphleteer.impose import print_instruction
 from pamphleteer.locales import cldr_name
+from pamphleteer.markup import css_string
 from pamphleteer.materials import MATERIALS
-from pamphleteer.outputs import Manifest, write_atomic
+from pamphleteer.outputs import Manifest, writable, write_atomic
 from pamphleteer.pdf import private_folder
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
@@ -37,6 +39,7 @@ THUMB_WIDTH = 200  # pixels: shown 96 CSS px wide, sharp on a phone's 2x screen
 THUMB_RATIO = 1.55  # the tallest a thumbnail is, over its width (a poster is 1.55)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed date in the zips, so that they are reproducible
 PREVIEW = ("screen", "home", "shop")  # which PDF a thumbnail is drawn from, first found
+LINK_SCHEMES = ("https", "http", "mailto", "tel")  # what the page may link, besides its files
 
 
 def write_site(project: Project, out: Path, manifest: Manifest | None = None) -> Path:
@@ -46,24 +49,66 @@ def write_site(project: Project, out: Path, manifest: Manifest | None = None) ->
     entries = sorted(manifest.entries.values(), key=lambda e: e["path"])
     if not entries and not (out / INDEX).exists():
         return out / INDEX  # nothing built yet: no page to show
-    thumbs = _thumbnails(out, entries)
-    zips = _zips(project, out, entries)
+    thumbs = _thumbnails(out, entries, manifest)
+    zips = _zips(project, out, entries, manifest)
     page = _page(project, entries, manifest.events, thumbs, zips)
-    page = page.replace("/*FONTS*/", _fonts(project, out, page))
-    write_atomic(out / INDEX, page.encode("utf-8"))
+    style = f"<style>{STYLE}/*FONTS*/</style>"  # its "<" cannot be in the page's text
+    page = page.replace(style, f"<style>{STYLE}{_fonts(project, out, page, manifest)}"
+                        "</style>", 1)
+    write_atomic(writable(out, INDEX), page.encode("utf-8"))
     return out / INDEX
 
 
+# What the page links: its thumbnails, zips and fonts (as written: see ``own_url``).
+_LINKED = re.compile(r'(?:src|href)="((?:thumbs|downloads)/[^"]+)"|url\("(fonts/[^"]+)"\)')
+
+
 def site_files(out: Path) -> list[Path]:
-    """The files of the kit page in ``out``: the page, its thumbnails, fonts and zips."""
-    files = [out / INDEX] if (out / INDEX).is_file() else []
-    for folder in (THUMBS, FONTS, DOWNLOADS):
-        if (out / folder).is_dir():
-            files += sorted(p for p in (out / folder).iterdir() if p.is_file())
-    return files
+    """The files of the kit page in ``out``: the page and the thumbnails, fonts and zips it
+    links (a file someone put beside them is not the page's)."""
+    page = out / INDEX
+    if not page.is_file():
+        return []
+    names = {a or b for a, b in _LINKED.findall(page.read_text("utf-8", errors="replace"))}
+    return [page, *sorted(out / name for name in names if (out / name).is_file())]
 
 
-def _fonts(project: Project, out: Path, page: str) -> str:
+def own_url(url: str | None) -> str | None:
+    """``url`` if the kit page may write it into an ``href`` or ``src``: an https, http,
+    mailto or tel address, an anchor of the page, or a path to a file of the kit; None for
+    anything else (javascript:, data:, a path out of the folder, a scheme disguised with
+    capitals, spaces or control characters)."""
+    if not isinstance(url, str) or not url or len(url) > 2000:
+        return None
+    if _OWN_PATH.fullmatch(url) or re.fullmatch(r"#[A-Za-z][A-Za-z0-9_-]*", url):
+        return url  # no ":" (no scheme), no "..", no leading "/" (not another site's)
+    scheme, colon, rest = url.partition(":")
+    if not colon or not _URL_CHARS.fullmatch(url) or scheme.lower() not in LINK_SCHEMES:
+        return None
+    if scheme.lower().startswith("http") and not re.match(r"//[A-Za-z0-9]", rest):
+        return None  # "https:evil" or "https:///x" is not the address it looks like
+    return url
+
+
+_OWN_PATH = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*")
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+")  # RFC 3986's, printable
+
+
+def _attr(name: str, url: str | None) -> str:
+    """`` name="url"`` for a URL the page may write (escaped), else nothing."""
+    safe = own_url(url)
+    return f' {name}="{html.escape(safe)}"' if safe else ""
+
+
+def _remove_stale(out: Path, manifest: Manifest, folder: str, keep: set[str]) -> None:
+    """Remove the page's files in ``folder`` it no longer shows: only those the manifest
+    lists, and only while they are as it recorded them (never a user's file)."""
+    for name in [name for name in manifest.files
+                 if name.startswith(f"{folder}/") and name not in keep]:
+        manifest.discard(out, name)
+
+
+def _fonts(project: Project, out: Path, page: str, manifest: Manifest) -> str:
     """The campaign's own label fonts for the page, cut down to the characters it shows (a
     few KB, where a whole Korean font is 1.4 MB), so that every language's name and words
     draw on any phone or computer, even one without fonts for that script."""
@@ -72,25 +117,29 @@ def _fonts(project: Project, out: Path, page: str) -> str:
     text = html.unescape(page)
     rules, keep = [], set()
     for face in project.font_faces:
+        suffix = face.path.suffix.lower()
         if face.family not in families or face.style != "normal" or face.weight not in (400,
-                                                                                        700):
+                                                                                        700) \
+                or suffix not in (".otf", ".ttf", ".woff", ".woff2"):
             continue
         # Named by what it is cut from and for: a page with the same words reuses it.
         key = hashlib.sha256(face.path.read_bytes() + "".join(sorted(set(text))).encode())
-        name = f"{FONTS}/{key.hexdigest()[:20]}{face.path.suffix}"
-        if not (out / name).is_file():
+        name = f"{FONTS}/{key.hexdigest()[:20]}{suffix}"
+        if name not in keep and not manifest.trusted(out, name):
             data = _subset(face.path, text, Path(name).name)
             if data is None:
                 continue
-            write_atomic(out / name, data)
-        keep.add(Path(name).name)
-        rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight};'
-                     f' src: url("{name}"); }}')
-    for stale in (out / FONTS).glob("*") if (out / FONTS).is_dir() else ():
-        if stale.name not in keep:
-            stale.unlink(missing_ok=True)
-    stack = ", ".join(f'"{family}"' for family in families)
-    return "\n".join(rules) + f"\n:root {{ font-family: {stack}, system-ui, sans-serif; }}"
+            write_atomic(writable(out, name), data)
+        keep.add(name)
+        # Every name is a CSS string, escaped: a family cannot end its rule or the <style>.
+        rules.append(f"@font-face {{ font-family: {css_string(face.family)}; "
+                     f"font-weight: {int(face.weight)}; src: url({css_string(name)}); }}")
+    _remove_stale(out, manifest, FONTS, keep)
+    stack = ", ".join(css_string(family) for family in families)
+    css = "\n".join(rules) + f"\n:root {{ font-family: {stack}, system-ui, sans-serif; }}"
+    if "</style" in css.lower():  # css_string leaves no "<": a last guard, not a filter
+        raise BuildError("a font family name would end the kit page's style", project.root)
+    return css
 
 
 def _subset(path: Path, text: str, name: str) -> bytes | None:
@@ -133,38 +182,47 @@ def _groups(entries: list[dict]) -> dict[tuple[str | None, str, str], dict[str, 
     return groups
 
 
-def _thumbnails(out: Path, entries: list[dict]) -> dict[tuple[str | None, str, str], str]:
-    """A PNG of each piece's first page (drawn once per PDF); stale ones are removed."""
-    import pypdfium2
-
-    folder = out / THUMBS
+def _thumbnails(out: Path, entries: list[dict], manifest: Manifest
+                ) -> dict[tuple[str | None, str, str], str]:
+    """A PNG of each piece's first page (drawn once per PDF, and again when the one in the
+    folder is not the one the manifest recorded); stale ones are removed."""
     made: dict[tuple[str | None, str, str], str] = {}
+    checked: set[str] = set()  # two pieces of the same PDF share one thumbnail
     for key, profiles in _groups(entries).items():
         entry = next(profiles[p] for p in (*PREVIEW, *profiles) if p in profiles)
-        name = f"{THUMBS}/{entry['sha256'][:20]}.png"
-        if not (out / name).is_file():
-            document = pypdfium2.PdfDocument(out / entry["path"])
-            try:
-                page = document[0]
-                image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
-                # A screen page runs as long as its copy: show its top, at most a poster's
-                # proportions; 64 colours draw a page this small as well as millions.
-                image = image.convert("RGB").crop(
-                    (0, 0, image.width, min(image.height, round(image.width * THUMB_RATIO))))
-                buffer = io.BytesIO()
-                image.quantize(64).save(buffer, "PNG", optimize=True)
-            finally:
-                document.close()
-            write_atomic(out / name, buffer.getvalue())
-        made[key] = name
-    keep = {Path(name).name for name in made.values()}
-    for stale in folder.glob("*.png") if folder.is_dir() else ():
-        if stale.name not in keep:
-            stale.unlink(missing_ok=True)
+        name = made[key] = f"{THUMBS}/{entry['sha256'][:20]}.png"
+        if name not in checked and not manifest.trusted(out, name):
+            write_atomic(writable(out, name), _thumbnail(out / entry["path"]))
+        checked.add(name)
+    _remove_stale(out, manifest, THUMBS, checked)
     return made
 
 
-def _zips(project: Project, out: Path, entries: list[dict]) -> dict[str, tuple[str, int]]:
+def _thumbnail(pdf: Path) -> bytes:
+    """A PNG of the first page of ``pdf``, ``THUMB_WIDTH`` pixels wide."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(pdf)
+    except pypdfium2.PdfiumError as exc:
+        raise BuildError(f"cannot draw this PDF's first page ({exc}): was it changed after "
+                         "the build? Build it again (--no-cache)", pdf) from None
+    try:
+        page = document[0]
+        image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
+        # A screen page runs as long as its copy: show its top, at most a poster's
+        # proportions; 64 colours draw a page this small as well as millions.
+        image = image.convert("RGB").crop(
+            (0, 0, image.width, min(image.height, round(image.width * THUMB_RATIO))))
+        buffer = io.BytesIO()
+        image.quantize(64).save(buffer, "PNG", optimize=True)
+    finally:
+        document.close()
+    return buffer.getvalue()
+
+
+def _zips(project: Project, out: Path, entries: list[dict], manifest: Manifest
+          ) -> dict[str, tuple[str, int]]:
     """A zip per locale (the general kit) and per event: name -> (path, bytes)."""
     sets: dict[str, dict[str, str]] = {}  # group -> {path: its SHA-256}
     for entry in entries:
@@ -178,25 +236,25 @@ def _zips(project: Project, out: Path, entries: list[dict]) -> dict[str, tuple[s
     made = {}
     for group, paths in sorted(sets.items()):
         name = f"{DOWNLOADS}/{project.slug}-{group.removeprefix('event-')}.zip"
-        made[group] = (name, _zip(out, out / name, dict(sorted(paths.items()))))
-    keep = {Path(name).name for name, _ in made.values()}
-    for stale in (out / DOWNLOADS).glob("*.zip") if (out / DOWNLOADS).is_dir() else ():
-        if stale.name not in keep:
-            stale.unlink(missing_ok=True)
+        made[group] = (name, _zip(out, name, dict(sorted(paths.items())),
+                                  manifest.trusted(out, name)))
+    _remove_stale(out, manifest, DOWNLOADS, {name for name, _ in made.values()})
     return made
 
 
-def _zip(out: Path, target: Path, paths: dict[str, str]) -> int:
-    """Write a reproducible zip of ``paths`` (unless one with the same files is there);
-    return its size. The zip's comment holds a hash of its members (from the manifest's
-    hashes, which the build has checked), to know it is current without reading them."""
+def _zip(out: Path, name: str, paths: dict[str, str], trusted: bool) -> int:
+    """Write a reproducible zip of ``paths`` at ``name`` (unless the build's own zip of the
+    same files is there: ``trusted``, the manifest's record of it); return its size. The
+    zip's comment holds a hash of its members (from the manifest's hashes, which the build
+    has checked), to know it is current without reading them."""
+    target = writable(out, name)
     digest = hashlib.sha256()
     for path, sha in paths.items():
         digest.update(f"{path}\n{sha}\n".encode())
     comment = f"pamphleteer {digest.hexdigest()}".encode()
     try:
         with zipfile.ZipFile(target) as existing:
-            if existing.comment == comment:
+            if trusted and existing.comment == comment:
                 return target.stat().st_size
     except (OSError, zipfile.BadZipFile):
         pass
@@ -255,10 +313,11 @@ def _page(project: Project, entries: list[dict], events: dict[str, dict],
 <h1>{e(source['kit_title'])}</h1>
 <nav aria-label="{e(source['kit_title'])}"><ul>"""]
     for code in locales:
-        parts.append(f'<li><a href="#kit-{e(code)}" lang="{e(code)}">'
+        parts.append(f'<li><a{_attr("href", f"#kit-{code}")} lang="{e(code)}">'
                      f'{e(language_name(project, code))}</a></li>')
     if slugs:
-        parts.append(f'<li><a href="#events">{e(source["events_heading"])}</a></li>')
+        parts.append(f'<li><a{_attr("href", "#events")}>{e(source["events_heading"])}'
+                     '</a></li>')
     parts.append("</ul></nav>\n</header>\n<main>")
     for code in locales:
         words = strings[code]
@@ -296,7 +355,7 @@ def _zip_link(made: tuple[str, int] | None, words: dict[str, str]) -> str:
     if not made:
         return ""
     name, size = made
-    return (f'<p class="zip"><a href="{html.escape(name)}" download>'
+    return (f'<p class="zip"><a{_attr("href", name)} download>'
             f'{html.escape(words["download_all"])}</a> <span>({_size(size)})</span></p>')
 
 
@@ -319,13 +378,14 @@ def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], t
             count = words["pages_one"] if pages == 1 else \
                 words["pages_many"].replace("{count}", str(pages))
             how = _how(material, profile, words)
-            rows.append(f'<li><a href="{e(entry["path"])}">'
+            rows.append(f'<li><a{_attr("href", entry["path"])}>'
                         f'{e(words.get(f"profile_{profile}", profile))}</a>'
                         f' <span class="meta">PDF, {e(count)}, {_size(entry.get("bytes", 0))}'
                         f'</span>{f"<br><span class=how>{e(how)}</span>" if how else ""}</li>')
-        thumb = thumbs.get((slug, locale, material))
-        cards.append(f'<li class="piece"><img src="{e(thumb)}" alt="{e(title)}" '
-                     f'width="{THUMB_WIDTH // 2}" loading="lazy">\n'
+        src = _attr("src", thumbs.get((slug, locale, material)))
+        image = f'<img{src} alt="{e(title)}" width="{THUMB_WIDTH // 2}" loading="lazy">\n' \
+            if src else ""
+        cards.append(f'<li class="piece">{image}'
                      f'<h{level}>{e(title)}</h{level}>\n'
                      '<ul class="files">' + "".join(rows) + "</ul></li>")
     return '<ul class="pieces">\n' + "\n".join(cards) + "\n</ul>" if cards else ""
