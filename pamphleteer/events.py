@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pamphleteer.errors import ConfigError, Diagnostic
-from pamphleteer.project import SLUG, Project, checked_link
+from pamphleteer.project import SLUG, Project, url_problem
 from pamphleteer.tomlfile import Checker, line_of, read_toml
 
 FIELDS = ("name", "slug", "date", "time", "place", "address", "host")
 OPTIONAL = ("locales", "links")
+SUMMARY = ("name", "date", "time", "place", "address", "host")  # what a manifest keeps of one
 MAX_SLUG = 32  # the slug rides in every QR code's tracking: each character makes it denser
 MAX_EVENTS = 2000  # files in one --event folder: a national day of action, not a runaway
 
@@ -117,15 +118,9 @@ def load_event(project: Project, path: Path) -> Event:
     data, text = read_toml(path)
     check = Checker(path, text)
     check.table(data, (), set(FIELDS + OPTIONAL), set(FIELDS))
-    values = {name: check.get(data, (name,), str) for name in
-              ("name", "slug", "place", "address", "host")}
-    for name, value in values.items():
-        if not value.strip():
-            raise check.fail((name,), "must not be empty")
-        if "\n" in value:
-            raise check.fail((name,), "must be one line")
+    values = _texts(check, data, (), ("name", "slug", "place", "address", "host"))
     slug = values["slug"]
-    if not SLUG.fullmatch(slug) or len(slug) > MAX_SLUG:
+    if not valid_slug(slug):
         raise check.fail(("slug",), f"'{slug}' must be lowercase letters, digits and hyphens, "
                          f"at most {MAX_SLUG} characters (it goes into every QR code)")
     date = check.get(data, ("date",), (dt.date, str))
@@ -137,14 +132,50 @@ def load_event(project: Project, path: Path) -> Event:
                                                                                  project))
 
 
-def _time(check: Checker, data: dict) -> dt.time:
-    value = check.get(data, ("time",), (dt.time, str))
+def valid_slug(slug: str) -> bool:
+    """Whether ``slug`` may name an event: it goes into paths, links and QR codes."""
+    return bool(SLUG.fullmatch(slug)) and len(slug) <= MAX_SLUG
+
+
+def event_from_summary(project: Project, check: Checker, data: object,
+                       key: tuple[str, ...], slug: str) -> Event:
+    """The event a manifest's ``events`` table keeps under ``slug`` (``Event.summary``, and
+    any ``links``), checked as an event file is: a shard's manifest is not to be trusted.
+    ``slug`` must already be ``valid_slug``."""
+    table = check.table(data, key, set(SUMMARY) | {"links"}, set(SUMMARY))
+    values = _texts(check, table, key, SUMMARY)  # the date and time too: strings, one line
+    date = values["date"]
+    try:
+        day = dt.date.fromisoformat(date) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise check.fail((*key, "date"), f"{date!r} is not a date written YYYY-MM-DD")
+    return Event(slug=slug, name=values["name"], date=day, time=_time(check, table, key),
+                 place=values["place"], address=values["address"], host=values["host"],
+                 path=check.path, links=_links(check, table, project, key))
+
+
+def _texts(check: Checker, data: dict, key: tuple[str, ...],
+           names: tuple[str, ...]) -> dict[str, str]:
+    """The text fields ``names`` of an event: each a string, not empty, on one line."""
+    values = {name: check.get(data, (*key, name), str) for name in names}
+    for name, value in values.items():
+        if not value.strip():
+            raise check.fail((*key, name), "must not be empty")
+        if "\n" in value:
+            raise check.fail((*key, name), "must be one line")
+    return values
+
+
+def _time(check: Checker, data: dict, key: tuple[str, ...] = ()) -> dt.time:
+    value = check.get(data, (*key, "time"), (dt.time, str))
     if isinstance(value, dt.time):
         return value.replace(second=0, microsecond=0)
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
     if not match:
-        raise check.fail(("time",), f"'{value}' is not a time of day: write it on the 24-hour "
-                         "clock, e.g. time = \"19:30\"")
+        raise check.fail((*key, "time"), f"'{value}' is not a time of day: write it on the "
+                         "24-hour clock, e.g. time = \"19:30\"")
     return dt.time(int(match[1]), int(match[2]))
 
 
@@ -165,11 +196,23 @@ def _locales(check: Checker, data: dict, project: Project) -> tuple[str, ...] | 
     return tuple(dict.fromkeys(codes))
 
 
-def _links(check: Checker, data: dict, project: Project) -> tuple[tuple[str, str], ...]:
+def _links(check: Checker, data: dict, project: Project,
+           key: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
     if "links" not in data:
         return ()
-    table = check.table(data["links"], ("links",), set(project.links))
-    return tuple(sorted((purpose, checked_link(check, table, purpose)) for purpose in table))
+    table = check.table(data["links"], (*key, "links"), set(project.links))
+    return tuple(sorted((purpose, _link(check, table, (*key, "links", purpose)))
+                        for purpose in table))
+
+
+def _link(check: Checker, table: dict, key: tuple[str, ...]) -> str:
+    """The link at ``key``, refused with its line unless it is a printable https:// link (the
+    rule for the campaign's own links: ``project.checked_link``)."""
+    url = check.get(table, key, str)
+    problem = url_problem(url)
+    if problem:
+        raise check.fail(key, f"{url!r} {problem}")
+    return url
 
 
 def event_notes(events: list[Event], today: dt.date | None = None) -> list[Diagnostic]:
