@@ -22,6 +22,7 @@ import platformdirs
 from pamphleteer.content import REQUIRED_STRINGS, load_strings
 from pamphleteer.errors import BuildError, PamphleteerError
 from pamphleteer.events import when
+from pamphleteer.files import read_bytes
 from pamphleteer.impose import print_instruction
 from pamphleteer.locales import cldr_name
 from pamphleteer.markup import css_string
@@ -192,18 +193,32 @@ def _thumbnails(out: Path, entries: list[dict], manifest: Manifest
         entry = next(profiles[p] for p in (*PREVIEW, *profiles) if p in profiles)
         name = made[key] = f"{THUMBS}/{entry['sha256'][:20]}.png"
         if name not in checked and not manifest.trusted(out, name):
-            write_atomic(writable(out, name), _thumbnail(out / entry["path"]))
+            pdf = out / entry["path"]
+            write_atomic(writable(out, name), _thumbnail(_kit_file(out, entry["path"],
+                                                                   entry["sha256"]), pdf))
         checked.add(name)
     _remove_stale(out, manifest, THUMBS, checked)
     return made
 
 
-def _thumbnail(pdf: Path) -> bytes:
-    """A PNG of the first page of ``pdf``, ``THUMB_WIDTH`` pixels wide."""
+def _kit_file(out: Path, path: str, sha256: str) -> bytes:
+    """The kit's file ``path``, read as a user's file is (a regular file inside ``out``,
+    under its cap) and refused unless it is still the one the manifest recorded: the page
+    never serves a file put in the place of a build's."""
+    data = read_bytes(out / path, "pdf" if path.endswith(".pdf") else "text", [out])
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise BuildError("this is not the file the manifest recorded (was it changed after "
+                         "the build?): build it again with --no-cache", out / path)
+    return data
+
+
+def _thumbnail(data: bytes, pdf: Path) -> bytes:
+    """A PNG of the first page of the PDF ``data`` (read from ``pdf``), ``THUMB_WIDTH``
+    pixels wide."""
     import pypdfium2
 
     try:
-        document = pypdfium2.PdfDocument(pdf)
+        document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
         raise BuildError(f"cannot draw this PDF's first page ({exc}): was it changed after "
                          "the build? Build it again (--no-cache)", pdf) from None
@@ -232,7 +247,7 @@ def _zips(project: Project, out: Path, entries: list[dict], manifest: Manifest
         csv_file = out / locale / "signsheet.csv"
         if csv_file.is_file():
             sets[locale][f"{locale}/signsheet.csv"] = hashlib.sha256(
-                csv_file.read_bytes()).hexdigest()
+                read_bytes(csv_file, "text", [out])).hexdigest()
     made = {}
     for group, paths in sorted(sets.items()):
         name = f"{DOWNLOADS}/{project.slug}-{group.removeprefix('event-')}.zip"
@@ -266,7 +281,7 @@ def _zip(out: Path, name: str, paths: dict[str, str], trusted: bool) -> int:
             # PDFs are compressed inside already: storing them is as small and far quicker.
             info.compress_type = zipfile.ZIP_DEFLATED if path.endswith(".csv") \
                 else zipfile.ZIP_STORED
-            archive.writestr(info, (out / path).read_bytes())
+            archive.writestr(info, _kit_file(out, path, paths[path]))
         archive.comment = comment
     write_atomic(target, buffer.getvalue())
     return len(buffer.getvalue())

@@ -196,6 +196,33 @@ def test_planted_thumbnails_zips_and_fonts_are_made_again(campaign, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_kit_pdf_put_in_the_place_of_the_builds_is_never_served(campaign, tmp_path):
+    """A PDF this build does not make again (another material here) is on the kit page and in
+    its zip only while it is the one the manifest recorded: a file put in its place is
+    refused, and a link in its place (to a file outside) drops it, unread."""
+    out = tmp_path / "out"
+    code, output = build(campaign, out, "-m", "flyer", "-m", "poster", "-p", "home", "-l", "en")
+    assert code == 0, output
+    poster, flyer = out / "en/poster-home.pdf", out / "en/flyer-home.pdf"
+    shutil.copy(flyer, poster)  # a PDF, but not the poster the build wrote
+    for planted in (*out.glob("downloads/*"), *out.glob("thumbs/*")):
+        planted.unlink()  # the page's files must be made again, from the PDFs
+    code, output = build(campaign, out, *KIT)
+    refused(output, code, "out/en/poster-home.pdf: this is not the file the manifest "
+            "recorded (was it changed after the build?): build it again with --no-cache")
+    secret = tmp_path / "secret.pdf"
+    secret.write_bytes(flyer.read_bytes())
+    poster.unlink()
+    poster.symlink_to(secret)
+    code, output = build(campaign, out, *KIT)
+    assert code == 0, output
+    assert [e["path"] for e in manifest_of(out)["outputs"]] == ["en/flyer-home.pdf"]
+    download, = out.glob("downloads/*.zip")
+    with zipfile.ZipFile(download) as archive:
+        assert archive.namelist() == ["en/flyer-home.pdf"]
+
+
+@pytest.mark.slow
 def test_a_kit_folder_linked_elsewhere_is_never_written_or_emptied(campaign, tmp_path):
     out = tmp_path / "out"
     code, output = build(campaign, out, *KIT)
