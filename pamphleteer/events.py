@@ -90,7 +90,10 @@ def when(date: dt.date, time: dt.time, locale: str) -> str:
 
 
 def load_events(project: Project, where: Path) -> list[Event]:
-    """The event in a TOML file, or those of every ``*.toml`` in a folder, by slug."""
+    """The event in a TOML file, or those of every ``*.toml`` in a folder, by slug. A file
+    found in a folder must lie in it (a link out of it is refused, unread); a file named on
+    the command line is read where it is."""
+    within = where if where.is_dir() else None
     if where.is_dir():
         files = sorted(where.glob("*.toml"))
         if not files:
@@ -104,18 +107,19 @@ def load_events(project: Project, where: Path) -> list[Event]:
         raise ConfigError("no such event file or folder", where)
     events: dict[str, Event] = {}
     for path in files:
-        event = load_event(project, path)
+        event = load_event(project, path, within)
         if event.slug in events:
             raise ConfigError(f"slug: '{event.slug}' is also the slug of "
                               f"{events[event.slug].path.name}; each event needs its own",
-                              path, line_of(path.read_text("utf-8"), ("slug",)))
+                              path, line_of(read_toml(path, within=within)[1], ("slug",)))
         events[event.slug] = event
     return sorted(events.values(), key=lambda e: (e.date, e.time, e.slug))
 
 
-def load_event(project: Project, path: Path) -> Event:
-    """Read and check one event file: an unknown key or a wrong type names its line."""
-    data, text = read_toml(path)
+def load_event(project: Project, path: Path, within: Path | None = None) -> Event:
+    """Read and check one event file (inside ``within``, if given): an unknown key or a
+    wrong type names its line."""
+    data, text = read_toml(path, within=within)
     check = Checker(path, text)
     check.table(data, (), set(FIELDS + OPTIONAL), set(FIELDS))
     values = _texts(check, data, (), ("name", "slug", "place", "address", "host"))

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from pamphleteer import translation
 from pamphleteer.cache import BuildCache, _file, job_key, shared_key
 from pamphleteer.errors import BuildError, ConfigError, UsageError
+from pamphleteer.events import load_events
 from pamphleteer.files import MAX_JSON_DEPTH
 from pamphleteer.project import load_project
 from pamphleteer.render import render_template
@@ -105,6 +106,31 @@ def finished_within(seconds: float, function, *args):
     if not ok:
         raise value
     return value
+
+
+# 0. Event files ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "/dev/zero", "../campaign.toml"])
+def test_an_event_file_linked_out_of_its_folder_is_refused_unread(campaign, target):
+    events = campaign / "events"
+    events.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "tests/fixtures/events/harbour-vigil.toml", events)
+    (events / "rally.toml").symlink_to(target)
+    with pytest.raises(ConfigError) as caught:
+        finished_within(10, load_events, load_project(campaign), events)
+    assert caught.value.format_message().endswith(
+        "events/rally.toml: this is a link to a file outside the project's events/ folder; "
+        "it must live in the project")
+
+
+def test_an_event_file_linked_within_its_folder_is_read(campaign):
+    events = campaign / "events"
+    events.mkdir(exist_ok=True)
+    (events / "drafts").mkdir()
+    shutil.copy(ROOT / "tests/fixtures/events/harbour-vigil.toml", events / "drafts")
+    (events / "vigil.toml").symlink_to("drafts/harbour-vigil.toml")
+    event, = load_events(load_project(campaign), events)
+    assert event.slug == "harbour-vigil"
 
 
 # 1. A content file that is no ordinary file ---------------------------------------------------
