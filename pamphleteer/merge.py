@@ -11,6 +11,7 @@ place. The kit page, its thumbnails and zips are made anew.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import tempfile
@@ -38,6 +39,15 @@ from pamphleteer.site import site_files, write_site
 
 PAGE_SIDES = (36.0, 7200.0)  # points: a page's width from half an inch to 100 inches
 MAX_PAGE_RATIO = 200  # height over width: a long screen page, not a sliver to render
+# What a build never writes into a PDF, and a viewer would run or open: scripts, actions on
+# opening, launching or submitting, attached and embedded files, forms, rich media.
+ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles",
+                         "/EmbeddedFile", "/EF", "/FS", "/AcroForm", "/XFA", "/RichMedia"})
+ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR",
+                            "/GoToE", "/Sound", "/Movie", "/Rendition", "/ResetForm",
+                            "/Hide", "/Named", "/SetOCGState", "/Trans", "/GoTo3DView"})
+PDF_LINK_SCHEMES = ("https", "http", "mailto", "tel")  # as the kit page links (site.py)
+MAX_OBJECTS = 1_000_000  # a kit PDF has a few thousand
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,48 @@ def _check_pdf(data: bytes, output: Output, path: Path) -> None:
     if not (low <= width <= high and low <= height <= width * MAX_PAGE_RATIO):
         raise BuildError(f"its first page is {width:g} x {height:g} points: not a page a "
                          "build makes", path)
+    problem = _active_content(data)
+    if problem:
+        raise BuildError(f"this PDF holds {problem}, which a build never writes: build the "
+                         "shard again", path)
+
+
+def _active_content(data: bytes) -> str | None:
+    """What in the PDF ``data`` a viewer would run, open or send (a script, an action on
+    opening, an attached file, a form, a link to another scheme than the kit page allows),
+    or None. Every object is looked at once, however it is reached."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if len(pdf.objects) > MAX_OBJECTS:
+            return f"more than {MAX_OBJECTS:,} objects"
+        seen: set[tuple[int, int]] = set()
+        todo: list[object] = [pdf.trailer]
+        while todo:
+            item = todo.pop()
+            if isinstance(item, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)) and \
+                    item.is_indirect:
+                if item.objgen in seen:
+                    continue
+                seen.add(item.objgen)
+            if isinstance(item, pikepdf.Array):
+                todo.extend(item)
+                continue
+            if not isinstance(item, (pikepdf.Dictionary, pikepdf.Stream)):
+                continue
+            table = item.stream_dict if isinstance(item, pikepdf.Stream) else item
+            for key, value in table.items():
+                if key in ACTIVE_KEYS:
+                    return f"a {key} entry"
+                if key == "/S" and isinstance(value, pikepdf.Name) and \
+                        str(value) in ACTIVE_ACTIONS:
+                    return f"a {value} action"
+                if key == "/URI":
+                    scheme = str(value).partition(":")[0].lower()
+                    if scheme not in PDF_LINK_SCHEMES:
+                        return f"a link to {shown(str(value))}"
+                todo.append(value)
+    return None
 
 
 def _check_targets(out: Path, taken: dict[str, Taken]) -> None:

