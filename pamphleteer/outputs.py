@@ -177,6 +177,9 @@ def output_folder(out: Path, project: Project | None = None) -> Iterator[Path]:
     if (out / STATE).is_symlink():
         raise BuildError("this is a link: the build's own state stays inside the output "
                          "folder; remove the link", out / STATE)
+    if (out / STATE / "build.lock").is_symlink():  # filelock would refuse it: say why
+        raise BuildError("this lock file is a link: remove it (a build makes its own)",
+                         out / STATE / "build.lock")
     try:
         (out / STATE).mkdir(parents=True, exist_ok=True)
         lock = FileLock(out / STATE / "build.lock", timeout=0)

@@ -486,3 +486,19 @@ class Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.urls += [value for name, value in attrs if name in ("href", "src")]
+
+
+def test_a_lock_file_that_is_a_link_is_refused_and_its_target_untouched(tmp_path):
+    from pamphleteer.outputs import output_folder
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine")
+    out = tmp_path / "out"
+    (out / ".pamphleteer").mkdir(parents=True)
+    (out / ".pamphleteer/build.lock").symlink_to(victim)
+    with pytest.raises(BuildError) as caught, output_folder(out):
+        pass
+    assert caught.value.format_message().endswith(
+        "out/.pamphleteer/build.lock: this lock file is a link: remove it (a build makes its "
+        "own)")
+    assert victim.read_text() == "mine"
