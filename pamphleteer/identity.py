@@ -98,6 +98,10 @@ def sanitize_logo(data: bytes) -> tuple[str, float]:
     ValueError says what is wrong."""
     if len(data) > MAX_LOGO_BYTES:
         raise ValueError(f"is larger than {MAX_LOGO_BYTES // 1000} KB: a logo needs far less")
+    try:  # UTF-16 or UTF-32 would hide a DOCTYPE from the check below
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("is not UTF-8 text: save it as plain SVG, in UTF-8") from None
     if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
         raise ValueError("declares a DOCTYPE or entities: save it as plain SVG")
     try:

@@ -93,6 +93,8 @@ def test_a_logo_holds_only_shapes_in_one_colour():
             (b'<svg viewBox="0 0 1 1"><rect style="display:none"/></svg>', "'style'"),
             (b'<svg viewBox="0 0 1 1"><text>Hi</text></svg>', "<text>"),
             (b'<!DOCTYPE svg [<!ENTITY x "y">]><svg viewBox="0 0 1 1"/>', "DOCTYPE"),
+            ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY x "y">]>'
+             '<svg viewBox="0 0 1 1"/>'.encode("utf-16"), "is not UTF-8 text"),
             (b'<svg width="10" height="10"/>', "viewBox"),
             (b'<svg viewBox="0 0 100 1"/>', "times as wide"),
             (b"<svg viewBox=", "not valid SVG")):
