@@ -234,7 +234,7 @@ def _file(path: Path, within: tuple[Path, ...] = (), kind: str | None = None) ->
         return f"!{exc.strerror}".encode()
 
 
-_DIGESTS: dict[Path, tuple[tuple[Path, int, int, int], bytes]] = {}
+_DIGESTS: dict[Path, tuple[tuple[Path, int, int, int, int], bytes]] = {}
 
 
 @cache

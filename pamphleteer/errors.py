@@ -91,7 +91,7 @@ class Diagnostic:
     """A warning found while building; ``--strict`` turns it into an error."""
 
     message: str
-    file: str | None = None
+    file: str | Path | None = None
     line: int | None = None
 
     def __str__(self) -> str:

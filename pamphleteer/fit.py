@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import accumulate
 from pathlib import Path
 
@@ -81,15 +82,17 @@ def fit_document(render: Callable[..., Rendered], material: Material,
             failures += 1
             fit = _recover(layout, fit, material, source, failures)
             continue
-        if trouble and fit.scale - good[0].scale > STEP:
-            # Type grown too far (columns may spill all at once): try the scale halfway.
-            halfway = math.floor((fit.scale + good[0].scale) / 2 / STEP) * STEP
-            spilled, fit = fit, replace(good[0], scale=round(halfway, 3))
-        elif trouble:  # spread too far: try between what fitted and this, once
-            spreads += 1
-            if spreads > SPREAD_TRIES:
-                break  # what fitted is kept: a little more space is not worth more layouts
-            spilled, fit = fit, _between(good[0], fit)
+        if trouble:
+            assert good is not None  # trouble before any good fit was recovered above
+            if fit.scale - good[0].scale > STEP:
+                # Type grown too far (columns may spill all at once): try the scale halfway.
+                halfway = math.floor((fit.scale + good[0].scale) / 2 / STEP) * STEP
+                spilled, fit = fit, replace(good[0], scale=round(halfway, 3))
+            else:  # spread too far: try between what fitted and this, once
+                spreads += 1
+                if spreads > SPREAD_TRIES:
+                    break  # what fitted is kept: a little more space is not worth more layouts
+                spilled, fit = fit, _between(good[0], fit)
         else:
             good = (fit, rendered)
             if not _loose(layout, fit):
@@ -346,11 +349,11 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
             gaps = _spacing(block, k, gap)
             item_sum, gap_sum = [0.0, *accumulate(items)], [0.0, *accumulate(gaps)]
             count = len(items)
-            for cut in range(1, count):
-                first = block.pad + item_sum[cut] + gap_sum[cut]
-                second = block.pad + item_sum[count] - item_sum[cut] + gap_sum[count] - \
-                    gap_sum[cut + 1]
-                found.append((max(before + first, second + after), False, (b, cut)))
+            for item in range(1, count):
+                first = block.pad + item_sum[item] + gap_sum[item]
+                second = block.pad + item_sum[count] - item_sum[item] + gap_sum[count] - \
+                    gap_sum[item + 1]
+                found.append((max(before + first, second + after), False, (b, item)))
         if block.kind != TEXT or block.keep or not block.words or \
                 max(block.words) * k > block.width:
             continue
@@ -448,6 +451,11 @@ def _largest(area: Area, floor: float, ceiling: float, fill: float) -> float:
     return _bisect(lambda k: predict(area.content, k) <= area.capacity * fill, floor, ceiling)
 
 
+def _fits_in(content: Node, room: float, k: float) -> bool:
+    """Whether ``content`` at scale ``k`` is no taller than ``room``."""
+    return predict(content, k) <= room
+
+
 def _bisect(fits: Callable[[float], bool], floor: float, ceiling: float) -> float:
     """The largest k in [floor, ceiling] for which ``fits(k)`` (``floor`` if none)."""
     if fits(ceiling):
@@ -497,8 +505,7 @@ def _pages(flow: Area, measured: Fit, material: Material, floor: float,
     for count in counts:
         room = _flow_room(flow, measured, material, count, fill)
         if predict(flow.content, floor) <= room:
-            return count, _bisect(lambda k, room=room: predict(flow.content, k) <= room,
-                                  floor, ceiling)
+            return count, _bisect(partial(_fits_in, flow.content, room), floor, ceiling)
     most = counts[-1]
     excess = predict(flow.content, floor) - _flow_room(flow, measured, material, most, 1.0)
     lines = max(1, round(excess / (_line_height(flow.content) * floor)))

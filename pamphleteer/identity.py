@@ -64,9 +64,9 @@ def load_identity(check: Checker, data: dict, root: Path, name: str) -> Identity
         raise check.fail(("identity", "logo"),
                          f"'{path}' must be an SVG file in this campaign's assets/ folder")
     try:
-        data = read_bytes(where, "text", [f.resolve() for f in folders(root, "assets")],
+        svg = read_bytes(where, "text", [f.resolve() for f in folders(root, "assets")],
                           error=ConfigError)
-        logo, ratio = sanitize_logo(data)
+        logo, ratio = sanitize_logo(svg)
     except ConfigError as exc:
         raise check.fail(("identity", "logo"), f"'{path}': {exc.message}") from None
     except ValueError as exc:

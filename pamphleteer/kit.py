@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -335,7 +335,8 @@ def _failed(project: Project, locale: str, material: str, profiles: tuple[str, .
 
 
 def _build_document(project: Project, locale: str, material: str, profiles: tuple[str, ...],
-                    strict: bool = False, event: Event | None = None) -> Iterator[JobResult]:
+                    strict: bool = False, event: Event | None = None
+                    ) -> Generator[JobResult, None, None]:
     jobs = [Job(locale, material, profile, event) for profile in profiles]
     diagnostics: list[Diagnostic] = []
     counter = [0]
@@ -607,7 +608,8 @@ def _up_to_date(cache: BuildCache, manifest: Manifest, job: Job, key: str, out: 
                 strict: bool) -> Output | None:
     """The manifest entry of a job whose PDF need not be made again, or None."""
     entry = manifest.entries.get(job.path)
-    if not cache.fresh(job.path, key, entry, out) or (strict and entry.get("warnings")):
+    if entry is None or not cache.fresh(job.path, key, entry, out) or \
+            (strict and entry.get("warnings")):
         return None  # under --strict, a PDF with warnings is an error: build it to say so
     try:
         return Output(**entry)

@@ -72,7 +72,8 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
                            "be print copy", path, line)
     rules = 0
     for offset, text_line in enumerate(source.split("\n")):
-        markers = _MARKERS.match(text_line)[0]
+        found = _MARKERS.match(text_line)  # it matches every line, if only as ""
+        markers = found[0] if found else ""
         indent = len(text_line) - len(text_line.lstrip(" \t"))
         if len(_MARKER.findall(markers)) >= MAX_DEPTH or indent > 4 * MAX_DEPTH:
             raise ContentError(f"quotes or lists nested more than {MAX_DEPTH} deep",
@@ -155,11 +156,11 @@ def plain(text: str, lang: str, keep_words: bool, headline: bool = False) -> str
 def _report_removed(raw: str, source: str, path: Path, line: int,
                     diagnostics: list[Diagnostic], allowed: set[str]) -> None:
     """Warn about HTML the sanitizer drops, so nothing disappears silently."""
-    def here(pattern: str) -> int:
+    def here(pattern: str) -> int | None:
         found = re.search(pattern, source, re.IGNORECASE)
         return line_at(source, found.start() if found else -1, line)
 
-    seen = set()
+    seen: set[str | tuple[str, str]] = set()
     for match in _TAG.finditer(raw):
         tag = match[2].lower()
         if tag in allowed:
@@ -185,10 +186,9 @@ def _report_removed(raw: str, source: str, path: Path, line: int,
         url = html.unescape(url)  # Markdown entity-encodes e-mail autolinks
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme not in URL_SCHEMES:
-            found = source.find(url)
-            here = line_at(source, found, line)
+            at = line_at(source, source.find(url), line)
             diagnostics.append(Diagnostic(f"link '{url}' was removed: links must start with "
-                                          "https://, mailto: or tel:", path, here))
+                                          "https://, mailto: or tel:", path, at))
 
 
 _OPEN_TAG = re.compile(r"<\s*[a-zA-Z][a-zA-Z0-9-]*([^>]*)>")
@@ -238,7 +238,7 @@ _ATTRIBUTE = re.compile(r'([a-z]+)="([^"]*)"')
 def place_photos(fragment: str, source: str, root: Path, path: Path, line: int) -> str:
     """Each image alone in its paragraph becomes a photo (a figure, captioned by its title),
     once it is found in the campaign's assets/ and has alt text; any other is an error."""
-    def here(src: str) -> int:
+    def here(src: str) -> int | None:
         found = source.find(src)
         return line_at(source, found, line)
 
@@ -263,7 +263,12 @@ def place_photos(fragment: str, source: str, root: Path, path: Path, line: int) 
     if stray:
         raise ContentError("a photo stands in a paragraph of its own: put a blank line before "
                            "and after it", path, here(html.unescape(stray[1])))
-    return _LONE_IMG.sub(lambda m: figure(_IMG.match(m[1])), fragment)
+    def lone(match: re.Match) -> str:
+        found = _IMG.match(match[1])  # _LONE_IMG's group is an <img>
+        assert found is not None
+        return figure(found)
+
+    return _LONE_IMG.sub(lone, fragment)
 
 
 def _allowed_link(tag: str, attribute: str, value: str) -> str | None:

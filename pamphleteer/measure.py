@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
+from typing import cast
 
 from pamphleteer.markup import WORD_JOINER
 
@@ -167,7 +168,9 @@ def _area(element, pieces: list) -> Area:
         box = boxes[0]
         return Area(name=name, capacity=box.height, content=_content(box), complete=complete)
     # A flow: its fragments, one per page, read as one long stack.
-    children, spaces, weights = [], [], []
+    children: list[Node] = []
+    spaces: list[float] = []
+    weights: list[int] = []
     for box in boxes:
         node = _content(box, gap_in_margin=True)
         children += node.children
@@ -253,7 +256,8 @@ def _split(box, pad: float, prose: bool) -> Node:
         children = [replace(node, cut_in=getattr(block, "element", None) is not None
                             and block.element.get("data-cut-in") is not None)
                     for node, block in zip(stack.children, blocks, strict=True)]
-        above, gaps = list(stack.spaces), list(stack.weights)
+        above: list[float | None] = list(stack.spaces)
+        gaps = list(stack.weights)
         if number and children and nodes and "continued" in _classes(blocks[0]):
             nodes[-1] = _joined(nodes[-1], children[0])  # one paragraph, cut in two
             children, above, gaps = children[1:], above[1:], gaps[1:]
@@ -271,7 +275,8 @@ def _split(box, pad: float, prose: bool) -> Node:
         if space is None:
             alike = sorted(s for s, keep in known if keep == nodes[index].keep)
             spaces[index] = alike[len(alike) // 2] if alike else 0.0
-    return Node(SPLIT, pad=pad, children=tuple(nodes), spaces=tuple(spaces),
+    filled = cast(tuple[float, ...], tuple(spaces))  # no None is left
+    return Node(SPLIT, pad=pad, children=tuple(nodes), spaces=filled,
                 weights=tuple(weights), count=2,
                 slot=int(box.element.get("data-columns-slot", "-1")))
 
@@ -447,7 +452,7 @@ def cut_word(line, following, available: float) -> str | None:
         return None
     end, start = ends[-1].text, starts[0].text
     if WORD_JOINER in (end[-1:], start[:1]):  # a joined word (Korean) was cut
-        return (re.search(r"[\w\u2060]*$", end)[0] + re.match(r"[\w\u2060]*", start)[0]) \
+        return (_found(re.search(r"[\w\u2060]*$", end)) + _found(re.match(r"[\w\u2060]*", start))) \
             .replace(WORD_JOINER, "")
     if not all(char.isalnum() and unicodedata.name(char, "").split(" ")[0] in _SPACED_SCRIPTS
                for char in (end[-1:] or " ", start[:1] or " ")):
@@ -457,7 +462,12 @@ def cut_word(line, following, available: float) -> str | None:
         return None  # the line had a place to break at
     if line.width + _width(starts[0], start[0]) <= available + 0.01:
         return None  # the next letter would have fit: the line broke where it might
-    return re.search(r"\w*$", end)[0] + re.match(r"\w*", start)[0]
+    return _found(re.search(r"\w*$", end)) + _found(re.match(r"\w*", start))
+
+
+def _found(match: re.Match[str] | None) -> str:
+    """What a pattern that matches any text (if only as "") matched."""
+    return match[0] if match else ""
 
 
 def _spaced(text: str) -> bool:

@@ -129,7 +129,8 @@ def _take_files(project: Project, shard: Shard, taken: dict[str, Taken],
                 staging: Path) -> None:
     """Read every file the shard's manifest lists (once), check it against its hash, and
     stage the first copy of each; two shards must agree on a file they both hold."""
-    files = [(output.path, output.sha256, output.bytes, output) for output in shard.outputs]
+    files: list[tuple[str, str, int, Output | None]] = [
+        (output.path, output.sha256, output.bytes, output) for output in shard.outputs]
     files += [(path, sha, size, None) for path, (sha, size) in shard.csvs.items()]
     for path, sha, size, output in files:
         data = read_bytes(shard.folder / path, "pdf" if output else "text", [shard.folder])
@@ -249,6 +250,7 @@ def _commit(out: Path, taken: dict[str, Taken], events: dict[str, tuple[Event, P
         (out / item.path).parent.mkdir(parents=True, exist_ok=True)
         os.replace(item.staged, out / item.path)
     for item in pdfs:
+        assert item.output is not None  # what makes it one of the PDFs
         manifest.entries[item.path] = asdict(item.output)
         if item.key:
             cache.keys[item.path] = item.key

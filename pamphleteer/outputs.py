@@ -309,7 +309,7 @@ def read_manifest(path: Path, project: Project) -> dict:
         raise BuildError(f"cannot use this {MANIFEST} ({exc.message}); it says which files "
                          f"a build wrote, and a build cannot go on without it: {RECOVER}",
                          path) from None
-    if not _generator(data):
+    if not isinstance(data, dict) or not _generator(data):
         raise BuildError(f"this {MANIFEST} was not written by pamphleteer: refusing to "
                          f"overwrite it ({RECOVER})", path)
     if data.get("campaign") != project.name:
@@ -427,8 +427,9 @@ class Manifest:
         """Write the manifest as it stands; one the next build could not read is refused
         (an entry merged from elsewhere, say), so that it never blocks every later build."""
         self.saved = time.monotonic()
-        manifest = {"campaign": self.campaign, "generator": f"{GENERATOR} {__version__}",
-                    "outputs": [self.entries[path] for path in sorted(self.entries)]}
+        manifest: dict[str, object] = {
+            "campaign": self.campaign, "generator": f"{GENERATOR} {__version__}",
+            "outputs": [self.entries[path] for path in sorted(self.entries)]}
         if self.files:
             manifest["files"] = [self.files[path] for path in sorted(self.files)]
         slugs = {entry.get("event") for entry in self.entries.values()}

@@ -54,7 +54,7 @@ class Rendered:
     pdf: bytes
     pages: int
     layout: Layout = field(default_factory=Layout)
-    pending: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+    pending: Callable[..., bytes] | None = field(default=None, compare=False, repr=False)
 
     def written(self) -> Rendered:
         """This render with its PDF written: a fit writes only the layout it chose."""

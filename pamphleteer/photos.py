@@ -36,7 +36,7 @@ class Photo:
     height: int
 
 
-def find_photo(root: Path, src: str, path: Path, line: int) -> Photo:
+def find_photo(root: Path, src: str, path: Path, line: int | None) -> Photo:
     """The photo ``src`` names, if it is a whole JPEG or PNG inside the campaign's assets/
     folder and small enough to print; otherwise a ``ContentError`` at ``path:line``."""
     where = "a photo comes from this campaign's assets/ folder, written like " \
@@ -183,6 +183,7 @@ def for_press(data: bytes, icc: Path) -> bytes:
     except ImageCms.PyCMSError:  # a broken or non-RGB embedded profile: assume sRGB
         transform = _srgb_transform(str(icc))
     cmyk = ImageCms.applyTransform(image, transform)
+    assert cmyk is not None  # None only when converting in place
     out = io.BytesIO()
     cmyk.save(out, format="JPEG", quality=PRESS_QUALITY)
     return out.getvalue()

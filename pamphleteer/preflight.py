@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 from math import ceil
 from pathlib import Path
+from typing import Any
 
 from pamphleteer.content import STRINGS_FILE
 from pamphleteer.errors import BuildError, ContentError, Diagnostic
@@ -61,7 +62,8 @@ def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI, trim: float | None = None,
             image = page.render(scale=dpi / 72, grayscale=True).to_pil()
             # Upright, dark on light and at print resolution, as printed: the decoder's
             # retries (rotated, inverted, downscaled) would only cost time (a third).
-            codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode,
+            codes = zxingcpp.read_barcodes(image,  # one format is accepted as a set of them
+                                           formats=zxingcpp.BarcodeFormat.QRCode,  # type: ignore[arg-type]
                                            try_rotate=False, try_invert=False,
                                            try_downscale=False)
             # A band is looked for only on a piece's own pages (a sheet of several has gaps by
@@ -144,7 +146,7 @@ def unembedded_fonts(pdf: bytes) -> list[str]:
     missing = set()
     with pikepdf.open(io.BytesIO(pdf)) as document:
         for page in document.pages:
-            resources = page.obj.get("/Resources") or {}
+            resources: Any = page.obj.get("/Resources") or {}
             for name, font in (resources.get("/Font") or {}).items():
                 if not _embedded(font):
                     # A font that is not even a dictionary (a damaged font name can do that)

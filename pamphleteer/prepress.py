@@ -64,7 +64,7 @@ def icc_tags(data: bytes) -> dict[bytes, tuple[int, int]] | str:
     table_end = ICC_HEADER + 4 + 12 * count
     if count == 0 or table_end > len(data):
         return "is damaged: its list of tags does not fit in the file"
-    tags = {}
+    tags: dict[bytes, tuple[int, int]] = {}
     for index in range(count):
         signature, offset, size = struct.unpack_from(">4sII", data, ICC_HEADER + 4 + 12 * index)
         if offset < table_end or size < 8 or offset + size > len(data):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -299,7 +300,7 @@ def _brand(check: Checker, data: object) -> dict[str, Color]:
         elif name == "ink" and sorted(cmyk) != [0, 0, 0, 100]:
             raise check.fail((*key, "cmyk"), f"{cmyk} would print body text as a screen of "
                              "dots: text ink must be one solid ink, such as [0, 0, 0, 100]")
-        brand[name] = Color(rgb=rgb.lower(), cmyk=tuple(float(c) for c in cmyk))
+        brand[name] = Color(rgb=rgb.lower(), cmyk=_four(float(c) for c in cmyk))
     return brand
 
 
@@ -309,5 +310,11 @@ def rgb_to_cmyk(rgb: str) -> tuple[float, float, float, float]:
     k = 1 - max(r, g, b)
     if k >= 1:
         return (0.0, 0.0, 0.0, 100.0)
-    return tuple(round(100 * v, 1) for v in ((1 - r - k) / (1 - k), (1 - g - k) / (1 - k),
+    return _four(round(100 * v, 1) for v in ((1 - r - k) / (1 - k), (1 - g - k) / (1 - k),
                                              (1 - b - k) / (1 - k), k))
+
+
+def _four(values: Iterable[float]) -> tuple[float, float, float, float]:
+    """Four CMYK percentages as a tuple (its length checked where they are read)."""
+    c, m, y, k = values
+    return (c, m, y, k)

@@ -55,7 +55,7 @@ class Geometry:
 
 def geometry(material: Material, profile: Profile, paper: str) -> Geometry:
     """Page geometry of ``material`` for ``profile`` on ``paper``."""
-    common = {"bleed": profile.bleed[paper], "safe": profile.safe_margin,
+    common: dict[str, Any] = {"bleed": profile.bleed[paper], "safe": profile.safe_margin,
               "slug": SLUG if profile.marks else 0.0,
               "unprintable": unprintable_top(material, paper)}
     trim = material.trim[paper]
@@ -159,7 +159,7 @@ HEADLINES = ("title", "cta")  # front matter set as headlines: no short word lef
 def document_context(project: Project, doc: Document, diagnostics: list[Diagnostic]) -> dict:
     """The document's front matter and parts as safe HTML for the template."""
     locale = project.locales[doc.content_locale]
-    options = {"edition": project.edition, "keep_words": locale.keep_words,
+    options: dict[str, Any] = {"edition": project.edition, "keep_words": locale.keep_words,
                "lang": doc.content_locale}
     meta = {key: Markup(inline(value, path=doc.path, line=doc.meta_lines[key],
                                headline=key in HEADLINES, **options))
@@ -247,8 +247,8 @@ def theme_css(project: Project, locale_code: str, cmyk: bool) -> str:
     lines = [font_face_css(tuple(f for f in project.font_faces if f.family in families)),
              ":root {"]
     for role, stack in locale.fonts.items():
-        families = ", ".join(css_string(family) for family in stack)
-        lines.append(f"  --font-{role}: {families};")
+        names = ", ".join(css_string(family) for family in stack)
+        lines.append(f"  --font-{role}: {names};")
     for name, value in colours(project, cmyk).items():
         lines.append(f"  --{name}: {value};")
     lines.append("}")
@@ -310,7 +310,7 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
     return render_template(project, material.template, context)
 
 
-def event_context(project: Project, locale: str, event: Event) -> dict[str, Markup]:
+def event_context(project: Project, locale: str, event: Event) -> dict[str, str]:
     """What an event block prints, in the locale's words: its date and time the locale's
     way, and its name, place, address and host as written."""
     words = project.locales[locale]

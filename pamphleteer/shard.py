@@ -283,7 +283,7 @@ def _csvs(project: Project, data: dict, fields: Fields) -> dict[str, tuple[str, 
         if locale not in project.locales or path != f"{locale}/{CSV_FILE}":
             raise fields.fail(where, f"path {shown(path)} is not <locale>/{CSV_FILE} for a "
                               "language of this campaign")
-        csvs[path] = (record["sha256"], size)
+        csvs[path] = (record["sha256"], int(size))
     return csvs
 
 

@@ -81,7 +81,7 @@ class Checker:
                           self.path, line_of(self.text, key))
 
     def table(self, data: Any, key: tuple[str, ...], allowed: set[str],
-              required: set[str] = frozenset()) -> dict:
+              required: set[str] | frozenset[str] = frozenset()) -> dict:
         """Check that ``data`` is a table with only ``allowed`` keys and every ``required`` one."""
         if not isinstance(data, dict):
             raise self.fail(key, f"must be a table, not {type(data).__name__}")

@@ -37,10 +37,10 @@ def test_ci_runs_the_readme_setup_word_for_word_in_a_new_venv() -> None:
         assert command.startswith("sudo apt-get update")
         assert re.findall(r"(?:^|&& )(\S+)", command).count("sudo") == 2
         assert "python3 -m venv .venv" in command
-        assert not re.search(r"(?:^|&& )(pip|python|ruff|pytest)\b", command)
+        assert not re.search(r"(?:^|&& )(pip|python|ruff|mypy|pytest)\b", command)
         assert "-c constraints.txt" in command
     assert build.endswith(".venv/bin/python build.py build")
-    assert test.endswith(".venv/bin/ruff check . && .venv/bin/python -m pytest")
+    assert test.endswith(".venv/bin/ruff check . && .venv/bin/mypy && .venv/bin/python -m pytest")
     run = (ROOT / ".ci/run").read_text(encoding="utf-8")
     assert run.index("rm -rf .venv") < run.index(ci[0])
 
