@@ -75,17 +75,6 @@ class BuildError(PamphleteerError):
         return cls(f"cannot write{what}: {reason}", failed)
 
 
-class ErrorGroup(PamphleteerError):
-    """Several errors reported together (one per line)."""
-
-    def __init__(self, errors: list[PamphleteerError]):
-        super().__init__("\n".join(e.format_message() for e in errors))
-        self.errors = errors
-
-    def format_message(self) -> str:
-        return self.message
-
-
 @dataclass(frozen=True)
 class Diagnostic:
     """A warning found while building; ``--strict`` turns it into an error."""
@@ -97,7 +86,3 @@ class Diagnostic:
     def __str__(self) -> str:
         prefix = where(self.file, self.line)
         return f"{prefix}: {self.message}" if prefix else self.message
-
-    def as_error(self) -> PamphleteerError:
-        """The same problem as an error, for ``--strict``."""
-        return PamphleteerError(self.message, self.file, self.line)

@@ -402,11 +402,6 @@ def _taken(counter: list[int]) -> int:
     return taken
 
 
-def build_job(project: Project, job: Job, strict: bool = False) -> JobResult:
-    """Build a single PDF (its document fitted for it alone)."""
-    return build_document(project, job.locale, job.material, (job.profile,), strict)[0]
-
-
 def _texts(diagnostics) -> list[str]:
     return list(dict.fromkeys(str(d) for d in diagnostics))
 

@@ -77,11 +77,6 @@ def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI, trim: float | None = None,
     return scans
 
 
-def decode_qr_codes(pdf: bytes, dpi: int = VERIFY_DPI) -> list[list[str]]:
-    """Decode every QR code on each page from a raster of the PDF."""
-    return [list(scan.codes) for scan in scan_pages(pdf, dpi)]
-
-
 def phone_text(page) -> tuple[float, float]:
     """The body text size (the size most characters have) and the smallest, in CSS px, when
     the page is shown ``PHONE`` px wide."""

@@ -108,11 +108,6 @@ def _ascii(raw: bytes) -> str:
     return "".join(chr(b) if 32 <= b < 127 else "?" for b in raw)
 
 
-def is_cmyk_output_profile(data: bytes) -> bool:
-    """Whether ``data`` is a whole ICC profile for a CMYK printer (see ``icc_problem``)."""
-    return icc_problem(data) is None
-
-
 def icc_engine_problem(data: bytes) -> str | None:
     """Why LittleCMS, which converts a shop PDF's colours, cannot use the CMYK output
     profile ``data`` (checked by ``icc_problem`` first), or None. It needs Pillow, which a
