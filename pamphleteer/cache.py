@@ -33,7 +33,7 @@ from pamphleteer.photos import ASSETS, is_photo
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import SETTINGS_FILE, Project
 from pamphleteer.theme import find, folders, roots
-from pamphleteer.translation import copies_source
+from pamphleteer.translation import STRINGS, copies_source, file_status
 
 FILE = "cache.json"
 PACKAGE = Path(__file__).resolve().parent
@@ -148,6 +148,12 @@ def job_key(project: Project, shared: str, locale: str, material: str, profile: 
         name = path.relative_to(project.root) if path.is_relative_to(project.root) else path
         digest.update(f"{name}\n".encode())
         digest.update(_hashed(path, within))
+    if locale != source:
+        # The manifest says how far the copy and the strings are translated: a change to
+        # the source alone (its copy of another material, say) can make them outdated.
+        for tracked in (material, STRINGS):
+            digest.update(f"{tracked}: {file_status(project, locale, tracked).state}\n"
+                          .encode())
     return digest.hexdigest()
 
 

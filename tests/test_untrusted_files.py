@@ -756,3 +756,27 @@ def _outputs(out: Path, jobs: tuple[str, ...]) -> dict[str, dict]:
     path = f"{locale}/{material}-{profile}.pdf"
     entries = {e["path"]: e for e in json.loads((out / "manifest.json").read_text())["outputs"]}
     return {path: entries[path]}
+
+
+@pytest.mark.slow
+def test_a_translation_made_outdated_by_its_source_is_said_so_by_a_cached_build(campaign,
+                                                                               tmp_path):
+    """Editing the English flyer leaves the German flyer's own files as they were, but not
+    how far it is translated: the manifest must say "outdated" as ``status`` does, with the
+    cache as without it."""
+    jobs = ("-l", "de", "-m", "flyer", "-p", "home", "-j", "1")
+    cached, fresh = tmp_path / "cached", tmp_path / "fresh"
+    code, output = build(campaign, cached, *jobs)
+    assert code == 0, output
+    assert _outputs(cached, jobs)["de/flyer-home.pdf"]["translation"] == "translated"
+    _edit(campaign / "content/en/flyer.md", "## ", "## Now: ")
+    code, output = build(campaign, cached, *jobs)
+    assert code == 0, output
+    code, output = build(campaign, fresh, *jobs, "--no-cache")
+    assert code == 0, output
+    entry = _outputs(cached, jobs)["de/flyer-home.pdf"]
+    assert entry["translation"] == "outdated"
+    assert entry == _outputs(fresh, jobs)["de/flyer-home.pdf"]
+    code, output = run("status", "--project", str(campaign))
+    flyer = next(line.split() for line in output.splitlines() if line.startswith("flyer "))
+    assert code == 0 and flyer[:3] == ["flyer", "source", "outdated"], output
