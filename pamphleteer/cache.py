@@ -33,7 +33,7 @@ from pamphleteer.photos import ASSETS, is_photo
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import SETTINGS_FILE, Project
 from pamphleteer.theme import find, folders, roots
-from pamphleteer.translation import STRINGS, copies_source, file_status
+from pamphleteer.translation import STRINGS, copies_source, file_status, tracked_path
 
 FILE = "cache.json"
 PACKAGE = Path(__file__).resolve().parent
@@ -152,9 +152,22 @@ def job_key(project: Project, shared: str, locale: str, material: str, profile: 
         # The manifest says how far the copy and the strings are translated: a change to
         # the source alone (its copy of another material, say) can make them outdated.
         for tracked in (material, STRINGS):
-            digest.update(f"{tracked}: {file_status(project, locale, tracked).state}\n"
-                          .encode())
+            digest.update(f"{tracked}: {_state(project, locale, tracked, within)}\n".encode())
     return digest.hexdigest()
+
+
+def _state(project: Project, locale: str, tracked: str, within: tuple[Path, ...]) -> str:
+    """``file_status``'s state, worked out once while the file and its source are unchanged
+    (a build asks for it once per profile, and fingerprints parse the whole file)."""
+    own = tracked_path(project, locale, tracked)
+    source = tracked_path(project, project.source_locale, tracked)
+    key = (own, _hashed(own, within), source, _hashed(source, within))
+    if key not in _STATES:
+        _STATES[key] = file_status(project, locale, tracked).state
+    return _STATES[key]
+
+
+_STATES: dict[tuple[Path, bytes, Path, bytes], str] = {}
 
 
 def _content_locale(project: Project, locale: str, material: str) -> str:
