@@ -140,6 +140,7 @@ def _build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
         jobs = kit_shard(jobs, *shard)
     left_out = _broken_locales(project, locales)
     progress = Progress(len(jobs), out)
+    progress.start(jobs, workers, use_cache)
     for note in project.notes if not strict else ():  # under --strict they are errors
         progress.say("warning", str(note))
     result = build_kit(project, jobs, out, workers=workers, strict=strict, seconds=seconds,
@@ -245,6 +246,14 @@ class Progress:
                        f"{output.fit_scale:.0%}, QR verified)")
         if self.live:
             click.echo(f"\r[{self.count}/{self.total}] {job.path}", err=True, nl=False)
+
+    def start(self, jobs: list[Job], workers: int, use_cache: bool) -> None:
+        """Say at once what the build is about to make (the first PDF takes seconds)."""
+        languages = len({job.locale for job in jobs})
+        documents = len({(job.locale, job.material, job.event) for job in jobs})  # one a worker
+        kept = "; those whose inputs are unchanged are kept" if use_cache else ""
+        click.echo(f"building {len(jobs)} PDF(s) in {languages} language(s) into "
+                   f"{shown(self.out)} with {min(workers, documents) or 1} worker(s){kept}")
 
     def say(self, kind: str, text: str) -> None:
         """Print a warning or an error once: the same problem found in each profile of a

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, build, run
 
 
 @pytest.mark.slow
@@ -121,3 +121,16 @@ def test_the_same_error_is_printed_once_not_once_per_piece(campaign, tmp_path):
     assert code == 1, output
     assert output.count("must keep {number}") == 1, output
     assert "Error: 1 error(s)" in output, output
+
+
+@pytest.mark.slow
+def test_a_build_says_first_what_it_is_about_to_make(project, tmp_path):
+    code, output = build(project, tmp_path / "out", "-l", "en", "-l", "de", "-m", "flyer",
+                         "-p", "home", "-p", "shop", "-j", "3")  # two documents: two workers
+    assert code == 0, output
+    first = output.splitlines()[0]
+    assert first == (f"building 4 PDF(s) in 2 language(s) into {tmp_path / 'out'} with 2 "
+                     "worker(s); those whose inputs are unchanged are kept"), output
+    code, output = build(project, tmp_path / "out", "-l", "en", "-m", "flyer", "-p", "home",
+                         "--no-cache")
+    assert output.splitlines()[0].endswith("into " + str(tmp_path / "out") + " with 1 worker(s)")
