@@ -129,8 +129,7 @@ def parse_file(path: Path, within: Path | None = None
                ) -> tuple[dict[str, str], dict[str, int], str, int]:
     """Split a Markdown file into validated front matter and body (with its first line);
     with ``within``, a file linked from outside that folder is refused unread."""
-    text = read_text(path, within)
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = read_text(path, within).removeprefix("\ufeff")  # line ends already \n
     lines = text.split("\n")
     if not lines or lines[0].strip() != _FENCE:
         raise ContentError("the file must start with front matter: a line '---', "

@@ -14,18 +14,22 @@ def where(file: Path | str | None, line: int | None = None) -> str:
     if file is None:
         return ""
     path = Path(file)
-    shown = str(path)
-    # The path as written (a link is named as the link, not as what it points to), relative to
-    # the working directory; resolving only where the two differ by a link (a loop of links
-    # cannot be resolved, and its error must still print).
-    for absolute, cwd in ((lambda: Path(os.path.abspath(path)), lambda: Path(os.getcwd())),
-                          (path.resolve, lambda: Path.cwd().resolve())):
-        try:
-            shown = str(absolute().relative_to(cwd()))
-            break
-        except (ValueError, OSError, RuntimeError):
-            continue
+    shown = _relative(path) or str(path)
     return f"{shown}:{line}" if line else shown
+
+
+def _relative(path: Path) -> str | None:
+    """``path`` relative to the working directory: as written (a link is named as the link,
+    not as what it points to), else with links resolved on both sides (a working directory
+    reached through a link); None when it lies elsewhere, or is a loop of links."""
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(os.getcwd()))
+    except (ValueError, OSError):
+        pass
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop (Python 3.11, 3.12)
+        return None
 
 
 class PamphleteerError(click.ClickException):

@@ -8,7 +8,6 @@ no larger than its kind's cap. It is then read once, so that what was checked is
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
@@ -181,12 +180,8 @@ def read_user_text(path: Path, within: Iterable[Path] = (), *,
 
 
 def no_loop(path: Path, *, error: type[PamphleteerError] = BuildError) -> Path:
-    """``path``, refused if it is a loop of links. The path is then written into the message
-    itself: ``errors.where`` resolves a file's links to show it, which a loop cannot do."""
+    """``path``, refused if it is a loop of links."""
     if real_path(path) is None:
-        shown = os.path.abspath(path)
-        with contextlib.suppress(ValueError):
-            shown = str(Path(shown).relative_to(Path.cwd()))
-        raise error(f"{shown}: cannot read this file: it is a link that leads back to itself "
-                    "(a loop of links)")
+        raise error("cannot read this file: it is a link that leads back to itself (a loop "
+                    "of links)", path)
     return path

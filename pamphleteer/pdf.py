@@ -26,7 +26,7 @@ import platformdirs
 
 from pamphleteer.columns import Cut, split_columns
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
-from pamphleteer.files import checked, read_bytes, read_text
+from pamphleteer.files import checked, kind_of, read_bytes, read_text
 from pamphleteer.fonts import SUFFIXES as FONT_SUFFIXES
 from pamphleteer.glyphs import check_drawn
 from pamphleteer.measure import Layout, mark_frame_ends, measure
@@ -254,7 +254,7 @@ def fetcher_class():
             """The file at ``path``, read once under its kind's cap; a photo for a print
             shop turned into its CMYK."""
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            data = read_bytes(path, _kind(path, kind), self.readable)
+            data = read_bytes(path, kind_of(path), self.readable)
             if not is_photo(path):
                 return urls.URLFetcherResponse(url, data, {"Content-Type": kind})
             problem = pixels_problem(data)
@@ -269,15 +269,6 @@ def fetcher_class():
             return urls.URLFetcherResponse(url, data, {"Content-Type": kind})
 
     return ProjectFetcher
-
-
-def _kind(path: Path, mimetype: str) -> str:
-    """Which size cap (``files.CAPS``) a file the renderer asks for falls under."""
-    if path.suffix.lower() in (*FONT_SUFFIXES, ".woff", ".woff2"):
-        return "font"
-    if path.suffix.lower() in (".icc", ".icm"):
-        return "icc"
-    return "image" if mimetype.startswith("image/") and "svg" not in mimetype else "text"
 
 
 def layered(root: Path, path: Path) -> Path:
