@@ -43,8 +43,9 @@ from typing import ClassVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pamphleteer import kit  # noqa: E402
-from pamphleteer.kit import build_document, documents, plan  # noqa: E402
+from pamphleteer import pipeline  # noqa: E402
+from pamphleteer.kit import documents, plan  # noqa: E402
+from pamphleteer.pipeline import build_document  # noqa: E402
 from pamphleteer.project import load_project  # noqa: E402
 
 CAMPAIGN = ("campaign.toml", "content", "templates", "assets")
@@ -213,9 +214,9 @@ def plain_floor(project, reference: Callable[[], float]) -> float:
 
     ratios = []
     for locale, material, profiles, _ in documents(plan(project)):
-        piece = kit.prepare(project, locale, kit.MATERIALS[material], profiles, [])
+        piece = pipeline.prepare(project, locale, pipeline.MATERIALS[material], profiles, [])
         for profile in profiles:
-            html = kit.page_html(project, piece, profile, Fit())
+            html = pipeline.page_html(project, piece, profile, Fit())
             html = re.sub(r"<style\b.*?</style>|<link\b[^>]*>", "", html, flags=re.S | re.I)
             html = html.replace("</head>", plain_style(project) + "</head>", 1)
             ratios.append(_render_once(project, html, piece.doc.path) / reference())
@@ -229,7 +230,7 @@ class Timer:
 
     running: ClassVar[list[Timer]] = []  # the timed calls under way, innermost last
 
-    def __init__(self, name: str, owner: object = kit):
+    def __init__(self, name: str, owner: object = pipeline):
         self.name, self.owner = name, owner
         self.total = self.inner = 0.0
         self.calls = 0
@@ -271,7 +272,7 @@ def warm_figures(project_dir: Path) -> None:
     references: list[float] = []
     # Where a job's time goes: its layouts, the PDFs written, the checks, the imposition.
     stages = {"layouts": Timer("lay_out"), "writes": Timer("written", Rendered),
-              "checks": Timer("check_pdf"), "imposition and its sheets": Timer("_impose"),
+              "checks": Timer("run_checks"), "imposition and its sheets": Timer("_impose"),
               "reading and QR codes": Timer("prepare")}
     layouts = pdfs = 0
     for locale, material, profiles, _ in documents(plan(project)):
@@ -319,13 +320,15 @@ def warm_figures(project_dir: Path) -> None:
     renders = {"home": 0.0, "shop": 0.0}
     impose, work = Timer("_impose"), 0.0
     for material in dict.fromkeys(m for _, m in took):
-        piece = kit.prepare(project, "en", kit.MATERIALS[material], ("home", "shop"), [])
-        fit = kit._fit(partial(kit.lay_out, project, piece, "home", [], [0]), piece, "home")[0]
+        piece = pipeline.prepare(project, "en", pipeline.MATERIALS[material], ("home", "shop"),
+                                 [])
+        fit = pipeline._fit(partial(pipeline.lay_out, project, piece, "home", [], [0]), piece,
+                            "home")[0]
         for profile in renders:
             times = []
             for _ in range(3):
                 started = time.perf_counter()
-                kit.lay_out(project, piece, profile, [], [0], fit).written()
+                pipeline.lay_out(project, piece, profile, [], [0], fit).written()
                 times.append(time.perf_counter() - started)
             renders[profile] += statistics.median(times)
         before = impose.total
@@ -334,7 +337,7 @@ def warm_figures(project_dir: Path) -> None:
         spent = time.perf_counter() - started
         if impose.total > before:
             work += spent - (impose.total - before)
-    kit._impose = impose.original
+    pipeline._impose = impose.original
     ratio = renders["shop"] / renders["home"]
     report("shop render / home render (same fit)", f"{ratio:.2f}x", "<= 1.2x", ratio <= 1.2)
     report("imposed home job / the job without imposing", f"{(work + impose.total) / work:.2f}x",

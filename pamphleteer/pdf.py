@@ -34,6 +34,7 @@ from pamphleteer.outputs import write_atomic
 from pamphleteer.photos import (
     DAMAGED,
     HOME_PPI,
+    for_copier,
     for_press,
     is_photo,
     pixels_problem,
@@ -224,7 +225,7 @@ def fetcher_class():
     class ProjectFetcher(urls.URLFetcher):
         """Serve files from the project's assets and templates; refuse everything else."""
 
-        def __init__(self, root: Path, press: Path | None = None):
+        def __init__(self, root: Path, press: Path | None = None, copier: bool = False):
             super().__init__(allowed_protocols={"file"}, allow_redirects=False)
             self.root = root.resolve()
             self.readable = [folder.resolve() for name in READABLE_DIRS
@@ -232,6 +233,7 @@ def fetcher_class():
             self.blocked: list[str] = []
             self.refused: list[PamphleteerError] = []  # files inside, but unfit to use
             self.press = press  # a print shop's CMYK profile, which photos are turned into
+            self.copier = copier  # photos dithered to black and paper (one-ink profiles)
 
         def fetch(self, url, headers=None):
             # Here, not at the top: a build with nothing to render never needs it (30 ms).
@@ -260,12 +262,13 @@ def fetcher_class():
             problem = pixels_problem(data)
             if problem:
                 raise BuildError(f"this image {problem}", path)
-            if self.press:
+            if self.press or self.copier:
                 try:
-                    data = for_press(data, self.press)
+                    data = for_press(data, self.press) if self.press else for_copier(data)
                 except Exception:  # Pillow and LittleCMS raise many kinds on damaged data
                     raise BuildError(f"this image {DAMAGED}", path) from None
-                return Converted(url, data, {"Content-Type": "image/jpeg"})
+                return Converted(url, data, {"Content-Type": "image/jpeg" if self.press
+                                             else "image/png"})
             return urls.URLFetcherResponse(url, data, {"Content-Type": kind})
 
     return ProjectFetcher
@@ -296,7 +299,8 @@ class _Collect(logging.Handler):
 def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None = None,
                diagnostics: list[Diagnostic], write: bool = True,
                prepress: Prepress | None = None, duplex: str | None = None,
-               press: Path | None = None, cuts: tuple[Cut, ...] = ()) -> Rendered:
+               press: Path | None = None, cuts: tuple[Cut, ...] = (),
+               copier: bool = False) -> Rendered:
     """Lay out ``html`` and return the PDF; ``source`` is the file blamed for problems.
 
     With ``write=False`` the layout is made and measured, and the PDF is written only if
@@ -304,21 +308,23 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     writes none). ``prepress`` finishes a print-shop PDF (boxes, marks, output intent);
     ``duplex`` asks a home printer's dialog for it (and for no scaling). With ``press`` (a
     CMYK output profile) photos are turned into its CMYK; without it they keep no more than
-    ``HOME_PPI`` of detail. ``cuts`` say where split columns break (``columns.py``).
+    ``HOME_PPI`` of detail; with ``copier`` they are dithered to black and paper, at their
+    own resolution (resampled again, the dots would turn grey). ``cuts`` say where split
+    columns break (``columns.py``).
     """
     fonts_dirs = _fonts_dirs(root)
     files = _font_files(fonts_dirs)  # read once per layout: it checks every font file
     weasyprint = _weasyprint(root, files)
     if press is not None:
         check_press_profile(press)
-    fetcher = fetcher_class()(root, press)
+    fetcher = fetcher_class()(root, press, copier)
     with _collected(weasyprint, source, diagnostics):
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
         split_columns(page.etree_element, cuts)
         mark_frame_ends(page.etree_element)
         fonts = _font_config(fonts_dirs, files)
         sheets, profiles = _stylesheets(page.etree_element, root, fonts, fetcher)
-        document = page.render(dpi=None if press else HOME_PPI, font_config=fonts,
+        document = page.render(dpi=None if press or copier else HOME_PPI, font_config=fonts,
                                stylesheets=sheets, color_profiles=profiles)
     if fetcher.blocked:
         shown = ", ".join(sorted(set(fetcher.blocked)))

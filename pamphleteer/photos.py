@@ -189,6 +189,30 @@ def for_press(data: bytes, icc: Path) -> bytes:
     return out.getvalue()
 
 
+COPIER_PIXELS = 1600  # the longest side a photo for a copier is dithered at (200 ppi at 8 in)
+
+
+def for_copier(data: bytes) -> bytes:
+    """A photo in black and paper alone, as a PNG: dithered, as a copier or a risograph
+    prints it (a grey photo would drop its light tones and fill in its dark ones)."""
+    from PIL import Image, ImageOps
+
+    problem = pixels_problem(data)
+    if problem:
+        raise ValueError(f"the image {problem}")
+    with Image.open(io.BytesIO(data)) as original:
+        image = ImageOps.exif_transpose(original)
+    image = image.convert("RGBA")
+    paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
+    grey = Image.alpha_composite(paper, image).convert("L")  # transparency shows the paper
+    grey.thumbnail((COPIER_PIXELS, COPIER_PIXELS), Image.Resampling.LANCZOS)
+    # Floyd-Steinberg keeps the tones as the density of black dots.
+    dots = ImageOps.autocontrast(grey, cutoff=1).convert("1", dither=Image.Dither.FLOYDSTEINBERG)
+    out = io.BytesIO()
+    dots.save(out, format="PNG")
+    return out.getvalue()
+
+
 @cache
 def _srgb():
     from PIL import ImageCms

@@ -231,35 +231,40 @@ def photo_detail(layout: Layout, source: Path) -> list[Diagnostic]:
     return notes
 
 
-def check_pdf(pdf: bytes, codes: list[QRCode], template: Path, source: Path,
-              trim: float | None = None, screen: bool = False
-              ) -> tuple[list[QRCheck], list[Diagnostic]]:
-    """Every QR code decodes from the printed page and every font is embedded.
+INK_DPI = 100  # a raster fine enough to see a tint or a colour, drawn without smoothing
+COPIER_LIGHTEST = round(255 * (1 - 0.30))  # the lightest grey a copier keeps (30% ink)
+INK_SHARE = 0.0005  # of a page's pixels: fewer stray ones are not worth a warning
 
-    Where the pages are the piece's own pages (``trim``: points from the page edge to the
-    trim, or None for sheets that hold several), a band of blank paper taller than a fifth
-    of a page is a warning; on a ``screen`` PDF, so is text too small to read on a phone.
-    """
-    scans = scan_pages(pdf, trim=trim, phone=screen)
-    holes = [Diagnostic(f"page {number} has a band of blank paper {bottom - top:.0%} of its "
-                        f"height ({top:.0%} to {bottom:.0%} down the page): the copy does not "
-                        "fill it", source)
-             for number, scan in enumerate(scans, 1) if trim is not None
-             for top, bottom in [scan.band] if bottom - top > BLANK_BAND]
-    holes += [Diagnostic(f"page {number} would show its body text at {body:.1f} px and its "
-                         f"smallest at {small:.1f} px on a phone {PHONE} px wide; it needs "
-                         f"{PHONE_BODY:.0f} px and {PHONE_SMALL:.0f} px: the screen styles set "
-                         "type too small for the page width", template)
-              for number, scan in enumerate(scans, 1) if screen
-              for body, small in [scan.phone]
-              if body and (body < PHONE_BODY or small < PHONE_SMALL)]
-    checks = verify_qr_codes(pdf, codes, scans)
-    failed = [check for check in checks if not check.verified]
-    if failed:
-        found = ", ".join(failed[0].found) or "no code at all"
-        raise BuildError(f"QR code for the {failed[0].purpose} does not decode to "
-                         f"{failed[0].url} (decoded: {found})", template)
-    missing_fonts = unembedded_fonts(pdf)
-    if missing_fonts:
-        raise BuildError(f"fonts not embedded: {', '.join(missing_fonts)}", source)
-    return checks, holes
+
+def ink_problems(pdf: bytes) -> list[tuple[int, str]]:
+    """Pages that print in more than black and paper: colour, or a grey lighter than a copier
+    keeps. Drawn without anti-aliasing, and only areas count: an edge pdfium still blends
+    with the paper (a pixel or two wide) is not a tint."""
+    import pypdfium2
+    from PIL import ImageChops, ImageFilter
+
+    def share(mask) -> float:
+        return mask.filter(ImageFilter.MinFilter(3)).histogram()[255] / pixels
+
+    problems = []
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for number, page in enumerate(document, 1):
+            image = page.render(scale=INK_DPI / 72, no_smoothtext=True, no_smoothimage=True,
+                                no_smoothpath=True).to_pil().convert("RGB")
+            page.close()
+            pixels = image.width * image.height
+            red, green, blue = image.split()
+            spread = ImageChops.lighter(ImageChops.difference(red, green),
+                                        ImageChops.difference(green, blue))
+            colour = share(spread.point(lambda v: 255 if v > 24 else 0))
+            tint = share(image.convert("L").point(
+                lambda v: 255 if COPIER_LIGHTEST < v < PAPER else 0))
+            if colour > INK_SHARE:
+                problems.append((number, f"prints {colour:.1%} of its area in colour"))
+            if tint > INK_SHARE:
+                problems.append((number, f"prints {tint:.1%} of its area as a grey lighter "
+                                         "than 30%"))
+    finally:
+        document.close()
+    return problems

@@ -1,4 +1,10 @@
-"""Print profiles: who prints the PDF and what they need (names are part of the CLI contract)."""
+"""Print profiles: who prints the PDF and what they need (names are part of the CLI contract).
+
+A profile is data: what its pages look like (trim, bleed, marks), how its colours are made
+(``ink``), whether home printers' sheets are imposed, and on whose layout its copy is fitted.
+Code asks a profile what it is (``medium``, ``ink``, ``impose``), never for its name, so a new
+profile is an entry here and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,9 @@ from pamphleteer.materials import INCH, MM
 # campaign names its printer's ([print] output_intent in campaign.toml).
 OUTPUT_PROFILE = "assets/icc/pamphleteer-fogra39.icc"
 
+RGB, CMYK, BLACK = "rgb", "cmyk", "black"  # how a profile's colours are made
+PAPER, SCREEN = "paper", "screen"  # what a profile's pages are read on
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -20,28 +29,48 @@ class Profile:
     pdf_variant: str | None
     bleed: dict[str, float]  # per paper family, in points
     marks: bool  # crop (and fold) marks in a slug around the bleed
-    cmyk: bool  # colours as device-cmyk() with the output profile
+    ink: str  # RGB; CMYK: device-cmyk() with the output profile; BLACK: one ink, no tints
     impose: bool  # put trim pages on the locale's sheets (home printers)
     safe_margin: float  # text keeps this far from the trim (or sheet) edge, in points
+    fitted_on: str  # the profile whose layout the copy is fitted on (the same type in both)
+    medium: str = PAPER  # SCREEN: pages as tall as their copy, links, "Tap" for "Scan"
+    label: str = ""  # the kit page's name for it where strings.toml has no profile_<name>
+
+    @property
+    def cmyk(self) -> bool:
+        """Whether colours are the print shop's CMYK (and the PDF carries an output intent)."""
+        return self.ink == CMYK
 
 
 PROFILES: dict[str, Profile] = {
     "home": Profile(
         name="home",
         description="home and office printers: the locale's paper, imposed, sRGB",
-        pdf_variant=None, bleed={"letter": 0, "a4": 0}, marks=False, cmyk=False,
-        impose=True, safe_margin=0.25 * INCH,
+        pdf_variant=None, bleed={"letter": 0, "a4": 0}, marks=False, ink=RGB,
+        impose=True, safe_margin=0.25 * INCH, fitted_on="home", label="Home printer",
     ),
     "shop": Profile(
         name="shop",
         description="print shops: trim pages with bleed and crop marks, PDF/X-4, CMYK",
         pdf_variant="pdf/x-4", bleed={"letter": 0.125 * INCH, "a4": 3 * MM}, marks=True,
-        cmyk=True, impose=False, safe_margin=0.125 * INCH,
+        ink=CMYK, impose=False, safe_margin=0.125 * INCH, fitted_on="home",
+        label="Print shop (PDF/X, bleed, crop marks)",
     ),
     "screen": Profile(
         name="screen",
         description="email and social media: pages in reading order, tagged PDF/UA-1, links",
-        pdf_variant="pdf/ua-1", bleed={"letter": 0, "a4": 0}, marks=False, cmyk=False,
-        impose=False, safe_margin=0.125 * INCH,
+        pdf_variant="pdf/ua-1", bleed={"letter": 0, "a4": 0}, marks=False, ink=RGB,
+        impose=False, safe_margin=0.125 * INCH, fitted_on="screen", medium=SCREEN,
+        label="Screen and email",
+    ),
+    # One master from a home printer, copied on a photocopier or a risograph: black and
+    # paper only (a tint under 30% drops out on a copier, a darker one turns blotchy), photos
+    # dithered as a copier would, laid out on the home sheets and fitted with the home PDF.
+    "photocopy": Profile(
+        name="photocopy",
+        description="a master to photocopy or risograph: black only, no tints, imposed",
+        pdf_variant=None, bleed={"letter": 0, "a4": 0}, marks=False, ink=BLACK,
+        impose=True, safe_margin=0.25 * INCH, fitted_on="home",
+        label="Photocopy master (black only)",
     ),
 }

@@ -26,7 +26,7 @@ from pamphleteer.impose import unprintable_top
 from pamphleteer.markup import css_string, inline, pair_lines_to_say, plain, to_html
 from pamphleteer.materials import MATERIALS, SIGNATURE_COLUMNS, TRIFOLD_PANELS, Material
 from pamphleteer.prepress import SLUG
-from pamphleteer.profiles import OUTPUT_PROFILE, Profile
+from pamphleteer.profiles import BLACK, CMYK, OUTPUT_PROFILE, SCREEN, Profile
 from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
 from pamphleteer.theme import folders, trusted
@@ -64,12 +64,12 @@ def geometry(material: Material, profile: Profile, paper: str) -> Geometry:
         # Seen from the inside, each panel is the back of an outside one, mirrored.
         common["panels"] = {"flap": flap, "back": back, "cover": cover,
                             "inside-1": cover, "inside-2": back, "inside-3": flap}
-        if profile.name == "screen":
+        if profile.medium == SCREEN:
             return Geometry(trim=(cover, GROW_HEIGHT), layout="panels", max_pages=6, grow=True,
                             **common)
         return Geometry(trim=trim, layout="sheets", max_pages=2,
                         folds=((flap, flap + back), (cover, cover + back)), **common)
-    if profile.name == "screen":
+    if profile.medium == SCREEN:
         # Read on a phone, a page is shown 390 px wide: a page no wider than this keeps
         # 10 pt type at 10.8 px or more. Its parts are pages as tall as their copy.
         return Geometry(trim=(min(trim[0], PHONE_WIDTH), GROW_HEIGHT),
@@ -220,10 +220,11 @@ def page_css(geo: Geometry, profile: Profile, tall: bool = False,
     return "\n".join(rules)
 
 
-def colours(project: Project, cmyk: bool) -> dict[str, str]:
-    """Brand and neutral colours as CSS values: ``device-cmyk()`` for print shops."""
+def colours(project: Project, ink: str) -> dict[str, str]:
+    """Brand and neutral colours as CSS values for a profile's ``ink``: sRGB, the print
+    shop's ``device-cmyk()``, or black and paper alone (``black_only``)."""
     tint = tuple(c * 0.1 for c in project.brand["primary"].cmyk)
-    if cmyk:
+    if ink == CMYK:
         def css(c: tuple[float, ...]) -> str:
             return "device-cmyk(" + " ".join(f"{v / 100:.3f}" for v in c) + ")"
         values = {name: css(colour.cmyk) for name, colour in project.brand.items()}
@@ -236,10 +237,26 @@ def colours(project: Project, cmyk: bool) -> dict[str, str]:
     mixed = (round(255 - (255 - int(primary[i:i + 2], 16)) * 0.1) for i in (1, 3, 5))
     values.update(muted="#4a4a4a", rule="#999999", tint="#" + "".join(f"{v:02x}" for v in mixed),
                   black="#000000", white="#ffffff")
-    return values
+    return black_only(values) if ink == BLACK else values
 
 
-def theme_css(project: Project, locale_code: str, cmyk: bool) -> str:
+# A copier drops a tint lighter than 30% and turns a darker one blotchy: in one ink, a colour
+# is black where it would print as 30% or more of it, and paper where lighter.
+COPIER_TINT = 0.30
+
+
+def black_only(values: dict[str, str]) -> dict[str, str]:
+    """Each ``#rrggbb`` colour as black or paper: black where its grey would be at least
+    ``COPIER_TINT`` of ink (a dark brand band stays a band, reversed type stays reversed)."""
+    def grey_ink(rgb: str) -> float:
+        r, g, b = (int(rgb[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return 1 - (0.2126 * r + 0.7152 * g + 0.0722 * b)  # ink a grey of its lightness takes
+
+    return {name: "#000000" if grey_ink(rgb) >= COPIER_TINT else "#ffffff"
+            for name, rgb in values.items()}
+
+
+def theme_css(project: Project, locale_code: str, ink: str) -> str:
     """Fonts and colours as CSS custom properties for the stylesheets."""
     locale = project.locales[locale_code]
     # Only the faces the language sets in: a build's cache counts those files alone.
@@ -249,7 +266,7 @@ def theme_css(project: Project, locale_code: str, cmyk: bool) -> str:
     for role, stack in locale.fonts.items():
         names = ", ".join(css_string(family) for family in stack)
         lines.append(f"  --font-{role}: {names};")
-    for name, value in colours(project, cmyk).items():
+    for name, value in colours(project, ink).items():
         lines.append(f"  --{name}: {value};")
     lines.append("}")
     return "\n".join(lines)
@@ -259,7 +276,7 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
                  tall: bool = False) -> dict:
     """What every template gets: campaign, locale, page geometry, fonts and colours."""
     locale = project.locales[locale_code]
-    white = colours(project, profile.cmyk)["white"]  # the logo is knocked out of the band
+    white = colours(project, profile.ink)["white"]  # the logo is knocked out of the band
     edition = dt.datetime.combine(project.edition, dt.time(), dt.UTC).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     return {
@@ -269,11 +286,14 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
                      "logo_ratio": f"{project.identity.logo_ratio:.3f}"},
         "locale": {"code": locale.code, "name": locale.name, "direction": locale.direction},
         "profile": profile.name,
+        # What templates ask of a profile (not its name, so that a new one needs no edit).
+        "medium": profile.medium,
+        "imposed": profile.impose,
         "layout": geo.layout,
         "edition": edition,
         "page_css": Markup(page_css(geo, profile, tall, project.output_intent.path)),
         "fit_css": "",
-        "theme_css": Markup(theme_css(project, locale_code, profile.cmyk)),
+        "theme_css": Markup(theme_css(project, locale_code, profile.ink)),
     }
 
 

@@ -21,10 +21,10 @@ from pamphleteer.cache import FILE as CACHE_FILE
 from pamphleteer.errors import BuildError
 from pamphleteer.events import Event, event_from_summary, valid_slug
 from pamphleteer.files import CAPS, json_depth, read_text
-from pamphleteer.kit import Job
 from pamphleteer.limits import check_text
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import GENERATOR, MANIFEST, STATE, Output
+from pamphleteer.pipeline import Job
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import LINK_PURPOSES, OPTIONAL_LINKS, Project, url_problem
 from pamphleteer.tomlfile import Checker

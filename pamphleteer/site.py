@@ -394,7 +394,7 @@ def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], t
                 words["pages_many"].replace("{count}", str(pages))
             how = _how(material, profile, words)
             rows.append(f'<li><a{_attr("href", entry["path"])}>'
-                        f'{e(words.get(f"profile_{profile}", profile))}</a>'
+                        f'{e(_label(profile, words))}</a>'
                         f' <span class="meta">PDF, {e(count)}, {_size(entry.get("bytes", 0))}'
                         f'</span>{f"<br><span class=how>{e(how)}</span>" if how else ""}</li>')
         src = _attr("src", thumbs.get((slug, locale, material)))
@@ -406,9 +406,15 @@ def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], t
     return '<ul class="pieces">\n' + "\n".join(cards) + "\n</ul>" if cards else ""
 
 
+def _label(profile: str, words: dict[str, str]) -> str:
+    """A profile's name on the page: the locale's word for it, else the profile's own."""
+    own = PROFILES[profile].label if profile in PROFILES else profile
+    return words.get(f"profile_{profile}", own)
+
+
 def _how(material: str, profile: str, words: dict[str, str]) -> str:
     """How to print a profile's PDF, in the locale's words."""
-    if profile != "home" or material not in MATERIALS:
+    if profile not in PROFILES or not PROFILES[profile].impose or material not in MATERIALS:
         return ""
     return print_instruction(MATERIALS[material], words) or words["print_single"]
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pamphleteer.content import STRINGS_FILE, content_path, load_strings, present
 from pamphleteer.errors import Diagnostic, PamphleteerError
 from pamphleteer.glyphs import check_file
-from pamphleteer.kit import fit_check
 from pamphleteer.limits import JOB_SECONDS, OverBudget, memory_budget, time_budget
 from pamphleteer.materials import MATERIALS
+from pamphleteer.pipeline import check_document
 from pamphleteer.project import Project
 from pamphleteer.translation import MISSING, OUTDATED, UNTRANSLATED, status_table
 
@@ -49,7 +49,7 @@ def check_project(project: Project, locales: list[str] | None = None,
             found: list[Diagnostic] = diagnostics if own else []
             try:
                 with time_budget(seconds), memory_budget():
-                    notes = fit_check(project, locale, material, found)
+                    notes = check_document(project, locale, material, found)
             except PamphleteerError as exc:  # tagged as the build tags it
                 report.errors.append(f"{exc.format_message()} [{locale}/{material.name}]")
                 continue

@@ -344,7 +344,7 @@ def _flow_children(document) -> list:
 def test_copy_that_runs_into_the_foot_overflows(campaign):
     """The call to action is placed at the foot of its column whatever is above it: copy
     grown past its top is an overflow of the text frame, by how far it runs in."""
-    from pamphleteer import kit
+    from pamphleteer import pipeline as kit
     from pamphleteer.project import load_project
 
     project = load_project(campaign)
