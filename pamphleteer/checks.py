@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from pamphleteer.errors import BuildError, Diagnostic
+from pamphleteer.formats import FORMATS, PX_PER_PT
 from pamphleteer.materials import Material
 from pamphleteer.measure import Layout
 from pamphleteer.preflight import (
@@ -29,12 +30,14 @@ from pamphleteer.preflight import (
     broken_words,
     check_layout,
     ink_problems,
+    low_contrast,
     photo_detail,
     scan_pages,
+    thin_reversed,
     unembedded_fonts,
     verify_qr_codes,
 )
-from pamphleteer.profiles import BLACK, CMYK, SCREEN, Profile
+from pamphleteer.profiles import BLACK, CMYK, IMAGE, RGB, SCREEN, Profile
 from pamphleteer.qr import QRCode
 
 LAYOUT, FILE = "layout", "file"  # what a check looks at
@@ -53,14 +56,17 @@ class Subject:
     source: Path  # the copy: blamed for what the copy can mend
     template: Path  # the material's template: blamed for what only it can mend
     codes: tuple[QRCode, ...] = ()
-    data: bytes = b""
+    data: bytes = b""  # the file written
+    pdf: bytes = b""  # the PDF it is made from (the file itself, for PDFs)
     trim: float | None = None  # points from the page edge to the trim; None: shared sheets
+    trim_size: tuple[float, float] = (0.0, 0.0)  # the trim page's width and height, points
     found: list[QRCheck] = field(default_factory=list)  # the codes' checks, for the manifest
 
     @cached_property
     def scans(self) -> list[PageScan]:
         """Each page decoded and measured once (codes, blank bands, text on a phone)."""
-        return scan_pages(self.data, trim=self.trim, phone=self.profile.medium == SCREEN)
+        return scan_pages(self.pdf, trim=self.trim,
+                          phone=self.profile.medium in (SCREEN, IMAGE))
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,10 @@ class Check:
     when: str
     applies: Callable[[Subject], bool]
     run: Callable[[Subject], list[Diagnostic]]
+    # It reads the profile's own look (its colours), not only the geometry every profile
+    # fitted on one layout shares: ``check``, which lays out one profile for all of those,
+    # runs it only on the profile it laid out.
+    own_look: bool = False
 
 
 def _fit(subject: Subject) -> list[Diagnostic]:
@@ -97,7 +107,7 @@ def _phone_text(subject: Subject) -> list[Diagnostic]:
 
 
 def _codes(subject: Subject) -> list[Diagnostic]:
-    checks = verify_qr_codes(subject.data, list(subject.codes), subject.scans)
+    checks = verify_qr_codes(subject.pdf, list(subject.codes), subject.scans)
     failed = [check for check in checks if not check.verified]
     if failed:
         found = ", ".join(failed[0].found) or "no code at all"
@@ -108,9 +118,19 @@ def _codes(subject: Subject) -> list[Diagnostic]:
 
 
 def _fonts(subject: Subject) -> list[Diagnostic]:
-    missing = unembedded_fonts(subject.data)
+    missing = unembedded_fonts(subject.pdf)
     if missing:
         raise BuildError(f"fonts not embedded: {', '.join(missing)}", subject.source)
+    return []
+
+
+def _image_size(subject: Subject) -> list[Diagnostic]:
+    width, height = (round(side * PX_PER_PT) for side in subject.trim_size)
+    image = FORMATS[subject.profile.format].picture(subject.data)
+    if image.size != (width, height):
+        raise BuildError(f"the {subject.material.name} image is {image.width}x{image.height} "
+                         f"px, not the {width}x{height} px it is made for: its template must "
+                         "keep to one page of the trim", subject.template)
     return []
 
 
@@ -119,7 +139,27 @@ def _one_ink(subject: Subject) -> list[Diagnostic]:
                        "and drops tints lighter than 30%; use the theme's colours (which "
                        "turn black or paper here), not colours or greys of your own",
                        subject.source)
-            for number, problem in ink_problems(subject.data)]
+            for number, problem in ink_problems(subject.pdf)]
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
+
+
+def _contrast(subject: Subject) -> list[Diagnostic]:
+    return [Diagnostic(f"the text '{ink.text}' is {_hex(ink.colour)} on {_hex(ink.background)}"
+                       f": a contrast of {ratio:.1f}:1, where text of its size needs "
+                       f"{need:g}:1 to be read; darken one of the two ([brand] in "
+                       f"campaign.toml, or the template's colours)", subject.template)
+            for ink, ratio, need in low_contrast(subject.layout)]
+
+
+def _reversed(subject: Subject) -> list[Diagnostic]:
+    return [Diagnostic(f"the text '{ink.text}' is light type on a dark ground at "
+                       f"{ink.size * 0.75:.1f} pt, weight {ink.weight}: a copier fills in "
+                       "reversed type this small or thin; set it bold and at 10 pt or more "
+                       "(14 pt if not bold)", subject.template)
+            for ink in thin_reversed(subject.layout)]
 
 
 CHECKS: tuple[Check, ...] = (
@@ -129,20 +169,28 @@ CHECKS: tuple[Check, ...] = (
           lambda s: photo_detail(s.layout, s.source)),
     Check("broken words", LAYOUT, lambda s: True,
           lambda s: broken_words(s.layout, s.material.name, s.source)),
+    # CMYK has no screen colour to measure here: the shop prints what home and screen show.
+    Check("contrast", LAYOUT, lambda s: s.profile.ink == RGB, _contrast, own_look=True),
+    Check("reversed type", LAYOUT, lambda s: s.profile.ink == BLACK, _reversed, own_look=True),
     Check("codes decode", FILE, lambda s: bool(s.codes), _codes),
-    Check("fonts embedded", FILE, lambda s: True, _fonts),
+    Check("fonts embedded", FILE, lambda s: s.profile.format == "pdf", _fonts),
     # A piece's own pages (not a sheet of several, whose gaps are by design) have no holes.
-    Check("blank bands", FILE, lambda s: s.trim is not None, _blank_bands),
-    Check("text on a phone", FILE, lambda s: s.profile.medium == SCREEN, _phone_text),
+    Check("blank bands", FILE, lambda s: s.trim is not None and s.profile.format == "pdf",
+          _blank_bands),
+    Check("image size", FILE, lambda s: s.profile.format != "pdf", _image_size),
+    Check("text on a phone", FILE, lambda s: s.profile.medium in (SCREEN, IMAGE), _phone_text),
     Check("one ink", FILE, lambda s: s.profile.ink == BLACK, _one_ink),
 )
 
 
-def run_checks(subject: Subject, when: str, only: tuple[str, ...] = ()) -> list[Diagnostic]:
+def run_checks(subject: Subject, when: str, only: tuple[str, ...] = (),
+               own_look: bool = True) -> list[Diagnostic]:
     """Every check of ``when`` (or those named in ``only``) that applies to ``subject``, in
-    order: their warnings."""
+    order: their warnings. Without ``own_look`` (the layout is another profile's), those
+    that read a profile's own look are left out."""
     notes: list[Diagnostic] = []
     for check in CHECKS:
-        if check.when == when and (not only or check.name in only) and check.applies(subject):
+        if check.when == when and (not only or check.name in only) and \
+                (own_look or not check.own_look) and check.applies(subject):
             notes += check.run(subject)
     return notes

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from pamphleteer.translation import (
     mark_translated,
     new_locale,
     status_table,
+    tracked,
 )
 from pamphleteer.validate import check_project
 from pamphleteer.watch import changes, watched_paths
@@ -121,7 +123,7 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
     if result.errors:
         count = len(dict.fromkeys(map(_untagged, result.errors)))
         raise PamphleteerError(f"{count} error(s); "
-                               f"{len(result.outputs)} of {total} PDFs written")
+                               f"{len(result.outputs)} of {total} files written")
 
 
 def _build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
@@ -151,7 +153,8 @@ def _build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
         progress.say("error", error)
     if not result.errors:
         unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
-        click.echo(f"{len(result.outputs)} PDF(s) and {shown(out / 'manifest.json')} written "
+        click.echo(f"{_files(o.profile for o in result.outputs)} and "
+                   f"{shown(out / 'manifest.json')} written "
                    f"({result.layouts} layouts{unchanged}); the kit page: "
                    f"{shown(out / 'index.html')}")
     return result, len(jobs)
@@ -241,9 +244,12 @@ class Progress:
             self.say("error", error)
         if output is not None:
             self._clear()
-            click.echo(f"wrote {shown(self.out / output.path)} ({output.pages} page"
-                       f"{'s' if output.pages != 1 else ''}, fitted at "
-                       f"{output.fit_scale:.0%}, QR verified)")
+            image = PROFILES[job.profile].format != "pdf"
+            what = "image" if image else \
+                f"{output.pages} page{'s' if output.pages != 1 else ''}"
+            codes = ", QR verified" if output.qr else ""
+            click.echo(f"wrote {shown(self.out / output.path)} ({what}, fitted at "
+                       f"{output.fit_scale:.0%}{codes})")
         if self.live:
             click.echo(f"\r[{self.count}/{self.total}] {job.path}", err=True, nl=False)
 
@@ -252,7 +258,8 @@ class Progress:
         languages = len({job.locale for job in jobs})
         documents = len({(job.locale, job.material, job.event) for job in jobs})  # one a worker
         kept = "; those whose inputs are unchanged are kept" if use_cache else ""
-        click.echo(f"building {len(jobs)} PDF(s) in {languages} language(s) into "
+        click.echo(f"building {_files(job.profile for job in jobs)} in {languages} "
+                   "language(s) into "
                    f"{shown(self.out)} with {min(workers, documents) or 1} worker(s){kept}")
 
     def say(self, kind: str, text: str) -> None:
@@ -271,6 +278,13 @@ class Progress:
     def _clear(self) -> None:
         if self.live:
             click.echo("\r\033[K", err=True, nl=False)
+
+
+def _files(profiles: Iterable[str]) -> str:
+    """How many PDFs (and images) the outputs of ``profiles`` are: "12 PDF(s), 4 image(s)"."""
+    made = [PROFILES[name].format == "pdf" for name in profiles]
+    images = f", {made.count(False)} image(s)" if False in made else ""
+    return f"{made.count(True)} PDF(s){images}"
 
 
 def _untagged(text: str) -> str:
@@ -324,7 +338,8 @@ def check(project_dir: Path, locales: tuple[str, ...], materials: tuple[str, ...
     report.errors += _broken_locales(project, locales)
     _finish(report.errors, report.warnings, strict, "check")
     click.echo(f"check: {len(locales or project.locales)} locale(s) and "
-               f"{len(materials or MATERIALS)} materials OK"
+               f"{len(materials or [m for m in tracked(project) if m in MATERIALS])} "
+               "materials OK"
                + (f", {len(report.warnings)} warning(s)" if report.warnings else ""))
 
 
@@ -339,9 +354,10 @@ def status(project_dir: Path, strict: bool) -> None:
                     fg="yellow", err=True)
     rows = status_table(project)
     locales = list(dict.fromkeys(row.locale for row in rows))
-    width = max(len(m) for m in TRACKED) + 2
+    names = tracked(project)
+    width = max(len(m) for m in names) + 2
     click.echo("material".ljust(width) + "".join(code.ljust(14) for code in locales))
-    for material in TRACKED:
+    for material in names:
         cells = {row.locale: row.state for row in rows if row.material == material}
         line = material.ljust(width)
         for code in locales:

@@ -9,6 +9,7 @@ and the print instruction are drawn by WeasyPrint on an underlay page
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pamphleteer.materials import INCH, SHEETS, Material
@@ -70,15 +71,21 @@ class Plan:
     sheets: tuple[SheetPlan, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Imposition:
+    """How the home profile puts a material's trim pages on sheets: the print instruction's
+    strings.toml keys, the duplex setting the PDF asks for, and the plan (None: printed as
+    it is, the trim being the sheet or a sheet of panels)."""
+
+    name: str
+    instruction: tuple[str, ...] = ()
+    duplex: str = "Simplex"
+    plan: Callable[[tuple[float, float], tuple[float, float], int, str], Plan] | None = None
+
+
 def instruction_keys(material: Material) -> tuple[str, ...]:
     """The strings.toml keys of the one-line print instruction for ``material`` at home."""
-    return {
-        "cut-2up": ("print_single", "cut_on_marks"),
-        "saddle": ("print_duplex_short", "fold_on_marks"),
-        "cards": ("print_duplex_long", "cut_on_marks"),
-        "trifold": ("print_duplex_short", "fold_on_marks"),
-        "scale": ("print_single",),
-    }.get(material.imposition, ())
+    return IMPOSITIONS[material.imposition].instruction
 
 
 def print_instruction(material: Material, strings: dict[str, str]) -> str:
@@ -90,8 +97,7 @@ def print_instruction(material: Material, strings: dict[str, str]) -> str:
 
 def duplex(material: Material) -> str:
     """How the home PDF asks to be printed (a PDF ViewerPreferences /Duplex value)."""
-    return {"saddle": "DuplexFlipShortEdge", "trifold": "DuplexFlipShortEdge",
-            "cards": "DuplexFlipLongEdge"}.get(material.imposition, "Simplex")
+    return IMPOSITIONS[material.imposition].duplex
 
 
 def plan_sheets(material: Material, paper_sheet: tuple[float, float], trim: tuple[float, float],
@@ -101,16 +107,8 @@ def plan_sheets(material: Material, paper_sheet: tuple[float, float], trim: tupl
     The print instruction goes in a margin or in a gutter that is cut away, never on a piece:
     where the pieces fill the sheet (folded pieces), the PDF's print settings say it instead.
     """
-    kind = material.imposition
-    if kind == "cut-2up":
-        return _cut_two_up(paper_sheet, trim, instruction)
-    if kind == "saddle":
-        return _two_up(paper_sheet, trim, saddle_order(pages))
-    if kind == "cards":
-        return _cards(paper_sheet, trim, pages, instruction)
-    if kind == "scale":
-        return _scaled(paper_sheet, trim, instruction)
-    return None
+    plan = IMPOSITIONS[material.imposition].plan
+    return None if plan is None else plan(paper_sheet, trim, pages, instruction)
 
 
 def unprintable_top(material: Material, paper: str) -> float:
@@ -236,6 +234,23 @@ def _scaled(sheet: tuple[float, float], trim: tuple[float, float], instruction: 
     note = Note(SAFE, SAFE, width - 2 * SAFE, BAND)
     return Plan((SheetPlan(width, height, (Placement(0, x, y, scale),), (), instruction,
                            note),))
+
+
+# The impositions materials name (``Material.imposition``); a new one is an entry here.
+IMPOSITIONS: dict[str, Imposition] = {entry.name: entry for entry in (
+    Imposition("sheet"),  # a full sheet, printed as it is (flyer, signature sheet)
+    Imposition("cut-2up", ("print_single", "cut_on_marks"),
+               plan=lambda sheet, trim, pages, note: _cut_two_up(sheet, trim, note)),
+    Imposition("saddle", ("print_duplex_short", "fold_on_marks"), "DuplexFlipShortEdge",
+               plan=lambda sheet, trim, pages, note: _two_up(sheet, trim, saddle_order(pages))),
+    Imposition("cards", ("print_duplex_long", "cut_on_marks"), "DuplexFlipLongEdge",
+               plan=_cards),
+    # Its two pages are the sheet's two sides already, panels in fold order.
+    Imposition("trifold", ("print_duplex_short", "fold_on_marks"), "DuplexFlipShortEdge"),
+    Imposition("scale", ("print_single",),
+               plan=lambda sheet, trim, pages, note: _scaled(sheet, trim, note)),
+    Imposition("none"),  # never on paper (share images)
+)}
 
 
 def impose(trim_pdf: bytes, layout: Plan, underlay_pdf: bytes, duplex: str = "Simplex") -> bytes:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pamphleteer.cache import BuildCache, job_key, shared_key
+from pamphleteer.content import content_path, present
 from pamphleteer.errors import BuildError, UsageError
 from pamphleteer.events import Event
 from pamphleteer.limits import JOB_SECONDS
@@ -57,12 +58,22 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
             known = ", ".join(project.locales)
             raise UsageError(f"-l {code}: unknown locale '{code}' (this campaign has: {known}; "
                              "a new one starts with: new-locale CODE)")
+    materials = materials or [name for name, material in MATERIALS.items()
+                              if not material.optional or _has_copy(project, name)]
     if not events:
-        return list(dict.fromkeys(Job(locale, material, profile)
+        jobs = list(dict.fromkeys(Job(locale, material, profile)
                                   for locale in (locales or list(project.locales))
-                                  for material in (materials or list(MATERIALS))
-                                  for profile in (profiles or list(PROFILES))))
-    carrying = [m for m in (materials or list(MATERIALS)) if MATERIALS[m].event]
+                                  for material in materials
+                                  for profile in (profiles or list(PROFILES))
+                                  if PROFILES[profile].kind == MATERIALS[material].kind))
+        if not jobs:
+            raise UsageError(f"none of these profiles makes these materials: "
+                             f"{', '.join(profiles or [])} make(s) "
+                             f"{PROFILES[(profiles or ['home'])[0]].kind} pieces, "
+                             f"{', '.join(materials)} {'is' if len(materials) == 1 else 'are'} "
+                             f"{MATERIALS[materials[0]].kind} pieces")
+        return jobs
+    carrying = [m for m in materials if MATERIALS[m].event]
     if not carrying:
         raise UsageError(f"none of these materials carries an event (those that do: "
                          f"{', '.join(m for m in MATERIALS if MATERIALS[m].event)})")
@@ -71,7 +82,8 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
                               for locale in (locales or list(project.locales))
                               if event.locales is None or locale in event.locales
                               for material in carrying
-                              for profile in (profiles or list(PROFILES))))
+                              for profile in (profiles or list(PROFILES))
+                              if PROFILES[profile].kind == MATERIALS[material].kind))
     if not jobs:
         raise UsageError(f"no event is held in {', '.join(locales or [])}: each event file's "
                          "locales = [...] leaves it out", events[0].path)
@@ -80,6 +92,11 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
 
 COSTS = {"booklet": 6.0, "trifold": 3.0, "signsheet": 2.0, "poster": 1.5, "flyer": 1.5}
 CJK_COST = 1.5
+
+
+def _has_copy(project: Project, material: str) -> bool:
+    """Whether the campaign has the Markdown of ``material`` in its source language."""
+    return present(content_path(project, project.source_locale, material))
 
 
 def _cost(project: Project, locale: str, material: str, profiles: tuple[str, ...]) -> float:

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 INCH = 72.0
 MM = 72.0 / 25.4
+PX = 0.75  # a CSS pixel: share images are sized in the pixels of the image
+
+PRINT, SHARE = "print", "share"  # what a material is made as: PDFs, or images to post
 
 # The signature sheet's columns (strings.toml keys), printed and in its CSV, in this order.
 # A street address, not a ZIP code alone, tells which district a signer lives in.
@@ -50,6 +53,12 @@ class Material:
     optional_qr: tuple[str, ...] = ()  # codes printed when the campaign sets their link
     bilingual: bool = False  # lines to say (> quotes) also printed in the source language
     event: bool = False  # an event build prints the rally's date, place and host on it
+    kind: str = PRINT  # which profiles make it: those of the same kind
+    # A campaign without this material's Markdown (in its source language) does not make it:
+    # materials added after a campaign was started need no edit of it.
+    optional: bool = False
+    label: str = ""  # the kit page's name for it where strings.toml has no material_<name>
+    links: tuple[str, ...] = ()  # links printed as their short address alone, with no code
 
     @property
     def max_chars(self) -> int:
@@ -97,5 +106,15 @@ MATERIALS: dict[str, Material] = {
         Material("signsheet", "petition signature sheet, landscape",
                  {paper: (h, w) for paper, (w, h) in SHEETS.items()}, 1, "sheet",
                  qr=("petition",), fit=(0.85, 1.15), code="ss"),
+        # Images to post: laid out for a phone's screen, with the short link printed and no
+        # QR code (it would point at the phone that shows it).
+        Material("share-portrait", "portrait image for social media posts, 1080x1350 px",
+                 dict.fromkeys(SHEETS, (1080 * PX, 1350 * PX)), 1, "none", qr=(),
+                 fit=(0.75, 1.3), kind=SHARE, optional=True,
+                 label="Image to post (portrait)", links=("petition",)),
+        Material("share-preview", "link-preview image for chats and the kit page, 1200x630 px",
+                 dict.fromkeys(SHEETS, (1200 * PX, 630 * PX)), 1, "none", qr=(),
+                 fit=(0.75, 1.3), kind=SHARE, optional=True,
+                 label="Link-preview image", links=("petition",)),
     )
 }

@@ -62,6 +62,18 @@ class Node:
 
 
 @dataclass(frozen=True)
+class Ink:
+    """A kind of text run as a reader sees it: its colour and the colour behind it (sRGB,
+    0-1), its size in CSS px and its weight; ``text``: the first run of its kind."""
+
+    colour: tuple[float, float, float]
+    background: tuple[float, float, float]
+    size: float
+    weight: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Area:
     """A fit area: the room it has and what fills it."""
 
@@ -85,6 +97,7 @@ class Layout:
     bottoms: tuple[float, ...] = ()  # per page: where its content ends, in points from the top
     photos: tuple[tuple[int, float, float], ...] = ()  # (source line, pixels, inches) across
     broken: tuple[str, ...] = ()  # words cut at a line's end without a hyphen (overflow-wrap)
+    inks: tuple[Ink, ...] = ()  # each kind of text run: its colour on its background
 
     def area(self, name: str) -> Area | None:
         """The area called ``name``, if the document has one."""
@@ -122,7 +135,40 @@ def measure(document) -> Layout:
                   pages=len(document.pages),
                   bottoms=tuple(_bottom(page._page_box) for page in document.pages),
                   photos=tuple(photos),
-                  broken=_all_broken(document))
+                  broken=_all_broken(document),
+                  inks=tuple(_inks(document)))
+
+
+def _inks(document) -> list[Ink]:
+    """Every kind of text run on the pages (colour, background, size, weight), once."""
+    found: dict[tuple, Ink] = {}
+    for page in document.pages:
+        _collect_inks(page._page_box, (1.0, 1.0, 1.0), found)
+    return list(found.values())
+
+
+def _collect_inks(box, behind: tuple[float, float, float], found: dict) -> None:
+    style = box.style
+    background = _srgb(style["background_color"])
+    if background is not None and style["background_color"].alpha >= 0.5:
+        behind = background
+    text = getattr(box, "text", None)
+    if text and text.strip():
+        colour = _srgb(style["color"])
+        if colour is not None:
+            key = (colour, behind, round(style["font_size"], 1), style["font_weight"])
+            if key not in found:
+                found[key] = Ink(colour, behind, key[2], key[3], text.strip()[:40])
+    for child in getattr(box, "children", ()):
+        _collect_inks(child, behind, found)
+
+
+def _srgb(colour) -> tuple[float, float, float] | None:
+    """A colour as sRGB (None for a print shop's CMYK, which has no screen colour here)."""
+    if colour is None or getattr(colour, "space", None) != "srgb":
+        return None
+    red, green, blue = colour.coordinates
+    return (round(red, 4), round(green, 4), round(blue, 4))
 
 
 def _all_broken(document) -> tuple[str, ...]:

@@ -23,7 +23,9 @@ from pathlib import Path
 from pamphleteer.cache import BuildCache
 from pamphleteer.errors import BuildError
 from pamphleteer.events import Event
-from pamphleteer.files import read_bytes
+from pamphleteer.files import kind_of, read_bytes
+from pamphleteer.formats import PX_PER_PT
+from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import (
     MANIFEST,
     STATE,
@@ -33,6 +35,8 @@ from pamphleteer.outputs import (
     write_atomic,
     write_signsheet_csv,
 )
+from pamphleteer.photos import pixels_problem
+from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project
 from pamphleteer.shard import CSV_FILE, Shard, read_shard, shown
 from pamphleteer.site import site_files, write_site
@@ -133,7 +137,8 @@ def _take_files(project: Project, shard: Shard, taken: dict[str, Taken],
         (output.path, output.sha256, output.bytes, output) for output in shard.outputs]
     files += [(path, sha, size, None) for path, (sha, size) in shard.csvs.items()]
     for path, sha, size, output in files:
-        data = read_bytes(shard.folder / path, "pdf" if output else "text", [shard.folder])
+        data = read_bytes(shard.folder / path, kind_of(Path(path)) if output else "text",
+                          [shard.folder])
         if len(data) != size or hashlib.sha256(data).hexdigest() != sha:
             raise BuildError(f"{path} does not match its manifest entry (changed after the "
                              "build?)", shard.manifest)
@@ -143,7 +148,9 @@ def _take_files(project: Project, shard: Shard, taken: dict[str, Taken],
                                  f"{shard.folder}: were the shards built from the same "
                                  "campaign?", shard.manifest)
             continue
-        if output:
+        if output and PROFILES[output.profile].format != "pdf":
+            _check_image(data, output, shard.folder / path)
+        elif output:
             _check_pdf(data, output, shard.folder / path)
         elif data != _campaign_csv(project, path.split("/")[0], staging):
             raise BuildError("this is not the header row the campaign's strings give: were "
@@ -158,6 +165,27 @@ def _campaign_csv(project: Project, locale: str, staging: Path) -> bytes:
     header row, from its strings, so any other content is not a build's."""
     write_signsheet_csv(project, locale, staging / "expected")
     return (staging / "expected" / locale / CSV_FILE).read_bytes()
+
+
+def _check_image(data: bytes, output: Output, path: Path) -> None:
+    """The image is one of its profile's format, of exactly its material's pixel size (read
+    with Pillow's cap on pixels, as photos are: nothing a build writes comes near it)."""
+    from PIL import Image
+
+    wanted = tuple(round(side * PX_PER_PT) for side in MATERIALS[output.material].trim["a4"])
+    fmt = PROFILES[output.profile].format
+    problem = pixels_problem(data)
+    if problem:
+        raise BuildError(f"this image {problem}", path)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            found, size = (image.format or "").lower(), image.size
+    except Exception:  # Pillow raises many kinds on a damaged file
+        raise BuildError("not an image a build wrote: it cannot be read", path) from None
+    if found != fmt or size != wanted:
+        raise BuildError(f"not the image a build writes: {found or 'unknown'} of {size[0]}x"
+                         f"{size[1]} px where the {output.material} is {fmt} of "
+                         f"{wanted[0]}x{wanted[1]} px", path)
 
 
 def _check_pdf(data: bytes, output: Output, path: Path) -> None:

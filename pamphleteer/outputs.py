@@ -28,6 +28,7 @@ from pamphleteer.errors import BuildError
 from pamphleteer.files import load_json
 from pamphleteer.locales import CODE
 from pamphleteer.materials import SIGNATURE_COLUMNS
+from pamphleteer.profiles import output_path
 from pamphleteer.project import SETTINGS_FILE, SLUG, Project
 from pamphleteer.theme import folders
 
@@ -230,8 +231,7 @@ def _entry_problem(entry: object) -> str | None:
     event = entry.get("event")
     if event is not None and not (isinstance(event, str) and SLUG.fullmatch(event)):
         return f"event is {_shown(event)}"
-    where = f"events/{event}/" if event else ""
-    path = f"{where}{entry['locale']}/{entry['material']}-{entry['profile']}.pdf"
+    path = output_path(entry["locale"], entry["material"], entry["profile"], event)
     if entry.get("path") != path:
         return f"path is {_shown(entry.get('path'))}, not {path!r}"
     checks = {"pages": _count, "bytes": _count, "warnings": _texts,

@@ -3,7 +3,7 @@ once for every render of it (the piece the later stages lay out)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from pamphleteer.content import Document, load_document, load_strings
 from pamphleteer.errors import Diagnostic
@@ -31,6 +31,7 @@ class Piece:
     geometries: dict[str, Geometry]  # per profile
     event: dict[str, str] | None = None  # what the event block prints
     translation: str = "source"  # source, fallback, translated, outdated or untranslated
+    links: dict[str, str] = field(default_factory=dict)  # printed short addresses, no code
 
 
 def prepare(project: Project, locale: str, material: Material, profiles: tuple[str, ...],
@@ -69,7 +70,10 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
                  html_parts=document_context(project, doc, diagnostics), strings=strings,
                  codes=codes, geometries=geometries,
                  event=event_context(project, locale, event) if event else None,
-                 translation=translation)
+                 translation=translation,
+                 links={purpose: display_url(event.link(purpose, project.links[purpose])
+                                             if event else project.links[purpose])
+                        for purpose in material.links})
 
 
 def _translation(project: Project, locale: str, doc: Document,

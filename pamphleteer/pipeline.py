@@ -21,6 +21,7 @@ from pamphleteer.content import content_path
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
 from pamphleteer.events import Event
 from pamphleteer.fit import Fit, fit_document, grow_pages, problems
+from pamphleteer.formats import FORMATS
 from pamphleteer.impose import duplex, impose, plan_sheets, print_instruction
 from pamphleteer.limits import JOB_SECONDS, OverBudget, memory_budget, time_budget
 from pamphleteer.materials import MATERIALS, SHEETS, Material
@@ -28,7 +29,7 @@ from pamphleteer.outputs import Output
 from pamphleteer.pdf import Rendered, page_count, render_pdf, sheet_pdf
 from pamphleteer.piece import Piece, prepare
 from pamphleteer.prepress import Prepress
-from pamphleteer.profiles import BLACK, PROFILES
+from pamphleteer.profiles import BLACK, PROFILES, output_path
 from pamphleteer.project import Project
 from pamphleteer.render import Geometry, base_context, render_html, render_template
 
@@ -45,8 +46,8 @@ class Job:
     @property
     def path(self) -> str:
         """Where the PDF goes, relative to the output folder."""
-        where = f"events/{self.event.slug}/" if self.event else ""
-        return f"{where}{self.locale}/{self.material}-{self.profile}.pdf"
+        return output_path(self.locale, self.material, self.profile,
+                           self.event.slug if self.event else None)
 
     @property
     def document(self) -> str:
@@ -72,7 +73,7 @@ def page_html(project: Project, piece: Piece, profile: str, fit: Fit, tall: bool
     """The HTML ``piece`` is laid out from for ``profile`` at ``fit``."""
     return render_html(project, piece.material, PROFILES[profile], piece.doc, piece.html_parts,
                        piece.strings, piece.codes[profile], piece.geometries[profile],
-                       fit.css(), tall, piece.event)
+                       fit.css(), tall, piece.event, piece.links)
 
 
 def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diagnostic],
@@ -100,27 +101,30 @@ def check_document(project: Project, locale: str, material: Material,
     """Fit one document as a build does, on each layout a profile is fitted on, and run the
     ``LAYOUT`` checks of every profile that layout serves, without writing a PDF (``check``);
     return their warnings. Raises what a build would raise."""
-    piece = prepare(project, locale, material, tuple(PROFILES), diagnostics)
+    profiles = {name: p for name, p in PROFILES.items() if p.kind == material.kind}
+    piece = prepare(project, locale, material, tuple(profiles), diagnostics)
     notes: list[Diagnostic] = []
-    for fitted_on in dict.fromkeys(profile.fitted_on for profile in PROFILES.values()):
+    for fitted_on in dict.fromkeys(profile.fitted_on for profile in profiles.values()):
         render = partial(lay_out, project, piece, fitted_on, diagnostics, [0])
         fit, rendered = _fit(render, piece, fitted_on)
         notes += _for_locale(fit, piece).notes
-        for name, profile in PROFILES.items():
+        for name, profile in profiles.items():
             if profile.fitted_on == fitted_on:
-                notes += run_checks(_subject(project, piece, name, rendered), LAYOUT)
+                notes += run_checks(_subject(project, piece, name, rendered), LAYOUT,
+                                    own_look=fitted_on in (name, profile.renders_as))
     return list(dict.fromkeys(notes))
 
 
 def _subject(project: Project, piece: Piece, profile: str, rendered: Rendered,
-             data: bytes = b"") -> Subject:
+             data: bytes = b"", pdf: bytes = b"") -> Subject:
     """What the checks look at of ``piece``'s render for ``profile``."""
     geo, entry = piece.geometries[profile], PROFILES[profile]
     return Subject(material=piece.material, profile=entry, layout=rendered.layout,
                    max_pages=geo.max_pages, source=piece.doc.path,
                    template=project.template_file(piece.material.template),
-                   codes=tuple(piece.codes[profile]), data=data,
-                   trim=None if entry.impose else max(geo.slug, geo.bleed))
+                   codes=tuple(piece.codes[profile]), data=data, pdf=pdf,
+                   trim=None if entry.impose else max(geo.slug, geo.bleed),
+                   trim_size=geo.trim)
 
 
 def _fit(render, piece: Piece, profile: str) -> tuple[Fit, Rendered]:
@@ -215,7 +219,8 @@ def _build_document(project: Project, locale: str, material: str, profiles: tupl
             return
         fit, fitted = fits[fitted_on]
         try:
-            rendered = fitted if job.profile == fitted_on else \
+            same = fitted_on in (job.profile, PROFILES[job.profile].renders_as)
+            rendered = fitted if same else \
                 _render_profile(project, piece, job.profile, fit, diagnostics, counter)
             output, pdf = _finish(project, job, piece, fit, rendered, underlays)
         except Exception as exc:
@@ -280,22 +285,25 @@ def _render_profile(project: Project, piece: Piece, profile: str, fit: Fit,
 def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Rendered,
             underlays: list[int]) -> tuple[Output, bytes]:
     """Check a profile's render, impose it for home printers, check the file, describe it."""
+    profile = PROFILES[job.profile]
     notes = run_checks(_subject(project, piece, job.profile, rendered), LAYOUT)
     rendered = rendered.written()
     pdf = rendered.pdf
-    if PROFILES[job.profile].impose:
+    if profile.impose:
         pdf = _impose(project, job, piece, rendered, underlays)
-    subject = _subject(project, piece, job.profile, rendered, pdf)
+    data = FORMATS[profile.format].encode(pdf)  # the PDF itself, or an image of its page
+    subject = _subject(project, piece, job.profile, rendered, data, pdf)
     notes = run_checks(subject, FILE) + notes
     output = Output(path=job.path, locale=job.locale, material=job.material,
                     profile=job.profile, content_locale=piece.doc.content_locale,
                     event=job.event.slug if job.event else None, translation=piece.translation,
-                    pages=page_count(pdf), bytes=len(pdf),
-                    sha256=hashlib.sha256(pdf).hexdigest(), fit_scale=round(fit.scale, 3),
+                    pages=page_count(pdf) if profile.format == "pdf" else
+                    FORMATS[profile.format].pages(data), bytes=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(), fit_scale=round(fit.scale, 3),
                     qr=[{"purpose": c.purpose, "url": c.url, "verified": c.verified}
                         for c in subject.found],
                     warnings=list(dict.fromkeys(str(note) for note in notes)))
-    return output, pdf
+    return output, data
 
 
 def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,

@@ -14,7 +14,7 @@ from pamphleteer.content import STRINGS_FILE
 from pamphleteer.errors import BuildError, ContentError, Diagnostic
 from pamphleteer.events import Event
 from pamphleteer.glyphs import check_file, describe, uncovered
-from pamphleteer.measure import Layout
+from pamphleteer.measure import Ink, Layout
 from pamphleteer.photos import SHOP_PPI
 from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
@@ -268,3 +268,39 @@ def ink_problems(pdf: bytes) -> list[tuple[int, str]]:
     finally:
         document.close()
     return problems
+
+
+CONTRAST, CONTRAST_LARGE = 4.5, 3.0  # WCAG 2 AA: body text, and large or bold large text
+LARGE_PX, LARGE_BOLD_PX = 24.0, 18.66  # 18 pt, or 14 pt bold
+REVERSED_PX, REVERSED_BOLD_PX = 18.66, 13.33  # light type on a dark ground a copier keeps
+
+
+def contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """The WCAG 2 contrast ratio of two sRGB colours (1 to 21)."""
+    def luminance(rgb: tuple[float, float, float]) -> float:
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def low_contrast(layout: Layout) -> list[tuple[Ink, float, float]]:
+    """Text whose colour stands out too little from what is behind it: (its ink, its ratio,
+    the ratio it needs)."""
+    found = []
+    for ink in layout.inks:
+        large = ink.size >= LARGE_PX or (ink.size >= LARGE_BOLD_PX and ink.weight >= 700)
+        need = CONTRAST_LARGE if large else CONTRAST
+        ratio = contrast(ink.colour, ink.background)
+        if ratio < need - 0.005:
+            found.append((ink, ratio, need))
+    return found
+
+
+def thin_reversed(layout: Layout) -> list[Ink]:
+    """Light type on a dark ground too small or thin to survive a copier, which fills in
+    the counters of small reversed letters."""
+    return [ink for ink in layout.inks
+            if sum(ink.colour) > sum(ink.background) + 1.5
+            and (ink.size < REVERSED_BOLD_PX or (ink.weight < 600 and ink.size < REVERSED_PX))]

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pamphleteer.materials import INCH, MM
+from pamphleteer.materials import INCH, MM, PRINT, SHARE
 
 # The CMYK characterization print shops receive as the PDF/X output intent, unless the
 # campaign names its printer's ([print] output_intent in campaign.toml).
 OUTPUT_PROFILE = "assets/icc/pamphleteer-fogra39.icc"
 
 RGB, CMYK, BLACK = "rgb", "cmyk", "black"  # how a profile's colours are made
-PAPER, SCREEN = "paper", "screen"  # what a profile's pages are read on
+PAPER, SCREEN, IMAGE = "paper", "screen", "image"  # what a profile's pages are seen as
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,12 @@ class Profile:
     fitted_on: str  # the profile whose layout the copy is fitted on (the same type in both)
     medium: str = PAPER  # SCREEN: pages as tall as their copy, links, "Tap" for "Scan"
     label: str = ""  # the kit page's name for it where strings.toml has no profile_<name>
+    kind: str = PRINT  # the materials it makes: those of the same kind
+    format: str = "pdf"  # the file it writes (formats.py)
+    file: str = "{material}-{profile}.pdf"  # its file's name in the locale's folder
+    # The profile whose render this one's file is made from, as it is (another encoding of
+    # the same pixels): nothing is laid out again for it.
+    renders_as: str = ""
 
     @property
     def cmyk(self) -> bool:
@@ -73,4 +79,25 @@ PROFILES: dict[str, Profile] = {
         impose=True, safe_margin=0.25 * INCH, fitted_on="home",
         label="Photocopy master (black only)",
     ),
+    # Share images: the page is the image, at one CSS px a pixel, in sRGB.
+    "png": Profile(
+        name="png", description="share images as PNG, for posts and chats",
+        pdf_variant=None, bleed={"letter": 0, "a4": 0}, marks=False, ink=RGB, impose=False,
+        safe_margin=0.0, fitted_on="png", medium=IMAGE, label="PNG", kind=SHARE,
+        format="png", file="{material}.png",
+    ),
+    "webp": Profile(
+        name="webp", description="share images as WebP: the same image, smaller",
+        pdf_variant=None, bleed={"letter": 0, "a4": 0}, marks=False, ink=RGB, impose=False,
+        safe_margin=0.0, fitted_on="png", medium=IMAGE, label="WebP", kind=SHARE,
+        format="webp", file="{material}.webp", renders_as="png",
+    ),
 }
+
+
+def output_path(locale: str, material: str, profile: str, event: str | None = None) -> str:
+    """Where an output goes, relative to the output folder: the one rule builds, manifests
+    and merges all follow (a profile this version does not know writes a PDF)."""
+    where = f"events/{event}/" if event else ""
+    pattern = PROFILES[profile].file if profile in PROFILES else Profile.file
+    return f"{where}{locale}/{pattern.format(material=material, profile=profile)}"

@@ -24,6 +24,8 @@ from pamphleteer.tomlfile import Checker, read_toml
 SETTINGS_FILE = "campaign.toml"
 LINK_PURPOSES = ("petition", "representatives")
 OPTIONAL_LINKS = ("report",)  # where callers report their calls (a code on the call script)
+# Where the kit page is published: its link-preview image's address is made absolute with it.
+PAGE_LINKS = ("kit",)
 SWITCHBOARD = "(202) 224-3121"  # the US Capitol switchboard: it puts callers through
 COLOR_NAMES = ("primary", "accent", "ink", "paper")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # campaign and event slugs: they go into links
@@ -237,7 +239,8 @@ def source_date() -> dt.date | None:
 def _links(check: Checker, data: object) -> dict[str, str]:
     table = check.table(data, ("links",), *settings.keys("links"))
     return {purpose: checked_link(check, table, purpose)
-            for purpose in LINK_PURPOSES + tuple(p for p in OPTIONAL_LINKS if p in table)}
+            for purpose in LINK_PURPOSES + tuple(p for p in OPTIONAL_LINKS + PAGE_LINKS
+                                                 if p in table)}
 
 
 def checked_link(check: Checker, table: dict, purpose: str) -> str:

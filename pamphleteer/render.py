@@ -276,7 +276,8 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
                  tall: bool = False) -> dict:
     """What every template gets: campaign, locale, page geometry, fonts and colours."""
     locale = project.locales[locale_code]
-    white = colours(project, profile.ink)["white"]  # the logo is knocked out of the band
+    # The logo is knocked out of the band; in one ink the band is a rule, the logo black.
+    white = colours(project, profile.ink)["ink" if profile.ink == BLACK else "white"]
     edition = dt.datetime.combine(project.edition, dt.time(), dt.UTC).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     return {
@@ -289,6 +290,7 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
         # What templates ask of a profile (not its name, so that a new one needs no edit).
         "medium": profile.medium,
         "imposed": profile.impose,
+        "ink": profile.ink,
         "layout": geo.layout,
         "edition": edition,
         "page_css": Markup(page_css(geo, profile, tall, project.output_intent.path)),
@@ -299,7 +301,8 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
 
 def render_html(project: Project, material: Material, profile: Profile, doc: Document,
                 html_parts: dict, strings: dict[str, str], codes: list[QRCode], geo: Geometry,
-                fit_css: str = "", tall: bool = False, event: dict | None = None) -> str:
+                fit_css: str = "", tall: bool = False, event: dict | None = None,
+                links: dict[str, str] | None = None) -> str:
     """Render the material's template to a complete HTML document.
 
     ``html_parts`` is the document's ``document_context``; ``fit_css`` carries the copyfit
@@ -324,6 +327,7 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
         "qr": {code.purpose: {"svg": Markup(code.svg), "display": address(code.display),
                               "url": code.url, "scale": f"{code.scale:.4f}"}
                for code in codes},
+        "links": {purpose: address(display) for purpose, display in (links or {}).items()},
     })
     # The page's language is the requested locale's only when the text really is in it.
     context["locale"]["code"] = doc.content_locale

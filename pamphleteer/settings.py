@@ -59,6 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
             "representative\" code leads", True),
     Setting("links.report", "an `https://` address", "where callers report their call: a "
             "third code on the call script", default="none"),
+    Setting("links.kit", "an `https://` address", "where you publish the kit page (the build's "
+            "output folder): chats and feeds then show its link-preview image", default="none"),
     Setting("brand.primary", COLOUR, "headlines and the masthead band", default="navy"),
     Setting("brand.accent", COLOUR, "kickers, rules, the event's date", default="red"),
     Setting("brand.ink", COLOUR, "body text (at the shop, solid black is best)",

@@ -22,7 +22,8 @@ import platformdirs
 from pamphleteer.content import REQUIRED_STRINGS, load_strings
 from pamphleteer.errors import BuildError, PamphleteerError
 from pamphleteer.events import when
-from pamphleteer.files import read_bytes
+from pamphleteer.files import kind_of, read_bytes
+from pamphleteer.formats import FORMATS, PX_PER_PT
 from pamphleteer.impose import print_instruction
 from pamphleteer.locales import cldr_name
 from pamphleteer.markup import css_string
@@ -39,7 +40,7 @@ FONTS = "fonts"  # the page's own fonts, subset to its characters
 THUMB_WIDTH = 200  # pixels: shown 96 CSS px wide, sharp on a phone's 2x screen
 THUMB_RATIO = 1.55  # the tallest a thumbnail is, over its width (a poster is 1.55)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed date in the zips, so that they are reproducible
-PREVIEW = ("screen", "home", "shop")  # which PDF a thumbnail is drawn from, first found
+PREVIEW = ("screen", "home", "shop", "png")  # which file a thumbnail is drawn from, first found
 LINK_SCHEMES = ("https", "http", "mailto", "tel")  # what the page may link, besides its files
 
 
@@ -205,7 +206,7 @@ def _kit_file(out: Path, path: str, sha256: str) -> bytes:
     """The kit's file ``path``, read as a user's file is (a regular file inside ``out``,
     under its cap) and refused unless it is still the one the manifest recorded: the page
     never serves a file put in the place of a build's."""
-    data = read_bytes(out / path, "pdf" if path.endswith(".pdf") else "text", [out])
+    data = read_bytes(out / path, kind_of(Path(path)), [out])
     if hashlib.sha256(data).hexdigest() != sha256:
         raise BuildError("this is not the file the manifest recorded (was it changed after "
                          "the build?): build it again with --no-cache", out / path)
@@ -213,9 +214,19 @@ def _kit_file(out: Path, path: str, sha256: str) -> bytes:
 
 
 def _thumbnail(data: bytes, pdf: Path) -> bytes:
-    """A PNG of the first page of the PDF ``data`` (read from ``pdf``), ``THUMB_WIDTH``
-    pixels wide."""
+    """A PNG of the first page of the PDF (or the image) ``data`` (read from ``pdf``),
+    ``THUMB_WIDTH`` pixels wide."""
     import pypdfium2
+
+    if pdf.suffix.lower() != ".pdf":
+        fmt = FORMATS.get(pdf.suffix.lower().lstrip("."))
+        if fmt is None:
+            raise BuildError("the kit page cannot show a file of this kind", pdf)
+        image = fmt.picture(data)
+        image = image.resize((THUMB_WIDTH, round(image.height * THUMB_WIDTH / image.width)))
+        buffer = io.BytesIO()
+        image.quantize(64).save(buffer, "PNG", optimize=True)
+        return buffer.getvalue()
 
     try:
         document = pypdfium2.PdfDocument(data)
@@ -320,7 +331,7 @@ def _page(project: Project, entries: list[dict], events: dict[str, dict],
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(project.name)}: {e(source['kit_title'])}</title>
-<style>{STYLE}/*FONTS*/</style>
+{_preview_meta(project, entries, source)}<style>{STYLE}/*FONTS*/</style>
 </head>
 <body>
 <header class="top">
@@ -355,6 +366,31 @@ def _page(project: Project, entries: list[dict], events: dict[str, dict],
     return "\n".join(part for part in parts if part)
 
 
+def _preview_meta(project: Project, entries: list[dict], words: dict[str, str]) -> str:
+    """Open Graph tags: what a chat or a feed shows for a link to the page, its link-preview
+    image (the source language's, else the first language's), made absolute with the
+    campaign's ``[links] kit`` where it has one."""
+    e = html.escape
+    previews = sorted((entry["locale"] != project.source_locale, entry["path"])
+                      for entry in entries if entry["material"] == "share-preview"
+                      and entry["profile"] == "png" and not entry.get("event"))
+    if not previews:
+        return ""
+    base = project.links.get("kit", "")
+    image = base.rstrip("/") + "/" + previews[0][1] if base else previews[0][1]
+    width, height = (round(side * PX_PER_PT) for side in MATERIALS["share-preview"].trim["a4"])
+    image = own_url(image)  # the page writes only its own files and https links
+    if not image:
+        return ""
+    tags = [("og:type", "website"), ("og:title", f"{project.name}: {words['kit_title']}"),
+            ("og:description", words["kit_intro"]), ("og:image", image),
+            ("og:image:width", str(width)), ("og:image:height", str(height))]
+    if base and own_url(base):
+        tags.append(("og:url", base))
+    return "".join(f'<meta property="{key}" content="{e(value)}">\n' for key, value in tags) + \
+        '<meta name="twitter:card" content="summary_large_image">\n'
+
+
 def _strings(project: Project, code: str) -> dict[str, str]:
     """The locale's template words, read as a build reads them (the build has reported what
     is wrong with them): the source locale's stand in for a file that cannot be read."""
@@ -383,7 +419,8 @@ def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], t
     for (slug, locale, material), profiles in groups.items():
         if slug != event or locale != code:
             continue
-        title = words.get(f"material_{material}", material)
+        title = words.get(f"material_{material}", MATERIALS[material].label
+                          if material in MATERIALS else material)
         rows = []
         for profile in (*PROFILES, *sorted(set(profiles) - set(PROFILES))):
             entry = profiles.get(profile)

@@ -122,10 +122,18 @@ def file_status(project: Project, locale: str, material: str) -> FileStatus:
     return FileStatus(locale, material, state, path, fingerprinted=bool(recorded_values))
 
 
+def tracked(project: Project) -> list[str]:
+    """The files a translator keeps up: every material the campaign makes (an optional one
+    only where its source language has it), and the strings."""
+    return [name for name in TRACKED if name not in MATERIALS or not MATERIALS[name].optional
+            or present(content_path(project, project.source_locale, name))]
+
+
 def status_table(project: Project) -> list[FileStatus]:
     """Every locale x (material and the strings), the source locale first."""
     order = [project.source_locale] + [c for c in project.locales if c != project.source_locale]
-    return [file_status(project, locale, name) for locale in order for name in TRACKED]
+    names = tracked(project)
+    return [file_status(project, locale, name) for locale in order for name in names]
 
 
 def set_fingerprint(path: Path, value: str) -> None:

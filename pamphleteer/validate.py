@@ -19,7 +19,7 @@ from pamphleteer.limits import JOB_SECONDS, OverBudget, memory_budget, time_budg
 from pamphleteer.materials import MATERIALS
 from pamphleteer.pipeline import check_document
 from pamphleteer.project import Project
-from pamphleteer.translation import MISSING, OUTDATED, UNTRANSLATED, status_table
+from pamphleteer.translation import MISSING, OUTDATED, UNTRANSLATED, status_table, tracked
 
 
 @dataclass
@@ -36,10 +36,11 @@ def check_project(project: Project, locales: list[str] | None = None,
     of ``locales`` and ``materials`` (all of them when not given); each document has
     ``seconds`` to be checked, as a build's has to be built."""
     report = Report(warnings=[str(note) for note in project.notes])
+    made = [name for name in tracked(project) if name in MATERIALS]
     for locale in locales or project.locales:
         diagnostics: list[Diagnostic] = []
         _check_strings(project, locale, report, diagnostics)
-        for material in (MATERIALS[name] for name in materials or MATERIALS):
+        for material in (MATERIALS[name] for name in materials or made):
             # Something in a file's place (a pipe, a broken link) is checked, and refused.
             own = present(content_path(project, locale, material.name))
             source = present(content_path(project, project.source_locale, material.name))

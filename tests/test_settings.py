@@ -6,7 +6,7 @@ import re
 
 from pamphleteer import settings
 from pamphleteer.locales import FONT_ROLES
-from pamphleteer.project import COLOR_NAMES, LINK_PURPOSES, OPTIONAL_LINKS
+from pamphleteer.project import COLOR_NAMES, LINK_PURPOSES, OPTIONAL_LINKS, PAGE_LINKS
 from pamphleteer.starter import STARTER
 
 from conftest import ROOT, run
@@ -19,7 +19,8 @@ def test_the_readme_settings_table_is_the_schema():
 
 
 def test_the_schema_is_what_the_build_checks(campaign):
-    assert settings.keys("links") == (set(LINK_PURPOSES + OPTIONAL_LINKS), set(LINK_PURPOSES))
+    assert settings.keys("links") == (set(LINK_PURPOSES + OPTIONAL_LINKS + PAGE_LINKS),
+                                      set(LINK_PURPOSES))
     assert settings.keys("brand")[0] == set(COLOR_NAMES)
     assert settings.keys("fonts")[0] == set(FONT_ROLES)
     assert all(setting.description and setting.kind for setting in settings.SETTINGS)
