@@ -8,19 +8,16 @@ import re
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from pamphleteer import __version__
+from pamphleteer import __version__, api
+from pamphleteer.api import BuildResult
 from pamphleteer.errors import PamphleteerError
-from pamphleteer.events import event_notes, load_events
-from pamphleteer.kit import Job, KitResult, build_kit, plan, warm_up
-from pamphleteer.kit import shard as kit_shard
+from pamphleteer.kit import Job, warm_up
 from pamphleteer.limits import JOB_SECONDS
 from pamphleteer.materials import MATERIALS
-from pamphleteer.merge import merge
 from pamphleteer.outputs import Output
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import find_campaign, load_project
@@ -33,7 +30,6 @@ from pamphleteer.translation import (
     status_table,
     tracked,
 )
-from pamphleteer.validate import check_project
 from pamphleteer.watch import changes, watched_paths
 from pamphleteer.workers import cores
 
@@ -117,47 +113,45 @@ def build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
           event_path: Path | None, strict: bool, seconds: float, no_cache: bool,
           shard: tuple[int, int] | None) -> None:
     """Render the kit: every locale x material x profile into <out>/<locale>/."""
-    result, total = _build(project_dir, out, locales, materials, profiles, workers, strict,
-                           seconds, use_cache=not no_cache, event_path=event_path,
-                           shard=shard)
+    result = _build(project_dir, out, locales, materials, profiles, workers, strict,
+                    seconds, use_cache=not no_cache, event_path=event_path, shard=shard)
     if result.errors:
         count = len(dict.fromkeys(map(_untagged, result.errors)))
         raise PamphleteerError(f"{count} error(s); "
-                               f"{len(result.outputs)} of {total} files written")
+                               f"{len(result.outputs)} of {result.planned} files written")
 
 
 def _build(project_dir: Path, out: Path | None, locales: tuple[str, ...],
            materials: tuple[str, ...], profiles: tuple[str, ...], workers: int, strict: bool,
            seconds: float, use_cache: bool = True, event_path: Path | None = None,
-           shard: tuple[int, int] | None = None) -> tuple[KitResult, int]:
-    """Build (what is out of date in) the kit, saying what happens as it goes; return the
-    result and how many PDFs the kit holds."""
-    project = load_project(project_dir)
-    out = out or project.root / "dist"
-    events = load_events(project, event_path) if event_path else None
-    if events:  # an old event file left in the folder: a warning (an error with --strict)
-        project = replace(project, notes=project.notes + tuple(event_notes(events)))
-    jobs = plan(project, list(locales), list(materials), list(profiles), events)
-    if shard:
-        jobs = kit_shard(jobs, *shard)
-    left_out = _broken_locales(project, locales)
-    progress = Progress(len(jobs), out)
-    progress.start(jobs, workers, use_cache)
-    for note in project.notes if not strict else ():  # under --strict they are errors
-        progress.say("warning", str(note))
-    result = build_kit(project, jobs, out, workers=workers, strict=strict, seconds=seconds,
-                       report=progress, use_cache=use_cache)
-    progress.done()
-    result.errors += left_out  # a language of the kit that could not be built at all
+           shard: tuple[int, int] | None = None) -> BuildResult:
+    """``api.build``, saying what happens as it goes."""
+    progress: list[Progress] = []
+
+    def started(jobs: list[Job], folder: Path, notes: list[str]) -> None:
+        progress.append(Progress(len(jobs), folder))
+        progress[0].start(jobs, workers, use_cache)
+        for note in notes:
+            progress[0].say("warning", note)
+
+    def report(job: Job, output: Output | None, errors: list[str],
+               warnings: list[str]) -> None:
+        progress[0](job, output, errors, warnings)
+
+    result = api.build(project_dir, out=out, locales=locales, materials=materials,
+                       profiles=profiles, workers=workers, strict=strict, event=event_path,
+                       seconds=seconds, use_cache=use_cache, shard=shard, started=started,
+                       report=report)
+    progress[0].done()
     for error in result.errors:  # those no job reported (the manifest, the CSV)
-        progress.say("error", error)
+        progress[0].say("error", error)
     if not result.errors:
         unchanged = f", {len(result.unchanged)} unchanged" if result.unchanged else ""
         click.echo(f"{_files(o.profile for o in result.outputs)} and "
-                   f"{shown(out / 'manifest.json')} written "
+                   f"{shown(result.out / 'manifest.json')} written "
                    f"({result.layouts} layouts{unchanged}); the kit page: "
-                   f"{shown(out / 'index.html')}")
-    return result, len(jobs)
+                   f"{shown(result.out / 'index.html')}")
+    return result
 
 
 @main.command()
@@ -176,8 +170,8 @@ def watch(project_dir: Path, out: Path | None, locales: tuple[str, ...],
         started = time.monotonic()
         try:
             # One document is rebuilt here, in this warm process; more go to the workers.
-            result, _ = _build(root, out, locales, materials, profiles, workers, strict,
-                               seconds, event_path=event_path)
+            result = _build(root, out, locales, materials, profiles, workers, strict,
+                            seconds, event_path=event_path)
         except PamphleteerError as exc:  # settings that cannot be read: say so, keep going
             click.secho(f"error: {exc.format_message()}", fg="red", err=True)
             return
@@ -209,20 +203,6 @@ def shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd())) or "."
     except ValueError:
         return str(path)
-
-
-def _broken_locales(project, locales: tuple[str, ...]) -> list[str]:
-    """Locales whose settings are wrong: an error for each one the command covers (all of
-    them, when no -l is given), a warning (even under --strict) for the others, which must
-    not stop work on the rest."""
-    errors = []
-    for code, error in project.broken.items():
-        if locales and code not in locales:
-            click.secho(f"warning: {error.format_message()} (the {code} kit is left out)",
-                        fg="yellow", err=True)
-        else:
-            errors.append(f"{error.format_message()} (the {code} kit cannot be built)")
-    return errors
 
 
 class Progress:
@@ -316,7 +296,7 @@ def merge_command(shards: tuple[Path, ...], project_dir: Path, out: Path | None)
     its manifest and kit page, as if it had been built at once."""
     project = load_project(project_dir)
     out = out or project.root / "dist"
-    copied, page = merge(project, list(shards), out)
+    copied, page = api.merge(project, list(shards), out)
     click.echo(f"merged {len(copied)} PDF(s) from {len(shards)} folder(s) into {out}; "
                f"kit page: {page}")
 
@@ -333,9 +313,9 @@ def check(project_dir: Path, locales: tuple[str, ...], materials: tuple[str, ...
           strict: bool, seconds: float) -> None:
     """Validate settings, content, glyphs, translations and the fit of every piece; no PDF."""
     project = load_project(project_dir)
-    plan(project, list(locales))  # an unknown locale is an error, as in build
-    report = check_project(project, list(locales), list(materials), seconds)
-    report.errors += _broken_locales(project, locales)
+    report = api.check(project, locales=locales, materials=materials, seconds=seconds)
+    for note in report.left_out:
+        click.secho(f"warning: {note}", fg="yellow", err=True)
     _finish(report.errors, report.warnings, strict, "check")
     click.echo(f"check: {len(locales or project.locales)} locale(s) and "
                f"{len(materials or [m for m in tracked(project) if m in MATERIALS])} "

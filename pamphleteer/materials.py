@@ -118,3 +118,6 @@ MATERIALS: dict[str, Material] = {
                  label="Link-preview image", links=("petition",)),
     )
 }
+
+# The materials printed on paper (PDFs), in the kit's order: those the print profiles make.
+PRINTED = tuple(name for name, material in MATERIALS.items() if material.kind == PRINT)

@@ -28,6 +28,7 @@ class Report:
 
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # broken languages not asked for
 
 
 def check_project(project: Project, locales: list[str] | None = None,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pamphleteer.fit import Fit, _wrap, predict
-from pamphleteer.materials import MATERIALS
+from pamphleteer.materials import MATERIALS, PRINTED
 from pamphleteer.measure import TEXT, Node
 from pamphleteer.prepress import SLUG
 
@@ -65,7 +65,7 @@ def test_paper_has_one_scale_per_document_and_says_so(fixture_kit):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("locale", "material"), [("en", material) for material in MATERIALS]
+@pytest.mark.parametrize(("locale", "material"), [("en", material) for material in PRINTED]
                          + [("de", material) for material in FITTED])
 def test_trim_pages_are_filled_without_holes(fixture_kit, locale, material):
     path = fixture_kit / f"{locale}/{material}-shop.pdf"

@@ -11,7 +11,7 @@ import pypdfium2
 import pytest
 
 from pamphleteer.identity import INK, sanitize_logo
-from pamphleteer.materials import MATERIALS
+from pamphleteer.materials import PRINTED
 
 from conftest import FIXTURE_EN, FIXTURES, build, run
 from pdfinspect import find_text, page_chars, page_texts, text_runs
@@ -33,7 +33,7 @@ def is_primary(pixel) -> bool:
 
 @pytest.mark.slow
 def test_every_piece_carries_the_wordmark_in_every_profile(fixture_kit):
-    for material in MATERIALS:
+    for material in PRINTED:
         for profile in ("home", "shop", "screen"):
             first = page_texts(fixture_kit / f"en/{material}-{profile}.pdf")[0]
             # The wordmark, set in capitals (the imprint names the campaign in mixed case).
@@ -124,7 +124,7 @@ def _letters(text: str) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("locale, material", [("en", m) for m in MATERIALS]
+@pytest.mark.parametrize("locale, material", [("en", m) for m in PRINTED]
                          + [("de", m) for m in ("flyer", "trifold", "booklet", "callscript")])
 def test_the_call_to_action_is_the_strongest_block_of_every_piece(fixture_kit, locale, material):
     """Wherever its heading is printed, it is the largest type but the headline's, and it

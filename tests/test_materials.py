@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from pamphleteer.impose import plan_sheets, saddle_order
-from pamphleteer.materials import INCH, MATERIALS, SHEETS, TRIFOLD_PANELS
+from pamphleteer.materials import INCH, MATERIALS, PRINTED, SHEETS, TRIFOLD_PANELS
 
 from conftest import run
 from pdfinspect import boxes, page_size_in, page_texts, qr_texts, text_runs
@@ -31,16 +31,19 @@ def norm(text: str) -> str:
 
 
 @pytest.mark.slow
-def test_all_24_pdfs_are_written_and_listed(kit):
+def test_every_pdf_and_image_is_written_and_listed(kit):
     manifest = json.loads((kit / "manifest.json").read_text())
     listed = {entry["path"] for entry in manifest["outputs"] if entry["locale"] == "en"}
-    expected = {f"en/{m}-{p}.pdf" for m in MATERIALS for p in ("home", "shop", "screen")}
-    assert listed == expected
+    expected = {f"en/{m}-{p}.pdf" for m in PRINTED
+                for p in ("home", "shop", "screen", "photocopy")}
+    expected |= {f"en/{m}.{fmt}" for m in MATERIALS if m not in PRINTED
+                 for fmt in ("png", "webp")}
+    assert listed == expected and len(expected) == 36
     for path in expected:
         assert (kit / path).stat().st_size > 1000
 
 
-@pytest.mark.parametrize("material", list(MATERIALS))
+@pytest.mark.parametrize("material", list(PRINTED))
 def test_shop_pdf_has_trim_bleed_and_cmyk_output_intent(kit, material):
     path = kit / f"en/{material}-shop.pdf"
     width, height = MATERIALS[material].trim["letter"]
@@ -66,7 +69,7 @@ def test_shop_pdf_has_trim_bleed_and_cmyk_output_intent(kit, material):
                 assert not re.search(rb"(^|\s)[\d.]+ [\d.]+ [\d.]+ (rg|RG)\b", data), material
 
 
-@pytest.mark.parametrize("material", list(MATERIALS))
+@pytest.mark.parametrize("material", list(PRINTED))
 def test_screen_pdf_is_tagged_with_clickable_links(kit, material):
     path = kit / f"en/{material}-screen.pdf"
     with pikepdf.open(path) as pdf:
@@ -79,7 +82,7 @@ def test_screen_pdf_is_tagged_with_clickable_links(kit, material):
         box[0] >= 0 for box in boxes(path, "/BleedBox"))
 
 
-@pytest.mark.parametrize("material", list(MATERIALS))
+@pytest.mark.parametrize("material", list(PRINTED))
 def test_every_home_page_is_a_letter_sheet_with_a_decoding_qr_code(kit, material):
     path = kit / f"en/{material}-home.pdf"
     for size in page_size_in(path):
@@ -89,7 +92,7 @@ def test_every_home_page_is_a_letter_sheet_with_a_decoding_qr_code(kit, material
     assert all(f"utm_medium={MATERIALS[material].code}" in code for code in codes)
 
 
-@pytest.mark.parametrize("material", list(MATERIALS))
+@pytest.mark.parametrize("material", list(PRINTED))
 def test_home_text_keeps_off_the_sheet_edge(kit, material):
     path = kit / f"en/{material}-home.pdf"
     safe = 0.25 * INCH
@@ -206,7 +209,7 @@ def test_poster_is_scaled_onto_the_sheet(kit):
 
 @pytest.mark.slow
 def test_every_piece_carries_the_imprint(kit):
-    for material in MATERIALS:
+    for material in PRINTED:
         text = norm(" ".join(page_texts(kit / f"en/{material}-screen.pdf")))
         assert "Paid for by Fixture Peace Campaign" in text, material
 
@@ -306,7 +309,7 @@ def thin_runs(flags, widest: int):
     return kept
 
 
-@pytest.mark.parametrize("material", list(MATERIALS))
+@pytest.mark.parametrize("material", list(PRINTED))
 def test_home_sheets_print_nothing_but_marks_near_the_edge(kit, material):
     import numpy
     import pypdfium2

@@ -10,7 +10,7 @@ import pikepdf
 import pypdfium2
 import pytest
 
-from pamphleteer.materials import INCH, MATERIALS, MM, TRIFOLD_PANELS
+from pamphleteer.materials import INCH, MM, PRINTED, TRIFOLD_PANELS
 from pamphleteer.prepress import icc_description
 
 from conftest import ROOT, build, run
@@ -33,7 +33,7 @@ def marks(page) -> list[tuple[float, float, float, float]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("material", list(MATERIALS))
+@pytest.mark.parametrize("material", list(PRINTED))
 def test_marks_sit_in_the_slug_in_registration_colour(fixture_kit, material):
     with pikepdf.open(fixture_kit / f"en/{material}-shop.pdf") as pdf:
         for number, page in enumerate(pdf.pages):

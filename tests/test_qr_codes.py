@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pamphleteer.materials import MATERIALS
+from pamphleteer.materials import MATERIALS, PRINTED
 from pamphleteer.qr import MAX_VERSION
 
 from conftest import build
@@ -16,7 +16,7 @@ CARDS = ("palmcard", "callscript")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("material", list(MATERIALS))
+@pytest.mark.parametrize("material", list(PRINTED))
 def test_codes_are_small_versions_printed_large_enough(fixture_kit, material):
     for profile in ("home", "shop", "screen"):
         symbols = qr_symbols(fixture_kit / f"en/{material}-{profile}.pdf")
@@ -57,7 +57,7 @@ def test_a_link_too_long_for_a_small_code_is_a_warning(campaign, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("material", list(MATERIALS))
+@pytest.mark.parametrize("material", list(PRINTED))
 def test_screens_say_tap_and_paper_says_scan(fixture_kit, material):
     from pdfinspect import page_texts
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pamphleteer.markup import balance, typeset
-from pamphleteer.materials import MATERIALS
+from pamphleteer.materials import PRINTED
 
 from conftest import build
 from pdfinspect import page_texts, text_fills
@@ -54,7 +54,7 @@ def test_a_headline_keeps_its_short_last_word_with_the_one_before():
 
 @pytest.mark.slow
 def test_no_straight_quote_is_printed(fixture_kit):
-    for material in MATERIALS:
+    for material in PRINTED:
         text = texts(fixture_kit / f"en/{material}-screen.pdf")
         assert "'" not in text and '"' not in text, material
     # The fixture copy has straight quotes; they print curled.
@@ -64,7 +64,7 @@ def test_no_straight_quote_is_printed(fixture_kit):
 
 @pytest.mark.slow
 def test_printed_addresses_break_only_after_a_slash(fixture_kit):
-    for material in MATERIALS:
+    for material in PRINTED:
         for profile in ("home", "shop", "screen"):
             text = texts(fixture_kit / f"en/{material}-{profile}.pdf")
             if "representatives/" not in text:
@@ -118,7 +118,7 @@ def test_a_korean_word_too_long_for_any_line_is_named_as_written(campaign, tmp_p
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("material", list(MATERIALS))
+@pytest.mark.parametrize("material", list(PRINTED))
 def test_shop_text_is_solid_black_and_small_text_is_never_a_tint(fixture_kit, material):
     fills = text_fills(fixture_kit / f"en/{material}-shop.pdf")
     # The body size is the one most glyphs are set in (two bytes a glyph); a list bullet,
