@@ -16,13 +16,15 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import platformdirs
+from markupsafe import Markup
 
 from pamphleteer.content import REQUIRED_STRINGS, load_strings
 from pamphleteer.errors import BuildError, PamphleteerError
 from pamphleteer.events import when
-from pamphleteer.files import kind_of, read_bytes
+from pamphleteer.files import kind_of, read_bytes, read_user_text
 from pamphleteer.formats import FORMATS, PX_PER_PT
 from pamphleteer.impose import print_instruction
 from pamphleteer.locales import cldr_name
@@ -30,8 +32,10 @@ from pamphleteer.markup import css_string
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import Manifest, writable, write_atomic
 from pamphleteer.pdf import private_folder
-from pamphleteer.profiles import PROFILES
+from pamphleteer.profiles import PROFILES, RGB
 from pamphleteer.project import Project
+from pamphleteer.render import colours, render_template
+from pamphleteer.theme import trusted
 
 INDEX = "index.html"
 THUMBS = "thumbs"  # PNGs named by the hash of the PDF they show: a new PDF, a new name
@@ -42,6 +46,8 @@ THUMB_RATIO = 1.55  # the tallest a thumbnail is, over its width (a poster is 1.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed date in the zips, so that they are reproducible
 PREVIEW = ("screen", "home", "shop", "png")  # which file a thumbnail is drawn from, first found
 LINK_SCHEMES = ("https", "http", "mailto", "tel")  # what the page may link, besides its files
+PAGE_TEMPLATE, PAGE_STYLE = "kit.html.j2", "css/kit.css"  # the theme's, or the campaign's
+FONTS_MARK = "/*FONTS*/"  # where the page's fonts go in its style, once its text is known
 
 
 def write_site(project: Project, out: Path, manifest: Manifest | None = None) -> Path:
@@ -53,10 +59,11 @@ def write_site(project: Project, out: Path, manifest: Manifest | None = None) ->
         return out / INDEX  # nothing built yet: no page to show
     thumbs = _thumbnails(out, entries, manifest)
     zips = _zips(project, out, entries, manifest)
-    page = _page(project, entries, manifest.events, thumbs, zips)
-    style = f"<style>{STYLE}/*FONTS*/</style>"  # its "<" cannot be in the page's text
-    page = page.replace(style, f"<style>{STYLE}{_fonts(project, out, page, manifest)}"
-                        "</style>", 1)
+    page = render_template(project, PAGE_TEMPLATE,
+                           {"page": page_context(project, entries, manifest.events, thumbs,
+                                                 zips)})
+    # The fonts are cut to the characters the page shows: known once it is written.
+    page = page.replace(FONTS_MARK, _fonts(project, out, page, manifest), 1)
     write_atomic(writable(out, INDEX), page.encode("utf-8"))
     return out / INDEX
 
@@ -94,12 +101,6 @@ def own_url(url: str | None) -> str | None:
 
 _OWN_PATH = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*")
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+")  # RFC 3986's, printable
-
-
-def _attr(name: str, url: str | None) -> str:
-    """`` name="url"`` for a URL the page may write (escaped), else nothing."""
-    safe = own_url(url)
-    return f' {name}="{html.escape(safe)}"' if safe else ""
 
 
 def _remove_stale(out: Path, manifest: Manifest, folder: str, keep: set[str]) -> None:
@@ -312,9 +313,10 @@ def _size(count: int) -> str:
         f"{count / 1024 / 1024:.1f}\u00a0MB"
 
 
-def _page(project: Project, entries: list[dict], events: dict[str, dict],
-          thumbs: dict, zips: dict) -> str:
-    e = html.escape
+def page_context(project: Project, entries: list[dict], events: dict[str, dict],
+                 thumbs: dict, zips: dict) -> dict[str, Any]:
+    """What the kit page template shows, as plain data: every text as it is to be read (the
+    template escapes it), every link one the page may write (``own_url``) or None."""
     groups = _groups(entries)
     ordered = [project.source_locale, *project.locales]  # the source language first
     locales = [code for code in dict.fromkeys(ordered) if any(
@@ -325,70 +327,67 @@ def _page(project: Project, entries: list[dict], events: dict[str, dict],
     source = strings[project.source_locale]
     slugs = sorted({event for event, _, _ in groups if event},
                    key=lambda slug: (events.get(slug, {}).get("date", ""), slug))
-    parts = [f"""<!DOCTYPE html>
-<html lang="{e(project.source_locale)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(project.name)}: {e(source['kit_title'])}</title>
-{_preview_meta(project, entries, source)}<style>{STYLE}/*FONTS*/</style>
-</head>
-<body>
-<header class="top">
-<p class="brand">{e(project.identity.wordmark or project.name)}</p>
-<h1>{e(source['kit_title'])}</h1>
-<nav aria-label="{e(source['kit_title'])}"><ul>"""]
-    for code in locales:
-        parts.append(f'<li><a{_attr("href", f"#kit-{code}")} lang="{e(code)}">'
-                     f'{e(language_name(project, code))}</a></li>')
+    nav: list[dict[str, str | None]] = [
+        {"href": f"#kit-{code}", "lang": code, "name": language_name(project, code)}
+        for code in locales]
     if slugs:
-        parts.append(f'<li><a{_attr("href", "#events")}>{e(source["events_heading"])}'
-                     '</a></li>')
-    parts.append("</ul></nav>\n</header>\n<main>")
-    for code in locales:
-        words = strings[code]
-        parts.append(f'<section id="kit-{e(code)}" lang="{e(code)}" '
-                     f'aria-labelledby="kit-{e(code)}-title">\n'
-                     f'<h2 id="kit-{e(code)}-title">{e(language_name(project, code))}</h2>\n'
-                     f'<p class="intro">{e(words["kit_intro"])}</p>')
-        parts.append(_zip_link(zips.get(code), words))
-        parts.append(_pieces(groups, None, code, words, thumbs))
-        parts.append("</section>")
-    if slugs:
-        parts.append(f'<section id="events" aria-labelledby="events-title">\n'
-                     f'<h2 id="events-title">{e(source["events_heading"])}</h2>')
-        for slug in slugs:
-            parts.append(_event(project, slug, events.get(slug, {}), groups, strings, thumbs,
-                                zips))
-        parts.append("</section>")
-    parts.append(f'</main>\n<footer><p>{e(source["paid_for_by"])} {e(project.imprint)}</p>'
-                 "</footer>\n</body>\n</html>\n")
-    return "\n".join(part for part in parts if part)
+        nav.append({"href": "#events", "lang": None, "name": source["events_heading"]})
+    return {
+        "lang": project.source_locale,
+        "title": f"{project.name}: {source['kit_title']}",
+        "heading": source["kit_title"],
+        "brand": project.identity.wordmark or project.name,
+        "preview": _preview_meta(project, entries, source),
+        "style": Markup(_style(project)),
+        "thumb_width": THUMB_WIDTH // 2,
+        "nav": [item for item in nav if own_url(item["href"])],
+        "languages": [{"code": code, "name": language_name(project, code),
+                       "intro": strings[code]["kit_intro"],
+                       "zip": _zip_entry(zips.get(code), strings[code]),
+                       "pieces": _cards(groups, None, code, strings[code], thumbs)}
+                      for code in locales],
+        "events_heading": source["events_heading"],
+        "events": [_event(project, slug, events.get(slug, {}), groups, strings, thumbs, zips)
+                   for slug in slugs],
+        "footer": f"{source['paid_for_by']} {project.imprint}",
+    }
 
 
-def _preview_meta(project: Project, entries: list[dict], words: dict[str, str]) -> str:
+def _style(project: Project) -> str:
+    """The page's style: the theme's (or the campaign's) kit.css under the campaign's brand
+    colours, and a mark where its fonts go."""
+    path = project.template_file(PAGE_STYLE)
+    css = read_user_text(path, trusted(project.root, "templates"))
+    palette = colours(project, RGB)
+    variables = "".join(f" --{name}: {palette[name]};" for name in ("primary", "accent", "ink",
+                                                                   "paper"))
+    style = f":root {{{variables} }}\n{css}\n{FONTS_MARK}"
+    if "</style" in style.lower():
+        raise BuildError("the kit page's style may not hold '</style'", path)
+    return style
+
+
+def _preview_meta(project: Project, entries: list[dict],
+                  words: dict[str, str]) -> list[tuple[str, str]]:
     """Open Graph tags: what a chat or a feed shows for a link to the page, its link-preview
     image (the source language's, else the first language's), made absolute with the
     campaign's ``[links] kit`` where it has one."""
-    e = html.escape
     previews = sorted((entry["locale"] != project.source_locale, entry["path"])
                       for entry in entries if entry["material"] == "share-preview"
                       and entry["profile"] == "png" and not entry.get("event"))
     if not previews:
-        return ""
+        return []
     base = project.links.get("kit", "")
-    image = base.rstrip("/") + "/" + previews[0][1] if base else previews[0][1]
+    image = own_url(base.rstrip("/") + "/" + previews[0][1] if base else previews[0][1])
+    if not image:  # the page writes only its own files and https links
+        return []
     width, height = (round(side * PX_PER_PT) for side in MATERIALS["share-preview"].trim["a4"])
-    image = own_url(image)  # the page writes only its own files and https links
-    if not image:
-        return ""
     tags = [("og:type", "website"), ("og:title", f"{project.name}: {words['kit_title']}"),
             ("og:description", words["kit_intro"]), ("og:image", image),
             ("og:image:width", str(width)), ("og:image:height", str(height))]
     if base and own_url(base):
         tags.append(("og:url", base))
-    return "".join(f'<meta property="{key}" content="{e(value)}">\n' for key, value in tags) + \
-        '<meta name="twitter:card" content="summary_large_image">\n'
+    return tags
 
 
 def _strings(project: Project, code: str) -> dict[str, str]:
@@ -402,45 +401,46 @@ def _strings(project: Project, code: str) -> dict[str, str]:
     return {key: key for key in REQUIRED_STRINGS}
 
 
-def _zip_link(made: tuple[str, int] | None, words: dict[str, str]) -> str:
+def _zip_entry(made: tuple[str, int] | None, words: dict[str, str]) -> dict | None:
     if not made:
-        return ""
+        return None
     name, size = made
-    return (f'<p class="zip"><a{_attr("href", name)} download>'
-            f'{html.escape(words["download_all"])}</a> <span>({_size(size)})</span></p>')
+    return {"href": own_url(name), "label": words["download_all"], "size": _size(size)}
 
 
-def _pieces(groups: dict, event: str | None, code: str, words: dict[str, str], thumbs: dict,
-            level: int = 3) -> str:
-    """The cards of one language's pieces (of one event, or of the kit), each titled with a
-    heading of ``level``."""
-    e = html.escape
+def _cards(groups: dict, event: str | None, code: str, words: dict[str, str],
+           thumbs: dict) -> list[dict]:
+    """The cards of one language's pieces (of one event, or of the kit)."""
     cards = []
     for (slug, locale, material), profiles in groups.items():
         if slug != event or locale != code:
             continue
         title = words.get(f"material_{material}", MATERIALS[material].label
                           if material in MATERIALS else material)
-        rows = []
+        files = []
         for profile in (*PROFILES, *sorted(set(profiles) - set(PROFILES))):
             entry = profiles.get(profile)
-            if not entry:
-                continue
-            pages = entry.get("pages", 0)
-            count = words["pages_one"] if pages == 1 else \
-                words["pages_many"].replace("{count}", str(pages))
-            how = _how(material, profile, words)
-            rows.append(f'<li><a{_attr("href", entry["path"])}>'
-                        f'{e(_label(profile, words))}</a>'
-                        f' <span class="meta">PDF, {e(count)}, {_size(entry.get("bytes", 0))}'
-                        f'</span>{f"<br><span class=how>{e(how)}</span>" if how else ""}</li>')
-        src = _attr("src", thumbs.get((slug, locale, material)))
-        image = f'<img{src} alt="{e(title)}" width="{THUMB_WIDTH // 2}" loading="lazy">\n' \
-            if src else ""
-        cards.append(f'<li class="piece">{image}'
-                     f'<h{level}>{e(title)}</h{level}>\n'
-                     '<ul class="files">' + "".join(rows) + "</ul></li>")
-    return '<ul class="pieces">\n' + "\n".join(cards) + "\n</ul>" if cards else ""
+            if entry:
+                files.append({"href": own_url(entry["path"]), "label": _label(profile, words),
+                              "meta": _meta(entry, words),
+                              "how": _how(material, profile, words)})
+        cards.append({"title": title, "thumb": own_url(thumbs.get((slug, locale, material))),
+                      "files": files})
+    return cards
+
+
+def _meta(entry: dict, words: dict[str, str]) -> str:
+    """What a file is: "PDF, 2 pages, 120 KB"; an image's format and pixels instead."""
+    kind = entry["path"].rsplit(".", 1)[-1].upper().replace("WEBP", "WebP") \
+        if "." in entry["path"] else "PDF"
+    if kind != "PDF" and entry.get("material") in MATERIALS:
+        width, height = (round(side * PX_PER_PT)
+                         for side in MATERIALS[entry["material"]].trim["a4"])
+        return f"{kind}, {width}\u00d7{height} px, {_size(entry.get('bytes', 0))}"
+    pages = entry.get("pages", 0)
+    count = words["pages_one"] if pages == 1 else \
+        words["pages_many"].replace("{count}", str(pages))
+    return f"PDF, {count}, {_size(entry.get('bytes', 0))}"
 
 
 def _label(profile: str, words: dict[str, str]) -> str:
@@ -457,8 +457,7 @@ def _how(material: str, profile: str, words: dict[str, str]) -> str:
 
 
 def _event(project: Project, slug: str, info: dict, groups: dict, strings: dict, thumbs: dict,
-           zips: dict) -> str:
-    e = html.escape
+           zips: dict) -> dict[str, Any]:
     source = strings[project.source_locale]
     locales = [code for code in dict.fromkeys([project.source_locale, *project.locales])
                if (slug, code) in {(event, loc) for event, loc, _ in groups}]
@@ -468,59 +467,11 @@ def _event(project: Project, slug: str, info: dict, groups: dict, strings: dict,
         stamp = when(date, time, project.locales[project.source_locale].code)
     except (KeyError, ValueError, TypeError):
         stamp = ""
-    where = ", ".join(str(info[k]) for k in ("place", "address") if info.get(k))
-    parts = [f'<article class="event" id="event-{e(slug)}" '
-             f'aria-labelledby="event-{e(slug)}-title">',
-             f'<h3 id="event-{e(slug)}-title">{e(str(info.get("name", slug)))}</h3>',
-             f'<p class="when">{e(stamp)}</p>' if stamp else "",
-             f'<p class="where">{e(where)}</p>' if where else "",
-             f'<p class="host">{e(source["event_host"].replace("{host}", str(info["host"])))}'
-             "</p>" if info.get("host") else "",
-             _zip_link(zips.get(f"event-{slug}"), source)]
-    for code in locales:
-        parts.append(f'<section lang="{e(code)}" aria-label="{e(language_name(project, code))}">'
-                     f'<h4>{e(language_name(project, code))}</h4>'
-                     + _pieces(groups, slug, code, strings[code], thumbs, level=5)
-                     + "</section>")
-    parts.append("</article>")
-    return "\n".join(part for part in parts if part)
-
-
-STYLE = """
-:root { --ink: #1b1b1b; --muted: #555; --line: #d8d8d8; --accent: #c8372d; --primary: #17325a;
-  color: var(--ink); line-height: 1.45; }
-body { margin: 0; }
-:lang(ko) { word-break: keep-all; }  /* Korean breaks between words, as in print */
-.top { background: var(--primary); color: #fff; padding: 1rem 1.25rem 0.75rem; }
-.brand { margin: 0; font-size: 0.8rem; letter-spacing: 0.08em; text-transform: uppercase; }
-h1 { margin: 0.2rem 0 0.6rem; font-size: 1.8rem; line-height: 1.15; }
-nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4rem; }
-nav a { display: inline-block; color: #fff; border: 1px solid #fff8; border-radius: 999px;
-  padding: 0.2rem 0.8rem; text-decoration: none; }
-nav a:focus, nav a:hover { background: #fff; color: var(--primary); }
-main { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem 2rem; }
-section > h2 { margin: 2rem 0 0.3rem; font-size: 1.5rem; color: var(--primary);
-  border-bottom: 3px solid var(--accent); padding-bottom: 0.2rem; }
-.intro { margin: 0.4rem 0; max-width: 44rem; }
-.zip a, .files a { color: var(--primary); font-weight: 600; }
-.zip span, .meta { color: var(--muted); font-size: 0.9rem; }
-.how { font-size: 0.85rem; color: var(--muted); }
-.pieces { list-style: none; padding: 0; margin: 1rem 0 0; display: grid; gap: 1rem;
-  grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }
-.piece { border: 1px solid var(--line); border-radius: 8px; padding: 0.9rem;
-  display: grid; grid-template-columns: 6rem 1fr; gap: 0 0.9rem; align-items: start; }
-.piece img { grid-row: span 2; width: 6rem; height: auto; border: 1px solid var(--line);
-  background: #fff; }
-.piece h3, .piece h5 { margin: 0 0 0.3rem; font-size: 1.05rem; }
-.files { list-style: none; margin: 0; padding: 0; }
-.files li { margin: 0 0 0.45rem; }
-.event { border-left: 4px solid var(--accent); padding: 0.2rem 0 0.2rem 1rem; margin: 1.5rem 0; }
-.event h3 { margin: 0.2rem 0; font-size: 1.25rem; }
-.event p { margin: 0.15rem 0; }
-.event .when { font-weight: 700; color: var(--accent); }
-.event h4 { margin: 1rem 0 0; }
-footer { border-top: 1px solid var(--line); color: var(--muted); font-size: 0.85rem;
-  padding: 0.75rem 1.25rem; }
-@media (max-width: 30rem) { h1 { font-size: 1.45rem; } .piece { grid-template-columns: 4.5rem 1fr; }
-  .piece img { width: 4.5rem; } }
-"""
+    return {"slug": slug, "name": str(info.get("name", slug)), "when": stamp,
+            "where": ", ".join(str(info[k]) for k in ("place", "address") if info.get(k)),
+            "host": source["event_host"].replace("{host}", str(info["host"]))
+            if info.get("host") else "",
+            "zip": _zip_entry(zips.get(f"event-{slug}"), source),
+            "languages": [{"code": code, "name": language_name(project, code),
+                           "pieces": _cards(groups, slug, code, strings[code], thumbs)}
+                          for code in locales]}

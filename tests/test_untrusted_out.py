@@ -20,7 +20,8 @@ from pamphleteer import __version__
 from pamphleteer.errors import BuildError
 from pamphleteer.outputs import Manifest, spreadsheet_text, write_signsheet_csv
 from pamphleteer.project import load_project
-from pamphleteer.site import _fonts, _pieces, own_url
+from pamphleteer.render import render_template
+from pamphleteer.site import _fonts, own_url, page_context
 
 from conftest import FIXTURES, ROOT, build, run
 
@@ -414,12 +415,16 @@ def test_the_kit_page_links_its_own_files_and_plain_addresses(url):
 def test_a_link_outside_the_allow_list_is_not_written(campaign):
     entry = {"path": "JaVaScRiPt:alert(1)", "locale": "en", "material": "flyer",
              "profile": "home", "pages": 1, "bytes": 1, "sha256": "0" * 64}
-    groups = {(None, "en", "flyer"): {"home": entry}}
-    words = {key: key for key in ("pages_one", "pages_many", "print_single")}
-    card = _pieces(groups, None, "en", words,
-                   {(None, "en", "flyer"): "data:text/html,<script>alert(1)</script>"})
-    assert "javascript" not in card.lower() and "data:" not in card
-    assert "<a>" in card and "<img" not in card  # the text stays, without the link
+    project = load_project(campaign)
+    page = page_context(project, [entry], {},
+                        {(None, "en", "flyer"): "data:text/html,<script>alert(1)</script>"},
+                        {"en": ("javascript:alert(2)", 10)})
+    [card] = page["languages"][0]["pieces"]
+    assert card["thumb"] is None and card["files"][0]["href"] is None
+    assert page["languages"][0]["zip"]["href"] is None
+    html = render_template(project, "kit.html.j2", {"page": page})
+    assert "javascript" not in html.lower() and "data:" not in html
+    assert "<a>" in html and "<img" not in html  # the text stays, without the link
 
 
 @pytest.mark.parametrize(("link", "message"), [
