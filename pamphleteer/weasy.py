@@ -1,0 +1,175 @@
+"""The one module that reaches into WeasyPrint's internals: its box tree (the laid-out
+document: pages, blocks, lines, text boxes) and the Pango text layout it sets lines with.
+
+``measure`` and ``frames`` read a layout only through these functions, so that a WeasyPrint
+upgrade that renames a box class or moves its text functions is mended here. (PDF writing,
+fonts and the URL fetcher are ``pdf.py``'s; pydyf is used by ``pdf.py`` and ``prepress.py``.)
+"""
+
+from __future__ import annotations
+
+
+def page_box(page):
+    """The root box of a laid-out page."""
+    return page._page_box
+
+
+def _types():
+    from weasyprint.formatting_structure import boxes
+
+    return boxes
+
+
+def is_line(box) -> bool:
+    """A line of text (its children are the line's inline and text boxes)."""
+    return isinstance(box, _types().LineBox)
+
+
+def is_text(box) -> bool:
+    """A run of text in one style."""
+    return isinstance(box, _types().TextBox)
+
+
+def is_atomic(box) -> bool:
+    """An inline box laid out whole (an inline block or flex box in a line)."""
+    types = _types()
+    return isinstance(box, (types.AtomicInlineLevelBox, types.InlineFlexBox))
+
+
+def is_solid(box) -> bool:
+    """A box whose height does not follow the type of the text in it (an image, a table,
+    a flex container, an inline block)."""
+    types = _types()
+    return isinstance(box, (types.ReplacedBox, types.TableBox, types.FlexContainerBox,
+                            types.InlineBlockBox))
+
+
+def is_grid(box) -> bool:
+    """A grid container."""
+    return isinstance(box, _types().GridContainerBox)
+
+
+def walk(box, parent=None):
+    """Every box below ``box`` (itself first), with its parent."""
+    yield box, parent
+    for child in getattr(box, "children", ()):
+        yield from walk(child, box)
+
+
+def break_pieces(text: str, style) -> list[str]:
+    """``text`` cut where a line may break, each piece with the spaces that follow it."""
+    if style["white_space"] in ("nowrap", "pre"):
+        return [text]
+    from weasyprint.text.line_break import get_log_attrs
+
+    attrs = get_log_attrs(text, style["lang"])
+    cuts = [i for i in range(1, len(text)) if attrs[i].is_line_break] + [len(text)]
+    pieces, start = [], 0
+    for cut in cuts:
+        pieces.append(text[start:cut])
+        start = cut
+    return pieces
+
+
+def text_width(text_box, text: str) -> float:
+    """The width ``text`` takes in a text box's style, as Pango sets it."""
+    from weasyprint.text.line_break import create_layout, line_size
+
+    key = (id(text_box.style), text)
+    if key not in WIDTHS:
+        layout = create_layout(text, text_box.style, None, None, 0)
+        WIDTHS[key] = line_size(layout.get_first_line()[0], text_box.style)[0]
+        layout.deactivate()
+    return WIDTHS[key]
+
+
+# Widths by (style, text), while one document's styles live: cleared after each measure.
+WIDTHS: dict[tuple[int, str], float] = {}
+
+
+def piece_widths(text_box, pieces: list[str]) -> list[tuple[float, float]]:
+    """The width of each piece's word and of the spaces after it, as Pango sets the text box's
+    text on one line: one Pango layout per text box rather than one per word, and each space
+    as wide as it is where it stands (in Korean a space between Hangul is wider than alone)."""
+    from bisect import bisect_left
+    from itertools import accumulate
+
+    from weasyprint.text.ffi import FROM_UNITS, ffi
+    from weasyprint.text.line_break import create_layout
+
+    text = "".join(pieces)
+    layout = create_layout(text, text_box.style, None, None, 0)
+    try:
+        line, more = layout.get_first_line()
+        glyphs: list[tuple[int, float]] = []  # (byte where the glyph's cluster starts, width)
+        run = line.runs
+        while run != ffi.NULL and more is None:
+            item = run.data
+            run = run.next
+            if item.item.analysis.level % 2:  # right to left: positions would need more care
+                more = 0
+                break
+            string = item.glyphs
+            glyphs += [(item.item.offset + string.log_clusters[i],
+                        string.glyphs[i].geometry.width * FROM_UNITS)
+                       for i in range(string.num_glyphs)]
+    finally:
+        layout.deactivate()
+    if more is not None:  # not one left-to-right line: measure each piece on its own
+        return [(text_width(text_box, piece.rstrip()) if piece.rstrip() else 0.0,
+                 text_width(text_box, " ") if piece != piece.rstrip() else 0.0)
+                for piece in pieces]
+    glyphs.sort(key=lambda glyph: glyph[0])
+    starts = [start for start, _ in glyphs]
+    before = [0.0, *accumulate(width for _, width in glyphs)]
+
+    def x(byte: int) -> float:
+        return before[bisect_left(starts, byte)]
+
+    widths, start = [], 0
+    for piece in pieces:
+        word_end = start + len(piece.rstrip().encode())
+        end = start + len(piece.encode())
+        widths.append((x(word_end) - x(start), x(end) - x(word_end)))
+        start = end
+    return widths
+
+
+def unwrap(box):
+    """The laid-out box behind an absolute-position placeholder."""
+    return getattr(box, "_box", box)
+
+def in_flow(box) -> list:
+    """Children that take part in the vertical flow (no markers, floats or frame-end marks)."""
+    kept = []
+    for child in getattr(box, "children", ()):
+        child = unwrap(child)
+        if child.is_absolutely_positioned() or child.is_floated():
+            continue
+        element = getattr(child, "element", None)
+        if element is not None and element.get("data-frame-end") is not None \
+                and child.element_tag == "div":
+            continue
+        kept.append(child)
+    return kept
+
+def classes(box) -> set[str]:
+    element = getattr(box, "element", None)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+def feet(box) -> list:
+    """The absolutely placed ``.foot`` children of a ``.stack`` (see print.css)."""
+    return [unwrap(child) for child in getattr(box, "children", ())
+            if "foot" in classes(child) and unwrap(child).is_absolutely_positioned()]
+
+def custom_px(box, name: str) -> float:
+    """A custom property in CSS px (``__fit_gap`` is ``--fit-gap``) a box was laid out with."""
+    tokens = box.style[name] if hasattr(box, "style") else None
+    for token in tokens or ():
+        if getattr(token, "type", None) == "dimension" and token.unit == "px":
+            return float(token.value)
+    return 0.0
+
+def vertical_pad(box) -> float:
+    return (box.padding_top + box.padding_bottom + box.border_top_width
+            + box.border_bottom_width) if hasattr(box, "padding_top") else 0.0
