@@ -41,7 +41,7 @@ REQUIRED_STRINGS = (
     "petition_tap", "representatives_tap", "report_tap", "codes_on_back", "codes_on_back_tap",
     "event_host", "kit_title", "kit_intro", "download_all", "events_heading", "profile_home",
     "profile_shop", "profile_screen", "pages_one", "pages_many",
-    # The kit page's names of the pieces (those added later may be missing: see site.py).
+    # The kit page's names of the pieces (those added later may be missing: see kitpage.py).
     *(f"material_{name}" for name, material in MATERIALS.items() if not material.optional),
 )
 # A translation's record of the source text it translates (front matter, or strings.toml).

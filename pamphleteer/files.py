@@ -185,3 +185,16 @@ def no_loop(path: Path, *, error: type[PamphleteerError] = BuildError) -> Path:
         raise error("cannot read this file: it is a link that leads back to itself (a loop "
                     "of links)", path)
     return path
+
+
+def private_folder(folder: Path) -> Path:
+    """``folder``, made if need be, checked to be this user's alone (owner, no write by others)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = folder.lstat()
+    except OSError as exc:
+        raise BuildError(f"cannot make the cache folder: {exc.strerror}", folder) from None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        raise BuildError("this cache folder belongs to another user, is not a folder, or "
+                         "others may write to it: remove it and build again", folder)
+    return folder

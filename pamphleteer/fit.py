@@ -12,13 +12,22 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import accumulate
 from pathlib import Path
 
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.materials import Material
-from pamphleteer.measure import COLUMNS, FIXED, GRID, SPLIT, STACK, TEXT, Area, Layout, Node
+from pamphleteer.measure import SPLIT, STACK, Area, Layout, Node
 from pamphleteer.pdf import Rendered
+from pamphleteer.predict import (
+    best_cut,
+    bisect_scale,
+    fits_in,
+    largest_scale,
+    line_height,
+    nodes,
+    predict,
+    word_limit,
+)
 
 FILL = 0.98  # aim a little short of full: the model is close, not exact
 LAST_FILL = 0.9  # how full the last page of a flowing text is aimed to be
@@ -211,7 +220,7 @@ def _loose(layout: Layout, fit: Fit) -> bool:
         gap, lead = dict(fit.gaps).get(area.name, 0.0), dict(fit.leads).get(area.name, 0.0)
         if predict(area.content, 1, gap + 1) == predict(area.content, 1, gap):
             continue  # nowhere to spread
-        if area.flow and gap >= FLOW_GAP * _line_height(area.content) - 0.5:
+        if area.flow and gap >= FLOW_GAP * line_height(area.content) - 0.5:
             continue  # spread as far as a flowing text may be
         used = area.last_used if area.flow else predict(area.content, 1, gap, lead)
         if used < (LOOSE_LAST if area.flow else LOOSE) * area.capacity:
@@ -256,11 +265,11 @@ def solve(layout: Layout, measured: Fit, material: Material, source: Path,
         for area in frames:
             if predict(area.content, floor) > area.capacity:
                 _refuse(area, floor, measured.scale, material, source)
-        k = min([ceiling] + [_largest(area, floor, ceiling, fill) for area in frames])
+        k = min([ceiling] + [largest_scale(area, floor, ceiling, fill) for area in frames])
         if flow:
             pages, k_flow = _pages(flow, measured, material, floor, ceiling, fill, source)
             k = min(k, k_flow)
-        limit, word = _word_limit(layout)
+        limit, word = word_limit(layout)
         if limit < floor:
             raise BuildError(f"the text does not fit: the word '{word}' in the "
                              f"{material.name} is wider than its line even at "
@@ -275,196 +284,18 @@ def solve(layout: Layout, measured: Fit, material: Material, source: Path,
             else area.capacity * fill
         # Leading would move a flowing text's page breaks: it takes gaps only, and fewer after
         # each layout that spilled onto another page.
-        cap = FLOW_GAP * _line_height(area.content) * k / 2 ** tighten if area.flow \
+        cap = FLOW_GAP * line_height(area.content) * k / 2 ** tighten if area.flow \
             else math.inf
         gap, lead, used, hole = _spread(area.content, room, k, not area.flow, cap)
         gaps.append((area.name, gap))
         leads.append((area.name, lead))
         # Split columns break where they balance at this size and spacing.
         cuts += [(node.slot, *best_cut(node, k, gap, lead)[1])
-                 for node in _nodes(area.content, SPLIT)]
+                 for node in nodes(area.content, SPLIT)]
         if hole > HOLE * area.capacity:
             notes.append(_underfull(area, used, room, scale, material, source))
     return Fit(scale=scale, gaps=tuple(gaps), leads=tuple(leads), pages=pages if flow else 0,
                cuts=tuple(cuts), notes=tuple(notes))
-
-
-def predict(node: Node, k: float, gap: float = 0.0, lead: float = 0.0) -> float:
-    """A node's height with type scaled by ``k``, ``gap`` px of spread per gap and ``lead`` px
-    more leading on each line of body copy."""
-    if node.kind == FIXED:
-        return node.height
-    if node.kind == TEXT:
-        return node.pad + _line_count(node, k) * _line(node, k, lead)
-    if node.kind == SPLIT:
-        return node.pad + best_cut(node, k, gap, lead)[0]
-    inner = [predict(child, k, gap, lead) for child in node.children]
-    if node.kind == GRID:
-        return node.pad + sum(node.spaces) + sum(inner)
-    if node.kind == COLUMNS:
-        # Balanced columns: the content shared out, plus the tallest column's excess.
-        return node.pad + sum(inner) / node.count + max(node.height, 0.3 * _line_height(node)) * k
-    # Spacing in em scales with the type; a negative margin (a block that runs off the top
-    # into the bleed) is set in absolute units and does not.
-    spaces = sum(k * space if space > 0 else space for space in node.spaces)
-    return node.pad + spaces + sum(inner) + gap * sum(node.weights)
-
-
-def best_cut(node: Node, k: float, gap: float = 0.0,
-             lead: float = 0.0) -> tuple[float, tuple[int, int]]:
-    """Where split columns (a ``SPLIT`` node) break best at scale ``k``: the height of the
-    taller column, and the cut (the block the second column starts at, and how many of its
-    words, or items of a list, stay in the first).
-
-    A cut between two blocks is preferred to one inside a block unless that is half a line
-    or more better; only blocks the split can cut (``cut_in``) are cut inside; a paragraph
-    keeps two lines on each side (orphans and widows), and a heading is never left at the
-    foot of the first column.
-    """
-    blocks = node.children
-    heights = [predict(child, k, gap, lead) for child in blocks]
-    above = _spacing(node, k, gap)
-    # Running sums, so that every cut is weighed in constant time (copy may hold thousands
-    # of blocks and words, and this runs inside the fit's searches).
-    height_sum, above_sum = [0.0, *accumulate(heights)], [0.0, *accumulate(above)]
-
-    def column(start: int, end: int, top: bool = True) -> float:
-        """The height of blocks ``start`` to ``end``, the first at a column's top or not."""
-        if start >= end:
-            return 0.0
-        return height_sum[end] - height_sum[start] + above_sum[end] - above_sum[start + 1] + \
-            (0.0 if top else above[start])
-
-    found = [(max(column(0, b), column(b, len(blocks))), True, (b, 0))
-             for b in range(1, len(blocks)) if not blocks[b - 1].keep]
-    for b, block in enumerate(blocks):
-        before = column(0, b) + (above[b] if b else 0.0)
-        after = column(b + 1, len(blocks), top=False)
-        if not block.cut_in:
-            continue
-        if block.kind == STACK and len(block.children) > 1:
-            # A list or box of blocks: cut between two of its items (the one that heads the
-            # second column has no space above it).
-            items = [predict(child, k, gap, lead) for child in block.children]
-            gaps = _spacing(block, k, gap)
-            item_sum, gap_sum = [0.0, *accumulate(items)], [0.0, *accumulate(gaps)]
-            count = len(items)
-            for item in range(1, count):
-                first = block.pad + item_sum[item] + gap_sum[item]
-                second = block.pad + item_sum[count] - item_sum[item] + gap_sum[count] - \
-                    gap_sum[item + 1]
-                found.append((max(before + first, second + after), False, (b, item)))
-        if block.kind != TEXT or block.keep or not block.words or \
-                max(block.words) * k > block.width:
-            continue
-        starts = _line_starts(block, k)
-        # Lines as tall as predict makes them, and as many: the model's count is corrected
-        # by what it missed at the measured scale (hyphens, say), shared along the paragraph.
-        line = _line(block, k, lead) * _line_count(block, k) / len(starts)
-        words = [0, *accumulate(1 if space else 0 for space in block.trailing)]
-        for kept in range(2, len(starts) - 1):  # two lines or more on each side
-            if not block.trailing[starts[kept] - 1]:
-                continue  # the line does not start after a space: not between two words
-            first = before + block.pad + kept * line
-            second = (len(starts) - kept) * line + after
-            found.append((max(first, second), False, (b, words[starts[kept]])))
-    if not found:
-        return column(0, len(blocks)), (len(blocks), 0)
-    lowest = min(height for height, _, _ in found)
-    slack = 0.5 * _line_height(node) * k
-    height, _, cut = min(found, key=lambda f: (not f[1] or f[0] > lowest + slack, f[0]))
-    return height, cut
-
-
-def _line(node: Node, k: float, lead: float = 0.0) -> float:
-    """The height of one line of a paragraph (a ``TEXT`` node) at scale ``k`` with ``lead``
-    px more leading (body copy only)."""
-    return (node.height / len(node.lines) - node.lead) * k + (lead if node.leads else 0.0)
-
-
-def _spacing(node: Node, k: float, gap: float) -> list[float]:
-    """The space above each of a stack's children at scale ``k`` with ``gap`` of spread."""
-    return [(k * space if space > 0 else space) + gap * weight
-            for space, weight in zip(node.spaces, node.weights, strict=True)]
-
-
-def _line_starts(node: Node, k: float) -> list[int]:
-    """The word each line of a paragraph starts with, broken greedily at scale ``k``."""
-    starts: list[int] = []
-    used, forced = 0.0, set(node.breaks)
-    for index, word in enumerate(node.words):
-        width = word * k
-        if not starts or index in forced or used + width > node.width + 0.01:
-            starts.append(index)
-            used = 0.0
-        used += width + node.trailing[index] * k
-    return starts
-
-
-def _line_count(node: Node, k: float) -> int:
-    """How many lines a paragraph takes with its type scaled by ``k``.
-
-    Its words are wrapped again at their scaled widths; any difference the wrapping makes at
-    the measured scale is kept as a correction.
-    """
-    if not node.words:
-        return len(node.lines)
-    return max(1, len(node.lines) + _wrap(node, k) - _wrap(node, 1.0))
-
-
-def _wrap(node: Node, k: float) -> int:
-    """Greedy line breaking of a paragraph's pieces at scale ``k``."""
-    count, used, starts = 0, 0.0, set(node.breaks)
-    for index, word in enumerate(node.words):
-        width = word * k
-        if not count or index in starts or used + width > node.width + 0.01:
-            count, used = count + 1, 0.0
-        if width > node.width:  # broken inside the word (overflow-wrap)
-            count += math.ceil(width / node.width) - 1
-            width = width % node.width
-        used += width + node.trailing[index] * k
-    return count
-
-
-def _nodes(node: Node, kind: str | None = None):
-    if kind is None or node.kind == kind:
-        yield node
-    for child in node.children:
-        yield from _nodes(child, kind)
-
-
-def _line_height(node: Node) -> float:
-    """The commonest line height of a node's paragraphs (CSS px, at the measured scale)."""
-    heights = sorted(t.height / len(t.lines) for t in _nodes(node, TEXT))
-    return heights[len(heights) // 2] if heights else 16.0
-
-
-def _word_limit(layout: Layout) -> tuple[float, str]:
-    """The largest scale at which every word that must stay whole still fits its line, and
-    the word that sets it."""
-    return min(((t.width / t.word, t.long) for area in layout.areas
-                for t in _nodes(area.content, TEXT) if t.word > 0), default=(math.inf, ""))
-
-
-def _largest(area: Area, floor: float, ceiling: float, fill: float) -> float:
-    """The largest scale (between the limits) at which ``area`` is filled to ``fill``."""
-    return _bisect(lambda k: predict(area.content, k) <= area.capacity * fill, floor, ceiling)
-
-
-def _fits_in(content: Node, room: float, k: float) -> bool:
-    """Whether ``content`` at scale ``k`` is no taller than ``room``."""
-    return predict(content, k) <= room
-
-
-def _bisect(fits: Callable[[float], bool], floor: float, ceiling: float) -> float:
-    """The largest k in [floor, ceiling] for which ``fits(k)`` (``floor`` if none)."""
-    if fits(ceiling):
-        return ceiling
-    low, high = floor, ceiling
-    for _ in range(30):
-        middle = (low + high) / 2
-        low, high = (middle, high) if fits(middle) else (low, middle)
-    return low
 
 
 def _efficiency(flow: Area, measured: Fit) -> float:
@@ -494,10 +325,10 @@ def _pages(flow: Area, measured: Fit, material: Material, floor: float,
     if counts[0] == fewest:
         # Too short even for the fewest pages, with type and spacing at their largest?
         most = predict(flow.content, ceiling,
-                       FLOW_GAP * _line_height(flow.content) * ceiling)
+                       FLOW_GAP * line_height(flow.content) * ceiling)
         needed = _flow_room(flow, measured, material, fewest, 1.0, last=SHORT_LAST)
         if most < needed:
-            lines = max(1, round((needed - most) / (_line_height(flow.content) * ceiling)))
+            lines = max(1, round((needed - most) / (line_height(flow.content) * ceiling)))
             raise BuildError(f"the text is too short for a {material.name}: it cannot fill "
                              f"{fewest} pages even at {material.fit[1]:.0%} type; add about "
                              f"{lines} line{'s' if lines != 1 else ''}, or print it as a "
@@ -505,10 +336,10 @@ def _pages(flow: Area, measured: Fit, material: Material, floor: float,
     for count in counts:
         room = _flow_room(flow, measured, material, count, fill)
         if predict(flow.content, floor) <= room:
-            return count, _bisect(partial(_fits_in, flow.content, room), floor, ceiling)
+            return count, bisect_scale(partial(fits_in, flow.content, room), floor, ceiling)
     most = counts[-1]
     excess = predict(flow.content, floor) - _flow_room(flow, measured, material, most, 1.0)
-    lines = max(1, round(excess / (_line_height(flow.content) * floor)))
+    lines = max(1, round(excess / (line_height(flow.content) * floor)))
     raise BuildError(f"the text does not fit: the {material.name} is too long by about "
                      f"{lines} line{'s' if lines != 1 else ''} even at "
                      f"{floor * measured.scale:.0%} type on {most} pages; shorten it", source)
@@ -523,7 +354,7 @@ def _refuse(area: Area, k: float, scale: float, material: Material, source: Path
     floor = material.fit[0]
     k = floor / scale if at_least else k
     excess = predict(area.content, k, gap, lead) - area.capacity
-    lines = max(1, round(excess / (_line_height(area.content) * k)))
+    lines = max(1, round(excess / (line_height(area.content) * k)))
     by = "more than" if at_least else "about"
     raise BuildError(f"the text does not fit: the {material.name}'s {area.name} is too long "
                      f"by {by} {lines} line{'s' if lines != 1 else ''} even at "
@@ -545,7 +376,7 @@ def _spread(content: Node, room: float, k: float, leading: bool,
         return 0.0, 0.0, used, 0.0
     per_gap = predict(content, k, 1) - used
     per_lead = predict(content, k, 0, 1) - used if leading else 0.0
-    line = _line_height(content) * k
+    line = line_height(content) * k
     gap = min(slack / per_gap, line, cap) if per_gap > 0 else 0.0
     slack -= gap * per_gap
     lead = min(slack / per_lead, LEAD * line) if per_lead > 0 else 0.0
@@ -553,7 +384,7 @@ def _spread(content: Node, room: float, k: float, leading: bool,
     if per_gap > 0:
         more = min(slack / per_gap, cap - gap)
         gap, slack = gap + more, slack - more * per_gap
-    weights = [w for node in _nodes(content, STACK) for w in node.weights if w <= DESIGNED]
+    weights = [w for node in nodes(content, STACK) for w in node.weights if w <= DESIGNED]
     hole = max(max(weights, default=0) * gap, slack)
     return round(gap, 2), round(lead, 2), used, hole
 

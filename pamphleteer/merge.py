@@ -50,7 +50,7 @@ ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", 
 ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR",
                             "/GoToE", "/Sound", "/Movie", "/Rendition", "/ResetForm",
                             "/Hide", "/Named", "/SetOCGState", "/Trans", "/GoTo3DView"})
-PDF_LINK_SCHEMES = ("https", "http", "mailto", "tel")  # as the kit page links (site.py)
+PDF_LINK_SCHEMES = ("https", "http", "mailto", "tel")  # as the kit page links (kitpage.py)
 MAX_OBJECTS = 1_000_000  # a kit PDF has a few thousand
 
 

@@ -8,29 +8,28 @@ import hashlib
 import io
 import logging
 import mimetypes
-import os
 import re
-import stat
 import uuid
-import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache, partial
-from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import platformdirs
-
 from pamphleteer.columns import Cut, split_columns
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
-from pamphleteer.files import checked, kind_of, read_bytes, read_text
-from pamphleteer.fonts import SUFFIXES as FONT_SUFFIXES
+from pamphleteer.files import kind_of, read_bytes, read_text
+from pamphleteer.fontconfig import (
+    configuration,
+    font_config,
+    font_dirs,
+    font_files,
+    load_weasyprint,
+)
 from pamphleteer.glyphs import check_drawn
 from pamphleteer.measure import Layout, mark_frame_ends, measure
-from pamphleteer.outputs import write_atomic
 from pamphleteer.photos import (
     DAMAGED,
     HOME_PPI,
@@ -38,11 +37,10 @@ from pamphleteer.photos import (
     for_press,
     is_photo,
     pixels_problem,
-    signature,
 )
 from pamphleteer.prepress import Prepress, check_press_profile
 from pamphleteer.prepress import finish as finish_for_print
-from pamphleteer.theme import find, folders, inside, layers
+from pamphleteer.theme import find, folders, inside
 
 # Folders of a project that a render may read: never content/, events/ or anything outside.
 READABLE_DIRS = ("assets", "templates")
@@ -71,144 +69,13 @@ class Rendered:
         return replace(self, pending=partial(self.pending, heights=heights))
 
 
-def private_folder(folder: Path) -> Path:
-    """``folder``, made if need be, checked to be this user's alone (owner, no write by others)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = folder.lstat()
-    except OSError as exc:
-        raise BuildError(f"cannot make the cache folder: {exc.strerror}", folder) from None
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
-        raise BuildError("this cache folder belongs to another user, is not a folder, or "
-                         "others may write to it: remove it and build again", folder)
-    return folder
-
-
-def _fonts_dirs(root: Path) -> tuple[Path, ...]:
-    """The campaign's and the theme's font folders: those that exist and, their links
-    resolved, lie in the campaign or the theme (fontconfig may fall back on any font in
-    them, so a link to the system's fonts must not count)."""
-    places = [layer.resolve() for layer in layers(root)]
-    found = (path.resolve() for folder in folders(root, "assets")
-             for path in [folder / "fonts"] if path.is_dir())
-    return tuple(dict.fromkeys(path for path in found
-                               if any(path.is_relative_to(place) for place in places)))
-
-
-def _font_files(fonts_dirs: tuple[Path, ...]) -> tuple[tuple, ...]:
-    """The font files of ``fonts_dirs`` (a campaign's before the theme's of the same name):
-    each one's name, real path, size, time and inode, and the SHA-256 of its contents, which
-    is what the font caches are keyed by. Each must be an ordinary file: fontconfig, which
-    scans them, would wait for ever on a pipe."""
-    files, seen = [], set()
-    for fonts_dir in fonts_dirs:
-        for path in sorted(fonts_dir.iterdir()):
-            if path.name in seen or path.suffix.lower() not in FONT_SUFFIXES:
-                continue
-            seen.add(path.name)
-            real = checked(path, "font", fonts_dirs)
-            info = real.stat()
-            files.append((path.name, str(real), info.st_size, info.st_mtime_ns, info.st_ino,
-                          _content_digest(real)))
-    return tuple(files)
-
-
-def _content_digest(real: Path) -> str:
-    """The SHA-256 of a font file, hashed again only when its ``signature`` changes."""
-    key = signature(real)
-    if key is None or key not in _DIGESTS:
-        digest = hashlib.sha256(read_bytes(real, "font")).hexdigest()
-        if key is None:
-            return digest
-        _DIGESTS[key] = digest
-    return _DIGESTS[key]
-
-
-_DIGESTS: dict[tuple, str] = {}
-
-
-@cache
-def _fontconfig_file(files: tuple[tuple, ...]) -> str:
-    """A fontconfig setup that knows only the project's bundled fonts, none of the system's.
-
-    Only ``@font-face`` fonts from assets/fonts may be used, so a machine with other system
-    fonts gives the same PDF; a glyph no bundled font has is caught by the glyph check rather
-    than borrowed silently from the machine. (Pango crashes with no fonts at all, so the
-    bundled fonts are the fallback.)
-    """
-    # The folder is named after the fonts' places and contents and holds a link per font
-    # named after its contents: fontconfig's cache in it describes those contents, never a
-    # font file since replaced under the same name (its cache trusts a folder's time, which
-    # an edit in place does not change). It is in this user's own cache folder: in a shared
-    # temp folder another user could plant a configuration.
-    key = hashlib.sha256(repr([(name, real, digest) for name, real, *_, digest in files])
-                         .encode())
-    folder = private_folder(Path(platformdirs.user_cache_dir("pamphleteer")) /
-                            f"fc-{key.hexdigest()[:16]}")
-    fonts = folder / "fonts"
-    fonts.mkdir(exist_ok=True)
-    for name, real, *_, digest in files:
-        _link(fonts / f"{Path(name).stem}.{digest[:12]}{Path(name).suffix}", Path(real))
-    config = folder / "fonts.conf"
-    text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-            f"<fontconfig><dir>{escape(str(fonts))}</dir>"
-            f"<cachedir>{escape(str(folder))}/cache</cachedir></fontconfig>\n")
-    if not config.is_file() or config.read_text() != text:
-        write_atomic(config, text.encode())
-    return str(config)
-
-
-def _link(link: Path, target: Path) -> None:
-    """``link`` made (or made again) a symbolic link to ``target``."""
-    if link.is_symlink() and os.readlink(link) == str(target):
-        return
-    spare = link.with_name(f".{link.name}.{os.getpid()}")
-    spare.unlink(missing_ok=True)
-    spare.symlink_to(target)
-    spare.replace(link)  # atomic: a build beside this one sees the old link or the new
-
-
-def _weasyprint(root: Path, files: tuple[tuple, ...] | None = None):
-    """Import WeasyPrint (once; it costs about a second) with the project's fonts only
-    (``files``: its ``_font_files``, when they are known)."""
-    # WeasyPrint loads the fontconfig file anew for every document, so set it every time.
-    files = _font_files(_fonts_dirs(root)) if files is None else files
-    os.environ["FONTCONFIG_FILE"] = _fontconfig_file(files)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import weasyprint
-        import weasyprint.text.fonts
-    return weasyprint
-
-
-def _font_config(fonts_dirs: tuple[Path, ...], files: tuple[tuple, ...] | None = None):
-    """One WeasyPrint font configuration per set of fonts, kept while its files are
-    unchanged.
-
-    WeasyPrint reads, copies and indexes every ``@font-face`` file for each document it is
-    given a new configuration for: for the three Korean fonts alone that is 4 MB per layout.
-    A configuration remembers the faces it has loaded, and all of a project's documents
-    declare the same faces from ``fonts.toml``, so one serves them all. It would keep serving
-    a face whose file changed (``watch``), so the files' contents are part of the key.
-    """
-    files = _font_files(fonts_dirs) if files is None else files
-    return _configuration(fonts_dirs, _fontconfig_file(files), files)
-
-
-@lru_cache(maxsize=4)
-def _configuration(fonts_dirs: tuple[Path, ...], config_file: str, files: tuple):
-    from weasyprint.text.fonts import FontConfiguration
-
-    os.environ["FONTCONFIG_FILE"] = config_file  # read by the configuration made here
-    return FontConfiguration()
-
 
 @atexit.register
 def _release() -> None:
     """Let the kept configurations go while Python can still remove their temporary font
     folders (at interpreter exit WeasyPrint's clean-up finds its modules already gone)."""
     _parsed.cache_clear()
-    _configuration.cache_clear()
+    configuration.cache_clear()
     gc.collect()
 
 
@@ -312,9 +179,9 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     own resolution (resampled again, the dots would turn grey). ``cuts`` say where split
     columns break (``columns.py``).
     """
-    fonts_dirs = _fonts_dirs(root)
-    files = _font_files(fonts_dirs)  # read once per layout: it checks every font file
-    weasyprint = _weasyprint(root, files)
+    fonts_dirs = font_dirs(root)
+    files = font_files(fonts_dirs)  # read once per layout: it checks every font file
+    weasyprint = load_weasyprint(root, files)
     if press is not None:
         check_press_profile(press)
     fetcher = fetcher_class()(root, press, copier)
@@ -322,7 +189,7 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
         split_columns(page.etree_element, cuts)
         mark_frame_ends(page.etree_element)
-        fonts = _font_config(fonts_dirs, files)
+        fonts = font_config(fonts_dirs, files)
         sheets, profiles = _stylesheets(page.etree_element, root, fonts, fetcher)
         document = page.render(dpi=None if press or copier else HOME_PPI, font_config=fonts,
                                stylesheets=sheets, color_profiles=profiles)
@@ -355,7 +222,7 @@ def sheet_pdf(html: str, *, root: Path, source: Path) -> tuple[bytes, bool]:
     ``watch`` rebuilds one piece many times."""
     if "<link" in html or "<img" in html:  # it reads files whose edits the HTML does not show
         return render_pdf(html, root=root, source=source, diagnostics=[]).pdf, True
-    key = (html, root, source, _font_files(_fonts_dirs(root)))
+    key = (html, root, source, font_files(font_dirs(root)))
     if key in _SHEETS:
         _SHEETS.move_to_end(key)
         return _SHEETS[key], False

@@ -9,8 +9,8 @@ import pypdfium2
 import pytest
 
 from pamphleteer.columns import split_columns
-from pamphleteer.fit import best_cut
 from pamphleteer.measure import FIXED, SPLIT, STACK, TEXT, Node
+from pamphleteer.predict import best_cut
 
 from conftest import build
 from pdfinspect import drawn_texts, page_chars

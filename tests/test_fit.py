@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pamphleteer.fit import Fit, _wrap, predict
+from pamphleteer.fit import Fit
 from pamphleteer.materials import MATERIALS, PRINTED
 from pamphleteer.measure import TEXT, Node
+from pamphleteer.predict import _wrap, predict
 from pamphleteer.prepress import SLUG
 
 from conftest import FIXTURE_EN, FIXTURES, ROOT, build, run

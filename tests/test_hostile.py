@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from pamphleteer.files import private_folder
 from pamphleteer.limits import check_text
-from pamphleteer.pdf import private_folder
 from pamphleteer.qr import make_qr
 from pamphleteer.render import page_css
 

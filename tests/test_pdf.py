@@ -165,15 +165,15 @@ def test_the_font_configuration_is_kept_until_a_font_file_changes(tmp_path):
     gets a new one, or WeasyPrint would go on using the faces it loaded first."""
     import shutil
 
-    from pamphleteer.pdf import _font_config, _weasyprint
+    from pamphleteer.fontconfig import font_config, load_weasyprint
 
     from conftest import ROOT
 
     fonts = tmp_path / "assets" / "fonts"
     shutil.copytree(ROOT / "assets" / "fonts", fonts)
-    _weasyprint(tmp_path)  # sets FONTCONFIG_FILE for this fonts folder
-    first = _font_config((fonts,))
-    assert _font_config((fonts,)) is first
+    load_weasyprint(tmp_path)  # sets FONTCONFIG_FILE for this fonts folder
+    first = font_config((fonts,))
+    assert font_config((fonts,)) is first
     face = fonts / "Inter-Bold.subset.otf"
     face.write_bytes(face.read_bytes() + b"\0\0\0\0")
-    assert _font_config((fonts,)) is not first
+    assert font_config((fonts,)) is not first

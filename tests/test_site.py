@@ -194,8 +194,8 @@ def test_the_kit_page_in_a_real_browser(kits, tmp_path, width, height):
 
 
 def test_a_language_is_named_as_its_locale_file_names_it(tmp_path):
+    from pamphleteer.kitpage import language_name
     from pamphleteer.project import load_project
-    from pamphleteer.site import language_name
 
     campaign = fixture_campaign("campaign", tmp_path)
     settings = campaign / "content/de/locale.toml"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pamphleteer.markup import balance, typeset
+from pamphleteer.typography import balance, typeset
 from pamphleteer.materials import PRINTED
 
 from conftest import build

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from pamphleteer.errors import ContentError, PamphleteerError
+from pamphleteer.fontconfig import font_config, font_files, fontconfig_file, load_weasyprint
 from pamphleteer.fonts import (
     FontFace,
     coverage,
@@ -35,7 +36,7 @@ from pamphleteer.fonts import (
     load_fonts,
 )
 from pamphleteer.identity import MAX_LOGO_DEPTH, sanitize_logo
-from pamphleteer.pdf import _font_config, _font_files, _fontconfig_file, _weasyprint, render_pdf
+from pamphleteer.pdf import render_pdf
 from pamphleteer.photos import find_photo, for_press, image_problem, pixels_problem
 from pamphleteer.preflight import unembedded_fonts
 from pamphleteer.prepress import (
@@ -355,8 +356,8 @@ def test_the_font_configuration_is_keyed_by_the_fonts_contents(tmp_path):
     fontconfig setup: its size, time and inode alone said it was the same font."""
     fonts = tmp_path / "assets" / "fonts"
     shutil.copytree(FONTS, fonts)
-    _weasyprint(tmp_path)
-    first, setup = _font_config((fonts,)), _fontconfig_file(_font_files((fonts,)))
+    load_weasyprint(tmp_path)
+    first, setup = font_config((fonts,)), fontconfig_file(font_files((fonts,)))
     face = fonts / "Inter-Bold.subset.otf"
     data, info = bytearray(face.read_bytes()), face.stat()
     offset, length = table(bytes(data), b"CFF ")
@@ -365,14 +366,14 @@ def test_the_font_configuration_is_keyed_by_the_fonts_contents(tmp_path):
         handle.write(data)
     os.utime(face, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert face.stat().st_size == info.st_size and face.stat().st_ino == info.st_ino
-    assert _font_config((fonts,)) is not first
-    assert _fontconfig_file(_font_files((fonts,))) != setup
+    assert font_config((fonts,)) is not first
+    assert fontconfig_file(font_files((fonts,))) != setup
 
 
 def test_fontconfig_sees_only_checked_fonts_by_their_contents(tmp_path):
     fonts = tmp_path / "assets" / "fonts"
     shutil.copytree(FONTS, fonts)
-    config = Path(_fontconfig_file(_font_files((fonts,))))
+    config = Path(fontconfig_file(font_files((fonts,))))
     [folder] = re.findall(r"<dir>([^<]+)</dir>", config.read_text())
     links = sorted(Path(folder).iterdir())
     assert [link.resolve() for link in links] == sorted(fonts.glob("*.?tf"))

@@ -18,10 +18,11 @@ import pytest
 
 from pamphleteer import __version__
 from pamphleteer.errors import BuildError
+from pamphleteer.kitpage import own_url, page_context
 from pamphleteer.outputs import Manifest, spreadsheet_text, write_signsheet_csv
 from pamphleteer.project import load_project
 from pamphleteer.render import render_template
-from pamphleteer.site import _fonts, own_url, page_context
+from pamphleteer.site import _fonts
 
 from conftest import FIXTURES, ROOT, build, run
 

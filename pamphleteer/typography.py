@@ -1,0 +1,187 @@
+"""Typography of the markup: curly quotes, words and units kept together, Korean words
+never split, long words hyphenated, balanced headlines, and the call script's lines to say
+paired with the source language's. String to string: ``markup`` applies it."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import cache
+from itertools import pairwise
+
+WORD_JOINER = "\u2060"  # no line break on either side; draws nothing
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+
+
+def keep_words_together(fragment: str) -> str:
+    """Join the letters of each space-separated word holding Hangul with word joiners, so that
+    lines break only between words.
+
+    WeasyPrint ignores ``word-break: keep-all`` for Korean. A ``nowrap`` span per word works
+    too, but a page of inline boxes costs WeasyPrint about three times as long to lay out.
+    """
+    pieces = re.split(r"(<[^>]*>)", fragment)
+    before = " "  # the text just before this piece (past any tags): a word may run across one
+    for index, piece in enumerate(pieces):
+        if piece.startswith("<") or not piece:
+            continue
+        joined = re.sub(r"[^\s<>]+", _join_word, piece)
+        if _HANGUL.search(piece) and before[-1:].isalnum() and piece[:1].isalnum():
+            joined = WORD_JOINER + joined  # a word that goes on after a tag (**평화**협정)
+        pieces[index], before = joined, piece
+    return "".join(pieces)
+
+
+def _join_word(match: re.Match) -> str:
+    word = match[0]
+    if not _HANGUL.search(word):
+        return word
+    # As CSS ``word-break: keep-all``: no break between two letters or digits; a break the
+    # line-breaking rules allow beside punctuation ("우편번호|(ZIP)") or at a soft hyphen stays.
+    clusters = _clusters(word)
+    joined = clusters[:1]
+    for previous, cluster in pairwise(clusters):
+        if previous[0].isalnum() and cluster[0].isalnum():
+            joined.append(WORD_JOINER)
+        joined.append(cluster)
+    return "".join(joined)
+
+
+def _clusters(text: str) -> list[str]:
+    """``text`` cut into what must not be pulled apart: characters with their marks (and
+    conjoining vowel and final jamo), and HTML character references."""
+    clusters: list[str] = []
+    for token in re.findall(r"&#?\w+;|.", text, re.DOTALL):
+        if clusters and len(token) == 1 and (
+                unicodedata.category(token) in ("Mn", "Mc", "Me") or token in "\u200c\u200d"
+                or "\ufe00" <= token <= "\ufe0f" or "\u1160" <= token <= "\u11ff"
+                or "\ud7b0" <= token <= "\ud7ff"):
+            clusters[-1] += token
+        else:
+            clusters.append(token)
+    return clusters
+
+
+# Typography. Quotes by language (opening, closing, opening single, closing single): every
+# bundled font has these characters, and the no-break space.
+QUOTES = {"de": "\u201e\u201c\u201a\u2018", "fr": "\u00ab\u00bb\u2039\u203a",
+          "ru": "\u00ab\u00bb\u201e\u201c", "pl": "\u201e\u201d\u201a\u2019",
+          "cs": "\u201e\u201c\u201a\u2018"}
+ENGLISH_QUOTES = "\u201c\u201d\u2018\u2019"  # also Spanish, Korean, ...
+NBSP = "\u00a0"
+APOSTROPHE = "\u2019"
+_OPENERS = set(" \t\n\u00a0([{\u2014\u2013/-")
+_ABBREVIATION = re.compile(r"\b(\w{1,3}\.) (?=\w{1,3}\.)")  # "EE. UU.": one unit
+_NUMBER_UNIT = re.compile(r"(\d) (?=[^\W\d_])")  # "28,500 troops", "13.4 billion"
+_HEADING = re.compile(r"(<(h[1-4])\b[^>]*>)(.*?)(</\2>)", re.DOTALL)
+SHORT_LAST_WORD = 7  # a headline's last word this short keeps its neighbour on its line
+
+
+def typeset(fragment: str, lang: str) -> str:
+    """Curly quotes and apostrophes in the language's style, and no-break spaces inside
+    spaced abbreviations and between a number and its unit, in the text of a fragment."""
+    marks = QUOTES.get(lang.split("-")[0].lower(), ENGLISH_QUOTES)
+    pieces = re.split(r"(<[^>]*>)", fragment)
+    before = " "  # the last character of text so far: what a quote follows
+    for index, piece in enumerate(pieces):
+        if piece.startswith("<") or not piece:
+            continue
+        out = []
+        for position, char in enumerate(piece):
+            after = piece[position + 1:position + 2]
+            if char == '"':
+                char = marks[0] if before in _OPENERS or before in marks[0::2] else marks[1]
+            elif char == "'":
+                if (before.isalnum() and after.isalnum()) or after.isdigit():
+                    char = APOSTROPHE  # it's, '70s: whatever the quotes
+                elif before in _OPENERS or before in marks[0::2]:
+                    char = marks[2]
+                else:
+                    char = marks[3]
+            out.append(char)
+            before = char
+        text = _ABBREVIATION.sub(lambda m: m[1] + NBSP, "".join(out))
+        text = _NUMBER_UNIT.sub(lambda m: m[1] + NBSP, text)
+        pieces[index] = hyphenate_long_words(text, lang)
+    return "".join(pieces)
+
+
+LONG_WORD = 16  # letters: a word this long may be hyphenated (German compounds, mostly)
+_LONG = re.compile(rf"[^\W\d_]{{{LONG_WORD},}}")
+
+
+def hyphenate_long_words(text: str, lang: str) -> str:
+    """Soft hyphens where the language's dictionary allows, in words of ``LONG_WORD`` letters
+    or more: a line too narrow for one breaks it with a hyphen rather than cutting it
+    anywhere (or not at all). Shorter words are never hyphenated."""
+    hyphenator = _hyphenator(lang)
+    if hyphenator is None or not _LONG.search(text):
+        return text
+    return _LONG.sub(lambda m: hyphenator.inserted(m[0], hyphen=SOFT_HYPHEN), text)
+
+
+SOFT_HYPHEN = "\u00ad"
+
+
+@cache
+def _hyphenator(lang: str):
+    import pyphen
+
+    dictionary = pyphen.language_fallback(lang.replace("-", "_"))
+    return pyphen.Pyphen(lang=dictionary) if dictionary else None
+
+
+def balance(fragment: str) -> str:
+    """Keep a headline's short last word on the line of the word before it."""
+    pieces = re.split(r"(<[^>]*>)", fragment)
+    text = [(index, at) for index, piece in enumerate(pieces) if not piece.startswith("<")
+            for at in range(len(piece))]
+    chars = "".join(pieces[index][at] for index, at in text)
+    words = html.unescape(chars).split()
+    if len(words) < 3 or len(re.sub(r"\W", "", words[-1])) > SHORT_LAST_WORD:
+        return fragment
+    end = len(chars.rstrip())
+    space = max(chars.rfind(" ", 0, end), chars.rfind("\n", 0, end))
+    index, at = text[space]
+    pieces[index] = pieces[index][:at] + NBSP + pieces[index][at + 1:]
+    return "".join(pieces)
+
+
+def balance_headings(fragment: str) -> str:
+    """``balance`` applied to every heading of an HTML fragment."""
+    return _HEADING.sub(lambda m: m[1] + balance(m[3]) + m[4], fragment)
+
+
+_QUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.DOTALL)
+_PARAGRAPH = re.compile(r"<p>.*?</p>", re.DOTALL)
+
+
+def pair_lines_to_say(local: str, source: str, source_lang: str) -> tuple[str, int, int]:
+    """Put each line to say (a ``>`` quote) in the source language above its translation.
+
+    A caller speaks to staff in the source language and reads it from the card. Returns the
+    new HTML and how many lines (quoted paragraphs) each side has: they should match.
+    """
+    originals = _QUOTE.findall(source)
+    lang = html.escape(source_lang)
+    count = 0
+
+    def pair(match: re.Match) -> str:
+        nonlocal count
+        original = originals[count] if count < len(originals) else ""
+        count += 1
+        ours, theirs = _PARAGRAPH.findall(match[1]), _PARAGRAPH.findall(original)
+        if not ours or len(ours) != len(theirs):
+            ours, theirs = [match[1]], [original]
+        # Paragraph by paragraph: the source's line, then its translation.
+        return "".join(
+            '<div class="say">' + (f'<blockquote class="say-source" lang="{lang}">{source}'
+                                   "</blockquote>" if source else "")
+            + f'<blockquote class="say-local">{local}</blockquote></div>'
+            for source, local in zip(theirs, ours, strict=True))
+
+    def lines(quotes: list[str]) -> int:
+        return sum(max(1, len(_PARAGRAPH.findall(quote))) for quote in quotes)
+
+    return _QUOTE.sub(pair, local), lines(_QUOTE.findall(local)), lines(originals)
