@@ -66,3 +66,13 @@ def test_check_returns_its_report(tmp_path):
     report = pamphleteer.check(project, locales=["en"], materials=["flyer"])
     assert any("content/en/flyer.md" in error and "does not fit" in error
                for error in report.errors), report.errors
+
+
+def test_python_dash_m_pamphleteer_is_the_cli(monkeypatch, capsys):
+    import runpy
+    import sys
+
+    monkeypatch.setattr(sys, "argv", ["pamphleteer", "--version"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("pamphleteer", run_name="__main__")
+    assert done.value.code == 0 and pamphleteer.__version__ in capsys.readouterr().out

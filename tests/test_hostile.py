@@ -426,7 +426,6 @@ def _die_on_two(number: int) -> int:
     return number * 10
 
 
-@pytest.mark.slow
 def test_a_worker_that_dies_fails_its_task_and_the_others_finish():
     from pamphleteer.workers import Died, run_tasks
 

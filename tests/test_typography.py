@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pamphleteer.typography import balance, typeset
 from pamphleteer.materials import PRINTED
+from pamphleteer.typography import balance, typeset
 
 from conftest import build
 from pdfinspect import page_texts, text_fills
