@@ -199,8 +199,7 @@ def _render_once(project, html: str, source: Path | None = None) -> float:
     from pamphleteer.pdf import render_pdf
 
     started = time.perf_counter()
-    pdf = render_pdf(html, root=project.root, source=source or project.settings_path,
-                     diagnostics=[]).pdf
+    pdf = render_pdf(html, root=project.root, source=source or project.settings_path).pdf
     took = time.perf_counter() - started
     assert pdf.startswith(b"%PDF")
     return took
@@ -214,7 +213,7 @@ def plain_floor(project, reference: Callable[[], float]) -> float:
 
     ratios = []
     for locale, material, profiles, _ in documents(plan(project)):
-        piece = pipeline.prepare(project, locale, pipeline.MATERIALS[material], profiles, [])
+        piece = pipeline.prepare(project, locale, pipeline.MATERIALS[material], profiles)[0]
         for profile in profiles:
             html = pipeline.page_html(project, piece, profile, Fit())
             html = re.sub(r"<style\b.*?</style>|<link\b[^>]*>", "", html, flags=re.S | re.I)
@@ -320,15 +319,15 @@ def warm_figures(project_dir: Path) -> None:
     renders = {"home": 0.0, "shop": 0.0}
     impose, work = Timer("_impose"), 0.0
     for material in dict.fromkeys(m for _, m in took):
-        piece = pipeline.prepare(project, "en", pipeline.MATERIALS[material], ("home", "shop"),
-                                 [])
-        fit = pipeline._fit(partial(pipeline.lay_out, project, piece, "home", [], [0]), piece,
+        piece = pipeline.prepare(project, "en", pipeline.MATERIALS[material],
+                                 ("home", "shop"))[0]
+        fit = pipeline._fit(partial(pipeline.lay_out, project, piece, "home", [0]), piece,
                             "home")[0]
         for profile in renders:
             times = []
             for _ in range(3):
                 started = time.perf_counter()
-                pipeline.lay_out(project, piece, profile, [], [0], fit).written()
+                pipeline.lay_out(project, piece, profile, [0], fit).written()
                 times.append(time.perf_counter() - started)
             renders[profile] += statistics.median(times)
         before = impose.total

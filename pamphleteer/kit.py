@@ -251,4 +251,4 @@ def warm_up(project: Project, locales: list[str]) -> None:
     for locale in locales:
         css = theme_css(project, locale, RGB)
         render_pdf(f"<style>{css}</style><p>&nbsp;</p>", root=project.root,
-                   source=project.settings_path, diagnostics=[], write=False)
+                   source=project.settings_path, write=False)

@@ -54,6 +54,8 @@ class Rendered:
     pages: int
     layout: Layout = field(default_factory=Layout)
     pending: Callable[..., bytes] | None = field(default=None, compare=False, repr=False)
+    # WeasyPrint's warnings on laying it out and (once written) on writing it.
+    notes: list[Diagnostic] = field(default_factory=list, compare=False)
 
     def written(self) -> Rendered:
         """This render with its PDF written: a fit writes only the layout it chose."""
@@ -164,7 +166,7 @@ class _Collect(logging.Handler):
 
 
 def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None = None,
-               diagnostics: list[Diagnostic], write: bool = True,
+               write: bool = True,
                prepress: Prepress | None = None, duplex: str | None = None,
                press: Path | None = None, cuts: tuple[Cut, ...] = (),
                copier: bool = False) -> Rendered:
@@ -185,7 +187,8 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     if press is not None:
         check_press_profile(press)
     fetcher = fetcher_class()(root, press, copier)
-    with _collected(weasyprint, source, diagnostics):
+    notes: list[Diagnostic] = []  # returned with the render (``Rendered.notes``)
+    with _collected(weasyprint, source, notes):
         page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
         split_columns(page.etree_element, cuts)
         mark_frame_ends(page.etree_element)
@@ -203,7 +206,7 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
         _drop_attachments(document)
         digest = hashlib.sha256(f"{pdf_variant}\n{heights}\n{cuts}\n{html}".encode()).hexdigest()
         cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
-        with _collected(weasyprint, source, diagnostics):
+        with _collected(weasyprint, source, notes):
             return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
                                       finisher=partial(_finish, digest=digest, cmyk=cmyk,
                                                        prepress=prepress, duplex=duplex,
@@ -211,7 +214,7 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
                                                        root=root))
 
     rendered = Rendered(pdf=b"", pages=len(document.pages), layout=measure(document),
-                        pending=write_pdf)
+                        pending=write_pdf, notes=notes)
     return rendered.written() if write else rendered
 
 
@@ -221,12 +224,12 @@ def sheet_pdf(html: str, *, root: Path, source: Path) -> tuple[bytes, bool]:
     unchanged, as every home PDF of one material and language lies on the same sheet, and
     ``watch`` rebuilds one piece many times."""
     if "<link" in html or "<img" in html:  # it reads files whose edits the HTML does not show
-        return render_pdf(html, root=root, source=source, diagnostics=[]).pdf, True
+        return render_pdf(html, root=root, source=source).pdf, True
     key = (html, root, source, font_files(font_dirs(root)))
     if key in _SHEETS:
         _SHEETS.move_to_end(key)
         return _SHEETS[key], False
-    _SHEETS[key] = pdf = render_pdf(html, root=root, source=source, diagnostics=[]).pdf
+    _SHEETS[key] = pdf = render_pdf(html, root=root, source=source).pdf
     if len(_SHEETS) > 32:
         _SHEETS.popitem(last=False)
     return pdf, True

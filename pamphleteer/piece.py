@@ -35,8 +35,10 @@ class Piece:
 
 
 def prepare(project: Project, locale: str, material: Material, profiles: tuple[str, ...],
-            diagnostics: list[Diagnostic], event: Event | None = None) -> Piece:
-    """Read, check and convert one document's content once for all its renders."""
+            event: Event | None = None) -> tuple[Piece, list[Diagnostic]]:
+    """Read, check and convert one document's content once for all its renders; the piece
+    and the warnings found on the way (a fallback, a missing string, a link too long)."""
+    diagnostics: list[Diagnostic] = []
     doc = load_document(project, locale, material, diagnostics)
     doc, translation = _translation(project, locale, doc, diagnostics)
     strings = load_strings(project, locale, diagnostics)
@@ -66,14 +68,15 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
                                ink["black"], ink["white"])
                        for purpose in purposes]
         geometries[name] = geometry(material, PROFILES[name], paper)
-    return Piece(locale=locale, material=material, doc=doc,
-                 html_parts=document_context(project, doc, diagnostics), strings=strings,
-                 codes=codes, geometries=geometries,
-                 event=event_context(project, locale, event) if event else None,
-                 translation=translation,
-                 links={purpose: display_url(event.link(purpose, project.links[purpose])
-                                             if event else project.links[purpose])
-                        for purpose in material.links})
+    piece = Piece(locale=locale, material=material, doc=doc,
+                  html_parts=document_context(project, doc, diagnostics), strings=strings,
+                  codes=codes, geometries=geometries,
+                  event=event_context(project, locale, event) if event else None,
+                  translation=translation,
+                  links={purpose: display_url(event.link(purpose, project.links[purpose])
+                                              if event else project.links[purpose])
+                         for purpose in material.links})
+    return piece, diagnostics
 
 
 def _translation(project: Project, locale: str, doc: Document,

@@ -76,10 +76,10 @@ def page_html(project: Project, piece: Piece, profile: str, fit: Fit, tall: bool
                        fit.css(), tall, piece.event, piece.links)
 
 
-def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diagnostic],
-            counter: list[int], fit: Fit, tall: bool = False) -> Rendered:
+def lay_out(project: Project, piece: Piece, profile: str, counter: list[int], fit: Fit,
+            tall: bool = False) -> Rendered:
     """One WeasyPrint layout of ``piece`` for ``profile`` at ``fit`` (counted in ``counter``),
-    its PDF not yet written."""
+    its PDF not yet written; WeasyPrint's warnings come back with it (``Rendered.notes``)."""
     geo = piece.geometries[profile]
     html = page_html(project, piece, profile, fit, tall)
     counter[0] += 1
@@ -89,30 +89,30 @@ def lay_out(project: Project, piece: Piece, profile: str, diagnostics: list[Diag
         if PROFILES[profile].marks else None
     home = PROFILES[profile].impose
     return render_pdf(html, root=project.root, source=piece.doc.path,
-                      pdf_variant=PROFILES[profile].pdf_variant, diagnostics=diagnostics,
-                      write=False, prepress=prepress,
+                      pdf_variant=PROFILES[profile].pdf_variant, write=False, prepress=prepress,
                       duplex=duplex(piece.material) if home else None,
                       press=project.asset(intent.path) if PROFILES[profile].cmyk else None,
                       cuts=fit.cuts, copier=PROFILES[profile].ink == BLACK)
 
 
-def check_document(project: Project, locale: str, material: Material,
-                   diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def check_document(project: Project, locale: str,
+                   material: Material) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Fit one document as a build does, on each layout a profile is fitted on, and run the
-    ``LAYOUT`` checks of every profile that layout serves, without writing a PDF (``check``);
-    return their warnings. Raises what a build would raise."""
+    ``LAYOUT`` checks of every profile that layout serves, without writing a PDF (``check``):
+    the warnings of reading its content, and those of laying it out and checking it. Raises
+    what a build would raise."""
     profiles = {name: p for name, p in PROFILES.items() if p.kind == material.kind}
-    piece = prepare(project, locale, material, tuple(profiles), diagnostics)
+    piece, read = prepare(project, locale, material, tuple(profiles))
     notes: list[Diagnostic] = []
     for fitted_on in dict.fromkeys(profile.fitted_on for profile in profiles.values()):
-        render = partial(lay_out, project, piece, fitted_on, diagnostics, [0])
+        render = partial(lay_out, project, piece, fitted_on, [0])
         fit, rendered = _fit(render, piece, fitted_on)
-        notes += _for_locale(fit, piece).notes
+        notes += rendered.notes + list(_for_locale(fit, piece).notes)
         for name, profile in profiles.items():
             if profile.fitted_on == fitted_on:
                 notes += run_checks(_subject(project, piece, name, rendered), LAYOUT,
                                     own_look=fitted_on in (name, profile.renders_as))
-    return list(dict.fromkeys(notes))
+    return read, list(dict.fromkeys(notes))
 
 
 def _subject(project: Project, piece: Piece, profile: str, rendered: Rendered,
@@ -191,15 +191,14 @@ def _build_document(project: Project, locale: str, material: str, profiles: tupl
                     strict: bool = False, event: Event | None = None
                     ) -> Generator[JobResult, None, None]:
     jobs = [Job(locale, material, profile, event) for profile in profiles]
-    diagnostics: list[Diagnostic] = []
     counter = [0]
     fits: dict[str, tuple[Fit, Rendered]] = {}
     try:
         measured = tuple(dict.fromkeys(PROFILES[profile].fitted_on for profile in profiles))
-        piece = prepare(project, locale, MATERIALS[material],
-                        tuple(dict.fromkeys((*profiles, *measured))), diagnostics, event)
+        piece, read = prepare(project, locale, MATERIALS[material],
+                              tuple(dict.fromkeys((*profiles, *measured))), event)
     except Exception as exc:  # one broken document must not abort the whole kit
-        yield from _broken(exc, jobs, diagnostics, counter)
+        yield from _broken(exc, jobs, [], counter)
         return
     for number, job in enumerate(jobs):
         underlays = [0]
@@ -208,27 +207,32 @@ def _build_document(project: Project, locale: str, material: str, profiles: tupl
             # the first PDF is out before the other profiles are laid out.
             fitted_on = PROFILES[job.profile].fitted_on
             if fitted_on not in fits:
-                render = partial(lay_out, project, piece, fitted_on, diagnostics, counter)
+                render = partial(lay_out, project, piece, fitted_on, counter)
                 fit, fitted = _fit(render, piece, fitted_on)
                 # What does not fit the layout a fit was found on is the copy's fault,
                 # reported as ``check`` reports it, before another profile is laid out at it.
                 run_checks(_subject(project, piece, fitted_on, fitted), LAYOUT, only=FIT)
                 fits[fitted_on] = (_for_locale(fit, piece), fitted)
         except Exception as exc:
-            yield from _broken(exc, jobs[number:], diagnostics, counter)
+            yield from _broken(exc, jobs[number:], read, counter)
             return
         fit, fitted = fits[fitted_on]
+        # Each stage's warnings: reading the copy, laying out the layout it was fitted on,
+        # fitting it, and this profile's own render and checks.
+        notes = read + fitted.notes
         try:
             same = fitted_on in (job.profile, PROFILES[job.profile].renders_as)
             rendered = fitted if same else \
-                _render_profile(project, piece, job.profile, fit, diagnostics, counter)
+                _render_profile(project, piece, job.profile, fit, counter)
             output, pdf = _finish(project, job, piece, fit, rendered, underlays)
         except Exception as exc:
             yield JobResult(job, errors=[_describe(exc, job.path)],
-                            warnings=_texts(diagnostics), underlays=underlays[0],
+                            warnings=_texts(notes), underlays=underlays[0],
                             layouts=_taken(counter))
             continue
-        warnings = _texts(diagnostics + list(fit.notes)) + output.warnings
+        if not same:
+            notes = notes + rendered.notes
+        warnings = _texts(notes + list(fit.notes)) + output.warnings
         output.warnings = warnings
         if strict and warnings:
             yield JobResult(job, errors=[f"{w} (--strict)" for w in warnings],
@@ -269,9 +273,9 @@ def _describe(exc: Exception, what: str) -> str:
 
 
 def _render_profile(project: Project, piece: Piece, profile: str, fit: Fit,
-                    diagnostics: list[Diagnostic], counter: list[int]) -> Rendered:
+                    counter: list[int]) -> Rendered:
     """Lay out a profile at the fit found on another's layout, which must fit it alike."""
-    rendered = lay_out(project, piece, profile, diagnostics, counter, fit)
+    rendered = lay_out(project, piece, profile, counter, fit)
     trouble = problems(rendered.layout, fit, piece.material)
     if trouble:
         raise BuildError(f"the {profile} layout does not fit at the type the "

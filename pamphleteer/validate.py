@@ -47,11 +47,12 @@ def check_project(project: Project, locales: list[str] | None = None,
             source = present(content_path(project, project.source_locale, material.name))
             if not own and (locale == project.source_locale or not source):
                 continue  # reported by the translation status below
-            # A fallback's own warnings ("not translated yet") are the status table's to give.
-            found: list[Diagnostic] = diagnostics if own else []
             try:
                 with time_budget(seconds), memory_budget():
-                    notes = check_document(project, locale, material, found)
+                    read, notes = check_document(project, locale, material)
+                # A fallback's own warnings ("not translated yet") are the status table's.
+                if own:
+                    diagnostics += read
             except PamphleteerError as exc:  # tagged as the build tags it
                 report.errors.append(f"{exc.format_message()} [{locale}/{material.name}]")
                 continue

@@ -192,7 +192,7 @@ def test_an_event_s_own_link_replaces_the_campaign_s_in_its_codes(campaign, tmp_
     project = load_project(campaign)
     event, = load_events(project, event_file(
         tmp_path / "events", EVENT + '\n[links]\npetition = "https://example.org/harbour"\n'))
-    piece = prepare(project, "en", MATERIALS["flyer"], ("screen",), [], event)
+    piece = prepare(project, "en", MATERIALS["flyer"], ("screen",), event)[0]
     urls = {code.purpose: code.url for code in piece.codes["screen"]}
     assert urls["petition"].startswith("https://example.org/harbour?")
     assert urls["representatives"].startswith(project.links["representatives"] + "?")

@@ -349,14 +349,14 @@ def test_copy_that_runs_into_the_foot_overflows(campaign):
     from pamphleteer.project import load_project
 
     project = load_project(campaign)
-    piece = kit.prepare(project, "en", MATERIALS["handbill"], ("home",), [])
+    piece = kit.prepare(project, "en", MATERIALS["handbill"], ("home",))[0]
     fitted, rendered = kit._fit(lambda fit, tall=False: kit.lay_out(
-        project, piece, "home", [], [0], fit, tall), piece, "home")
+        project, piece, "home", [0], fit, tall), piece, "home")
     assert not rendered.layout.overflows
     [area] = rendered.layout.areas
     # The foot is measured under the copy: the area's content predicts what fills it.
     assert predict(area.content, 1.0, dict(fitted.gaps)["page"], dict(fitted.leads)["page"]) \
         == pytest.approx(area.capacity, rel=0.03)
-    grown = kit.lay_out(project, piece, "home", [], [0], Fit(scale=fitted.scale * 1.25))
+    grown = kit.lay_out(project, piece, "home", [0], Fit(scale=fitted.scale * 1.25))
     [(_, excess)] = [o for o in grown.layout.overflows if o[0] == "text"]
     assert excess > 5  # mm

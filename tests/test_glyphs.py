@@ -50,11 +50,11 @@ def test_a_character_drawn_as_a_box_names_the_file_it_comes_from(campaign):
     copy.write_text(copy.read_text() + f"\n{RUNES}\n")
     html = f'<html lang="en"><body><p style="font-family: Inter">{RUNES}</p></body></html>'
     with pytest.raises(BuildError) as caught:
-        render_pdf(html, root=campaign, source=copy, diagnostics=[])
+        render_pdf(html, root=campaign, source=copy)
     message = caught.value.format_message()
     assert "would print as an empty box" in message and "'ᚠ'" in message
     assert "flyer.md" in message and "assets/fonts/" in message
     # Not in the copy, the strings or the templates: the typesetting put it there.
     html = '<html lang="en"><body><p style="font-family: Inter">\u16c3</p></body></html>'
     with pytest.raises(BuildError, match="the typesetting"):
-        render_pdf(html, root=campaign, source=copy, diagnostics=[])
+        render_pdf(html, root=campaign, source=copy)

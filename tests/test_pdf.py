@@ -28,12 +28,12 @@ def test_fetcher_refuses_files_outside_assets_and_templates(project, tmp_path):
         for html in (f'<link rel="stylesheet" href="{url}"><p>x</p>',
                      f'<style>@import url("{url}"); p {{ color: blue }}</style><p>x</p>'):
             with pytest.raises(BuildError, match="blocked resource"):
-                render_pdf(html, root=project, source=project / "t.html", diagnostics=[])
+                render_pdf(html, root=project, source=project / "t.html")
     # A template's own stylesheet may import nothing from outside either.
     (project / "templates" / "css" / "sly.css").write_text(f'@import url("{secret.as_uri()}");')
     with pytest.raises(BuildError, match="blocked resource"):
         render_pdf('<link rel="stylesheet" href="templates/css/sly.css"><p>x</p>', root=project,
-                   source=project / "t.html", diagnostics=[])
+                   source=project / "t.html")
 
 
 def test_fetcher_never_reaches_the_network(project):
@@ -54,8 +54,7 @@ def test_fetcher_never_reaches_the_network(project):
     url = f"http://127.0.0.1:{server.server_port}/pixel.png"
     try:
         with pytest.raises(BuildError, match="blocked resource"):
-            render_pdf(f'<img src="{url}">', root=project, source=project / "t.html",
-                       diagnostics=[])
+            render_pdf(f'<img src="{url}">', root=project, source=project / "t.html")
     finally:
         server.server_close()
     assert hits == []
@@ -65,7 +64,7 @@ def test_attachments_are_never_embedded(project):
     inside = (project / "templates" / "css" / "print.css").as_uri()
     html = (f'<link rel="attachment" href="{inside}">'
             f'<p><a rel="attachment" href="{inside}">file</a></p>')
-    rendered = render_pdf(html, root=project, source=project / "t.html", diagnostics=[])
+    rendered = render_pdf(html, root=project, source=project / "t.html")
     with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
         assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
         for page in pdf.pages:
@@ -75,8 +74,7 @@ def test_attachments_are_never_embedded(project):
 
 
 def test_a_font_used_without_its_file_is_named(project):
-    rendered = render_pdf("<p>Embedded</p>", root=project, source=project / "t.html",
-                          diagnostics=[])
+    rendered = render_pdf("<p>Embedded</p>", root=project, source=project / "t.html")
     assert unembedded_fonts(rendered.pdf) == []
     # The same PDF with its font file taken out, as a tool that strips fonts would leave it.
     with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:

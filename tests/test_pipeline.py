@@ -103,7 +103,7 @@ def test_copy_that_cannot_fit_is_one_error_on_the_first_job(tmp_path):
 
 
 def test_check_runs_the_layout_checks_the_build_runs(flyer):
-    notes = check_document(flyer["project"], "en", MATERIALS["flyer"], [])
+    notes = check_document(flyer["project"], "en", MATERIALS["flyer"])[1]
     shop = next(r for r in flyer["print"] if r.job.profile == "shop")
     photo_note = next(w for w in shop.warnings if "this photo prints" in w)
     assert photo_note in [str(note) for note in notes]

@@ -80,8 +80,8 @@ def test_the_headline_the_ask_and_the_short_link_read_at_phone_size(shared):
     project = load_project(shared["project"])
     for locale in ("en", "de"):
         for material in SIZES:
-            piece = prepare(project, locale, MATERIALS[material], ("png",), [])
-            rendered = lay_out(project, piece, "png", [], [0], Fit()).written()
+            piece = prepare(project, locale, MATERIALS[material], ("png",))[0]
+            rendered = lay_out(project, piece, "png", [0], Fit()).written()
             text = PdfReader(io.BytesIO(rendered.pdf)).pages[0].extract_text()
             flat = re.sub(r"\s+", " ", text)
             assert piece.doc.meta["title"] in flat and piece.doc.meta["cta"] in flat

@@ -173,7 +173,7 @@ def test_a_family_name_a_pdf_name_cannot_hold_is_escaped_in_the_pdf():
     html = (f"<style>@font-face {{ font-family: {css_string(family)}; "
             "src: url(assets/fonts/Inter-Regular.subset.otf); } "
             f"p {{ font-family: {css_string(family)}; }}</style><p>Hello</p>")
-    pdf = render_pdf(html, root=ROOT, source=ROOT / "x.md", diagnostics=[]).pdf
+    pdf = render_pdf(html, root=ROOT, source=ROOT / "x.md").pdf
     assert unembedded_fonts(pdf) == []
     with pikepdf.open(io.BytesIO(pdf)) as document:
         names = {str(obj.BaseFont) for obj in document.objects
