@@ -21,7 +21,6 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from pamphleteer import __version__
 from pamphleteer.content import STRINGS_FILE, content_path, present
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.files import checked, kind_of, load_json, read_bytes, real_path
@@ -34,6 +33,7 @@ from pamphleteer.profiles import PROFILES
 from pamphleteer.project import SETTINGS_FILE, Project
 from pamphleteer.theme import find, folders, roots
 from pamphleteer.translation import STRINGS, copies_source, file_status, tracked_path
+from pamphleteer.version import __version__
 
 FILE = "cache.json"
 PACKAGE = Path(__file__).resolve().parent

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from pamphleteer import __version__, api
+from pamphleteer import api
 from pamphleteer.api import BuildResult
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.kit import Job, warm_up
@@ -30,6 +30,7 @@ from pamphleteer.translation import (
     status_table,
     tracked,
 )
+from pamphleteer.version import __version__
 from pamphleteer.watch import changes, watched_paths
 from pamphleteer.workers import cores
 

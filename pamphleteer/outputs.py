@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
-from pamphleteer import __version__
 from pamphleteer.content import load_strings
 from pamphleteer.errors import BuildError
 from pamphleteer.files import load_json
@@ -28,6 +27,7 @@ from pamphleteer.materials import SIGNATURE_COLUMNS
 from pamphleteer.project import SETTINGS_FILE, Project
 from pamphleteer.schema import GENERATOR, KIT_FILE, from_a_build, manifest_problem, shown_value
 from pamphleteer.theme import folders
+from pamphleteer.version import __version__
 
 MANIFEST = "manifest.json"
 STATE = ".pamphleteer"  # the build's own files in an output folder: its lock and its cache

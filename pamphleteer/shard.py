@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from pamphleteer import __version__
 from pamphleteer.cache import FILE as CACHE_FILE
 from pamphleteer.errors import BuildError
 from pamphleteer.events import Event, event_from_summary, valid_slug
@@ -28,6 +27,7 @@ from pamphleteer.pipeline import Job
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import LINK_PURPOSES, OPTIONAL_LINKS, Project, url_problem
 from pamphleteer.tomlfile import Checker
+from pamphleteer.version import __version__
 
 CSV_FILE = "signsheet.csv"
 CSV_KIND = "signature-sheet CSV"
