@@ -264,8 +264,10 @@ class Progress:
 def _files(profiles: Iterable[str]) -> str:
     """How many PDFs (and images) the outputs of ``profiles`` are: "12 PDF(s), 4 image(s)"."""
     made = [PROFILES[name].format == "pdf" for name in profiles]
-    images = f", {made.count(False)} image(s)" if False in made else ""
-    return f"{made.count(True)} PDF(s){images}"
+    pdfs, images = made.count(True), made.count(False)
+    if images and not pdfs:
+        return f"{images} image(s)"
+    return f"{pdfs} PDF(s)" + (f", {images} image(s)" if images else "")
 
 
 def _untagged(text: str) -> str:

@@ -67,11 +67,12 @@ def plan(project: Project, locales: list[str] | None = None, materials: list[str
                                   for profile in (profiles or list(PROFILES))
                                   if PROFILES[profile].kind == MATERIALS[material].kind))
         if not jobs:
-            raise UsageError(f"none of these profiles makes these materials: "
-                             f"{', '.join(profiles or [])} make(s) "
-                             f"{PROFILES[(profiles or ['home'])[0]].kind} pieces, "
-                             f"{', '.join(materials)} {'is' if len(materials) == 1 else 'are'} "
-                             f"{MATERIALS[materials[0]].kind} pieces")
+            kinds = {kind: [name for name, p in PROFILES.items() if p.kind == kind]
+                     for kind in dict.fromkeys(MATERIALS[m].kind for m in materials)}
+            made = "; ".join(f"{', '.join(m for m in materials if MATERIALS[m].kind == kind)} "
+                             f"{'is' if len(materials) == 1 else 'are'} made in: "
+                             f"{', '.join(names)}" for kind, names in kinds.items())
+            raise UsageError(f"none of these profiles makes these materials ({made})")
         return jobs
     carrying = [m for m in materials if MATERIALS[m].event]
     if not carrying:
