@@ -1,7 +1,8 @@
 """Pamphleteer: print-ready campaign kits from Markdown, Jinja templates and WeasyPrint.
 
 The library API is the CLI's: ``pamphleteer.build(project, locales=[...], ...)`` returns what
-``pamphleteer build`` prints (see ``pamphleteer.api``); ``check`` and ``merge`` likewise.
+``pamphleteer build`` prints (see ``pamphleteer.api``); ``check`` likewise, and
+``pamphleteer.api.merge`` (``pamphleteer.merge`` is the module that joins shards).
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from typing import Any
 
 from pamphleteer.version import __version__
 
-__all__ = ["__version__", "build", "check", "merge"]
+__all__ = ["__version__", "build", "check"]
 
 
 def __getattr__(name: str) -> Any:
-    """``build``, ``check`` and ``merge``, imported when first asked for: importing the
+    """``build`` and ``check``, imported when first asked for: importing the
     package alone (for its version) must not load the whole pipeline."""
-    if name in ("build", "check", "merge"):
+    if name in ("build", "check"):
         from pamphleteer import api
 
         return getattr(api, name)

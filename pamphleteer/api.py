@@ -1,6 +1,6 @@
 """The library API: what each command does, as functions returning what the command prints.
 
-``pamphleteer.build(...)``, ``pamphleteer.check(...)``, ``pamphleteer.merge(...)``: the CLI
+``pamphleteer.build(...)``, ``pamphleteer.check(...)`` and ``api.merge(...)``: the CLI
 parses its options, calls one of these and prints the result; a script, a CI job or a web
 front end calls them the same way. Problems a user can cause come back as messages in the
 result (or, for what stops the whole command, as a ``PamphleteerError`` naming the file).

@@ -16,7 +16,6 @@ from conftest import build, fixture_campaign
 def test_the_package_names_its_api_without_loading_the_pipeline_for_its_version():
     assert pamphleteer.build is pamphleteer.api.build
     assert pamphleteer.check is pamphleteer.api.check
-    assert pamphleteer.merge is pamphleteer.api.merge
     with pytest.raises(AttributeError):
         _ = pamphleteer.render_everything  # type: ignore[attr-defined]
 
