@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import warnings
 from functools import cache, lru_cache
 from html import escape
 from pathlib import Path
@@ -18,6 +17,7 @@ from pamphleteer.fonts import SUFFIXES as FONT_SUFFIXES
 from pamphleteer.outputs import write_atomic
 from pamphleteer.photos import signature
 from pamphleteer.theme import folders, layers
+from pamphleteer.weasy import engine, font_configuration
 
 
 def font_dirs(root: Path) -> tuple[Path, ...]:
@@ -110,11 +110,7 @@ def load_weasyprint(root: Path, files: tuple[tuple, ...] | None = None):
     # WeasyPrint loads the fontconfig file anew for every document, so set it every time.
     files = font_files(font_dirs(root)) if files is None else files
     os.environ["FONTCONFIG_FILE"] = fontconfig_file(files)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import weasyprint
-        import weasyprint.text.fonts
-    return weasyprint
+    return engine()
 
 
 def font_config(fonts_dirs: tuple[Path, ...], files: tuple[tuple, ...] | None = None):
@@ -133,7 +129,5 @@ def font_config(fonts_dirs: tuple[Path, ...], files: tuple[tuple, ...] | None = 
 
 @lru_cache(maxsize=4)
 def configuration(fonts_dirs: tuple[Path, ...], config_file: str, files: tuple):
-    from weasyprint.text.fonts import FontConfiguration
-
     os.environ["FONTCONFIG_FILE"] = config_file  # read by the configuration made here
-    return FontConfiguration()
+    return font_configuration()

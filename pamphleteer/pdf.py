@@ -41,6 +41,8 @@ from pamphleteer.photos import (
 from pamphleteer.prepress import Prepress, check_press_profile
 from pamphleteer.prepress import finish as finish_for_print
 from pamphleteer.theme import find, folders, inside
+from pamphleteer.weasy import LOGGER, drop_attachments, fetch_failed, fetcher_bases, stylesheet
+from pamphleteer.weasy import html as html_document
 
 # Folders of a project that a render may read: never content/, events/ or anything outside.
 READABLE_DIRS = ("assets", "templates")
@@ -84,14 +86,14 @@ def _release() -> None:
 @cache
 def fetcher_class():
     """The URL fetcher class (built lazily: importing WeasyPrint costs about a second)."""
-    import weasyprint.urls as urls
+    fetcher_base, response = fetcher_bases()
 
-    class Converted(urls.URLFetcherResponse):
+    class Converted(response):
         """A file served changed: WeasyPrint must use these bytes, not reread its path."""
 
         path = None
 
-    class ProjectFetcher(urls.URLFetcher):
+    class ProjectFetcher(fetcher_base):
         """Serve files from the project's assets and templates; refuse everything else."""
 
         def __init__(self, root: Path, press: Path | None = None, copier: bool = False):
@@ -127,7 +129,7 @@ def fetcher_class():
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             data = read_bytes(path, kind_of(path), self.readable)
             if not is_photo(path):
-                return urls.URLFetcherResponse(url, data, {"Content-Type": kind})
+                return response(url, data, {"Content-Type": kind})
             problem = pixels_problem(data)
             if problem:
                 raise BuildError(f"this image {problem}", path)
@@ -138,7 +140,7 @@ def fetcher_class():
                     raise BuildError(f"this image {DAMAGED}", path) from None
                 return Converted(url, data, {"Content-Type": "image/jpeg" if self.press
                                              else "image/png"})
-            return urls.URLFetcherResponse(url, data, {"Content-Type": kind})
+            return response(url, data, {"Content-Type": kind})
 
     return ProjectFetcher
 
@@ -183,13 +185,13 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     """
     fonts_dirs = font_dirs(root)
     files = font_files(fonts_dirs)  # read once per layout: it checks every font file
-    weasyprint = load_weasyprint(root, files)
+    load_weasyprint(root, files)
     if press is not None:
         check_press_profile(press)
     fetcher = fetcher_class()(root, press, copier)
     notes: list[Diagnostic] = []  # returned with the render (``Rendered.notes``)
-    with _collected(weasyprint, source, notes):
-        page = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
+    with _collected(source, notes):
+        page = html_document(html, root.as_uri() + "/", fetcher)
         split_columns(page.etree_element, cuts)
         mark_frame_ends(page.etree_element)
         fonts = font_config(fonts_dirs, files)
@@ -203,10 +205,10 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
         raise fetcher.refused[0]
 
     def write_pdf(heights: tuple[float, ...] = ()) -> bytes:
-        _drop_attachments(document)
+        drop_attachments(document)
         digest = hashlib.sha256(f"{pdf_variant}\n{heights}\n{cuts}\n{html}".encode()).hexdigest()
         cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
-        with _collected(weasyprint, source, notes):
+        with _collected(source, notes):
             return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
                                       finisher=partial(_finish, digest=digest, cmyk=cmyk,
                                                        prepress=prepress, duplex=duplex,
@@ -276,24 +278,21 @@ def _stylesheets(tree, root: Path, fonts, fetcher) -> tuple[list, dict]:
 def _parsed(text: str, base: str, fonts, fetcher_type, root: Path) -> tuple:
     """A parsed stylesheet, the colour profiles it declares, what it was refused as outside
     the project, and the errors of the files it could not use."""
-    import weasyprint
-
     fetcher = fetcher_type(root)
     profiles: dict = {}
-    sheet = weasyprint.CSS(string=text, base_url=base, url_fetcher=fetcher, font_config=fonts,
-                           color_profiles=profiles)
+    sheet = stylesheet(text, base, fetcher, fonts, profiles)
     return sheet, profiles, list(fetcher.blocked), list(fetcher.refused)
 
 
 @contextmanager
-def _collected(weasyprint, source: Path, diagnostics: list[Diagnostic]):
+def _collected(source: Path, diagnostics: list[Diagnostic]):
     """WeasyPrint's warnings as diagnostics on ``source``, and a failed fetch as an error."""
     handler = _Collect()
-    logger = logging.getLogger("weasyprint")
+    logger = logging.getLogger(LOGGER)
     logger.addHandler(handler)
     try:
         yield
-    except weasyprint.urls.FatalURLFetchingError as exc:
+    except fetch_failed() as exc:
         raise BuildError(f"could not fetch a resource: {exc}", source) from None
     finally:
         logger.removeHandler(handler)
@@ -303,13 +302,6 @@ def _collected(weasyprint, source: Path, diagnostics: list[Diagnostic]):
 
 _RGB_BLACK = {b"0 0 0 rg": b"0 0 0 1 k", b"0 0 0 RG": b"0 0 0 1 K"}
 _DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
-
-
-def _drop_attachments(document) -> None:
-    """No embedded files, whatever a template or content links to: print needs none."""
-    document.metadata.attachments = []
-    for page in document.pages:
-        page.links = [link for link in page.links if link[0] != "attachment"]
 
 
 def _finish(document, pdf, *, digest: str, cmyk: bool, prepress: Prepress | None,

@@ -1,12 +1,68 @@
-"""The one module that reaches into WeasyPrint's internals: its box tree (the laid-out
-document: pages, blocks, lines, text boxes) and the Pango text layout it sets lines with.
+"""The one module that calls WeasyPrint: its entry points (HTML, CSS, the URL fetcher's base
+classes, font configurations, its logger and the fetch error it raises), the parts of a
+rendered document the build changes (attachments, links), its box tree (pages, blocks, lines,
+text boxes) and the Pango text layout it sets lines with.
 
-``measure`` and ``frames`` read a layout only through these functions, so that a WeasyPrint
-upgrade that renames a box class or moves its text functions is mended here. (PDF writing,
-fonts and the URL fetcher are ``pdf.py``'s; pydyf is used by ``pdf.py`` and ``prepress.py``.)
+``pdf``, ``fontconfig``, ``measure``, ``frames`` and ``lines`` reach WeasyPrint only through
+these functions, so that an upgrade that renames a class or moves a function is mended here.
+(The PDF objects WeasyPrint's finisher hands over are pydyf's: ``pdf.py`` and ``prepress.py``.)
 """
 
 from __future__ import annotations
+
+import warnings
+from typing import Any
+
+LOGGER = "weasyprint"  # the logger WeasyPrint warns through
+
+
+def engine() -> Any:
+    """WeasyPrint, imported (once; it costs about a second) without its import warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import weasyprint
+        import weasyprint.text.fonts
+    return weasyprint
+
+
+def html(string: str, base_url: str, url_fetcher: Any) -> Any:
+    """A WeasyPrint HTML document of ``string``, its files fetched by ``url_fetcher``."""
+    return engine().HTML(string=string, base_url=base_url, url_fetcher=url_fetcher)
+
+
+def stylesheet(text: str, base_url: str, url_fetcher: Any, font_config: Any,
+               color_profiles: dict) -> Any:
+    """A parsed WeasyPrint stylesheet (its ``@color-profile`` rules go into ``color_profiles``)."""
+    return engine().CSS(string=text, base_url=base_url, url_fetcher=url_fetcher,
+                        font_config=font_config, color_profiles=color_profiles)
+
+
+def fetcher_bases() -> tuple[type, type]:
+    """The URL fetcher class to derive from, and the response class it returns."""
+    import weasyprint.urls as urls
+
+    return urls.URLFetcher, urls.URLFetcherResponse
+
+
+def fetch_failed() -> type[BaseException]:
+    """The error WeasyPrint raises when a file it must have cannot be fetched."""
+    import weasyprint.urls as urls
+
+    return urls.FatalURLFetchingError
+
+
+def font_configuration() -> Any:
+    """A new WeasyPrint font configuration (it reads FONTCONFIG_FILE as it is made)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def drop_attachments(document) -> None:
+    """No embedded files in a rendered document, whatever its HTML links to."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
 
 
 def page_box(page):

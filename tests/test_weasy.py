@@ -77,3 +77,18 @@ def test_flow_helpers_read_padding_classes_and_custom_properties():
     assert weasy.vertical_pad(stack) == pytest.approx(10)
     assert weasy.custom_px(stack, "__fit_gap") == pytest.approx(3)
     assert len(weasy.in_flow(stack)) == 1  # the absolutely placed one is not in the flow
+
+
+def test_the_entry_points_the_renderer_uses_are_there():
+    fetcher_base, response = weasy.fetcher_bases()
+    assert issubclass(weasy.fetch_failed(), BaseException)
+    fetcher = fetcher_base(allowed_protocols={"file"}, allow_redirects=False)
+    profiles: dict = {}
+    sheet = weasy.stylesheet("p { color: red }", "file:///", fetcher,
+                             weasy.font_configuration(), profiles)
+    document = weasy.html('<p>x <a href="data:,x" rel="attachment">y</a></p>', "file:///",
+                          fetcher).render(stylesheets=[sheet])
+    assert response.__name__ and len(document.pages) == 1
+    weasy.drop_attachments(document)
+    assert document.metadata.attachments == []
+    assert not any(link[0] == "attachment" for page in document.pages for link in page.links)
