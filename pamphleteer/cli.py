@@ -264,10 +264,9 @@ class Progress:
 def _files(profiles: Iterable[str]) -> str:
     """How many PDFs (and images) the outputs of ``profiles`` are: "12 PDF(s), 4 image(s)"."""
     made = [PROFILES[name].format == "pdf" for name in profiles]
-    pdfs, images = made.count(True), made.count(False)
-    if images and not pdfs:
-        return f"{images} image(s)"
-    return f"{pdfs} PDF(s)" + (f", {images} image(s)" if images else "")
+    counts = [f"{made.count(True)} PDF(s)"] * (True in made or not made) + \
+        [f"{made.count(False)} image(s)"] * (False in made)
+    return ", ".join(counts)
 
 
 def _untagged(text: str) -> str:
