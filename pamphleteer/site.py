@@ -184,7 +184,10 @@ def _thumbnail(data: bytes, pdf: Path) -> bytes:
         fmt = FORMATS.get(pdf.suffix.lower().lstrip("."))
         if fmt is None:
             raise BuildError("the kit page cannot show a file of this kind", pdf)
-        image = fmt.picture(data)
+        try:
+            image = fmt.picture(data)
+        except BuildError as exc:  # said of the file it was read from
+            raise BuildError(exc.message, pdf) from None
         image = image.resize((THUMB_WIDTH, round(image.height * THUMB_WIDTH / image.width)))
         buffer = io.BytesIO()
         image.quantize(64).save(buffer, "PNG", optimize=True)

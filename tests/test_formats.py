@@ -40,3 +40,14 @@ def test_an_image_is_the_page_at_one_pixel_a_css_px(name):
 def test_a_damaged_image_is_refused_by_name():
     with pytest.raises(BuildError, match="cannot be read"):
         FORMATS["png"].picture(b"\x89PNG not really")
+
+
+def test_a_thumbnail_of_a_damaged_image_names_its_file(tmp_path):
+    from pamphleteer.site import _thumbnail
+
+    with pytest.raises(BuildError) as caught:
+        _thumbnail(b"\x89PNG not really", tmp_path / "en" / "share-preview.png")
+    assert caught.value.format_message().startswith(f"{tmp_path}/en/share-preview.png: ")
+    good = FORMATS["png"].encode(one_page_pdf(900, 472.5))
+    with Image.open(io.BytesIO(_thumbnail(good, tmp_path / "x.png"))) as thumb:
+        assert thumb.width == 200
