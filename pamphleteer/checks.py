@@ -12,7 +12,7 @@ A check returns warnings and raises a ``PamphleteerError`` for what must not be 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -60,13 +60,17 @@ class Subject:
     pdf: bytes = b""  # the PDF it is made from (the file itself, for PDFs)
     trim: float | None = None  # points from the page edge to the trim; None: shared sheets
     trim_size: tuple[float, float] = (0.0, 0.0)  # the trim page's width and height, points
-    found: list[QRCheck] = field(default_factory=list)  # the codes' checks, for the manifest
 
     @cached_property
     def scans(self) -> list[PageScan]:
         """Each page decoded and measured once (codes, blank bands, text on a phone)."""
-        return scan_pages(self.pdf, trim=self.trim,
-                          phone=self.profile.medium in (SCREEN, IMAGE))
+        bands = self.trim if self.profile.format == "pdf" else None  # an image has no bands
+        return scan_pages(self.pdf, trim=bands, phone=self.profile.medium in (SCREEN, IMAGE))
+
+    @cached_property
+    def found(self) -> list[QRCheck]:
+        """Whether each code decodes from the page (the manifest records it)."""
+        return verify_qr_codes(self.pdf, list(self.codes), self.scans) if self.codes else []
 
 
 @dataclass(frozen=True)
@@ -107,13 +111,11 @@ def _phone_text(subject: Subject) -> list[Diagnostic]:
 
 
 def _codes(subject: Subject) -> list[Diagnostic]:
-    checks = verify_qr_codes(subject.pdf, list(subject.codes), subject.scans)
-    failed = [check for check in checks if not check.verified]
+    failed = [check for check in subject.found if not check.verified]
     if failed:
         found = ", ".join(failed[0].found) or "no code at all"
         raise BuildError(f"QR code for the {failed[0].purpose} does not decode to "
                          f"{failed[0].url} (decoded: {found})", subject.template)
-    subject.found = checks
     return []
 
 
