@@ -16,7 +16,8 @@ the CPU count and the load before and after, then each figure beside its target:
   imposition against the rest of a home job, shop against home, Korean against English;
 - sizes: shop over home, the Korean home flyer, an imposed sheet against its page.
 
-``--events N`` measures national scale instead: N generated events, the PDFs they plan, and a
+``--warm`` measures only the figures of one warm process. ``--events N`` measures national
+scale instead: N generated events, the PDFs they plan, and a
 cold ``-j 2`` build of one slice of 50, from which the whole is projected.
 
 Any build that fails stops the benchmark with its output (exit status 1).
@@ -260,6 +261,7 @@ class Timer:
 
 def warm_figures(project_dir: Path) -> None:
     """Everything measured in one warm process, serially."""
+    from pamphleteer import pdf
     from pamphleteer.pdf import Rendered
 
     project = load_project(project_dir)
@@ -271,6 +273,7 @@ def warm_figures(project_dir: Path) -> None:
     references: list[float] = []
     # Where a job's time goes: its layouts, the PDFs written, the checks, the imposition.
     stages = {"layouts": Timer("lay_out"), "writes": Timer("written", Rendered),
+              "finishing the written PDF (pikepdf)": Timer("finish", pdf),
               "checks": Timer("run_checks"), "imposition and its sheets": Timer("_impose"),
               "reading and QR codes": Timer("prepare")}
     layouts = pdfs = 0
@@ -343,7 +346,7 @@ def warm_figures(project_dir: Path) -> None:
            "<= 1.25x", (work + impose.total) / work <= 1.25)
 
     extra = statistics.mean(sizes[k[0], k[1], "shop"] - sizes[k[0], k[1], "home"]
-                            for k in took)
+                            for k in took if (k[0], k[1], "shop") in sizes)  # not images
     report("shop PDF size - home PDF size (mean)", f"{extra / 1024:.0f} KB", "<= 80 KB",
            extra <= 80 * 1024)
     if ("ko", "flyer", "home") in sizes:
@@ -397,6 +400,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="cold builds of each kind")
     parser.add_argument("--events", type=int, metavar="N",
                         help="measure only national scale: N generated events")
+    parser.add_argument("--warm", action="store_true",
+                        help="measure only the figures of one warm process")
     options = parser.parse_args()
     print(f"CPUs: {os.cpu_count()} (this process may use {len(os.sched_getaffinity(0))}); "
           f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -416,6 +421,8 @@ def main() -> None:
         cli(project, "build", "--out", str(out / "warm-up"), "--no-cache", "-j", "2", *warm)
         if options.events:
             national_scale(project, out, options.events)
+        elif options.warm:
+            warm_figures(project)
         else:
             full = cold_builds(project, out, options.repeat)
             cached_builds(project, out, full)

@@ -8,7 +8,6 @@ import hashlib
 import io
 import logging
 import mimetypes
-import re
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from pamphleteer.columns import Cut, split_columns
 from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
 from pamphleteer.files import kind_of, read_bytes, read_text
+from pamphleteer.finish import Finish, finish
 from pamphleteer.fontconfig import (
     configuration,
     font_config,
@@ -39,10 +39,10 @@ from pamphleteer.photos import (
     pixels_problem,
 )
 from pamphleteer.prepress import Prepress, check_press_profile
-from pamphleteer.prepress import finish as finish_for_print
 from pamphleteer.theme import find, folders, inside
 from pamphleteer.weasy import LOGGER, drop_attachments, fetch_failed, fetcher_bases, stylesheet
 from pamphleteer.weasy import html as html_document
+from pamphleteer.weasy import write_pdf as write_document
 
 # Folders of a project that a render may read: never content/, events/ or anything outside.
 READABLE_DIRS = ("assets", "templates")
@@ -209,11 +209,13 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
         digest = hashlib.sha256(f"{pdf_variant}\n{heights}\n{cuts}\n{html}".encode()).hexdigest()
         cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
         with _collected(source, notes):
-            return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
-                                      finisher=partial(_finish, digest=digest, cmyk=cmyk,
-                                                       prepress=prepress, duplex=duplex,
-                                                       heights=heights, source=source,
-                                                       root=root))
+            # A character no font could draw is an error: it would print as an empty box.
+            written = write_document(document, pdf_variant,
+                                     document_id=str(uuid.UUID(digest[:32])),
+                                     output_profile=prepress.profile if prepress else b"",
+                                     inspect=partial(check_drawn, source=source, root=root))
+        return finish(written, Finish(cmyk=cmyk, prepress=prepress, duplex=duplex,
+                                      heights=heights))
 
     rendered = Rendered(pdf=b"", pages=len(document.pages), layout=measure(document),
                         pending=write_pdf, notes=notes)
@@ -298,80 +300,6 @@ def _collected(source: Path, diagnostics: list[Diagnostic]):
         logger.removeHandler(handler)
         for message in dict.fromkeys(handler.messages):
             diagnostics.append(Diagnostic(f"WeasyPrint: {message}", source))
-
-
-_RGB_BLACK = {b"0 0 0 rg": b"0 0 0 1 k", b"0 0 0 RG": b"0 0 0 1 K"}
-_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
-
-
-def _finish(document, pdf, *, digest: str, cmyk: bool, prepress: Prepress | None,
-            duplex: str | None, heights: tuple[float, ...] = (), source: Path | None = None,
-            root: Path | None = None) -> None:
-    """Last touches on the PDF objects before they are written.
-
-    - A character no font could draw is an error (it would print as an empty box).
-    - PDF/X-4 metadata gets a random DocumentID from WeasyPrint; derive it from the input
-      instead, so that the same inputs give the same bytes.
-    - WeasyPrint draws crop marks in hard-coded RGB black; a shop's preflight rejects RGB on a
-      CMYK press, and everything else in a shop PDF is already CMYK, so redraw them in CMYK.
-    - WeasyPrint writes a font's family into its PDF name as it is; escape what a name may
-      not hold (a real family's name holds nothing of it: those PDFs are unchanged).
-    """
-    import pydyf
-
-    check_drawn(document, source, root)
-    stable = f"xmp.did:{uuid.UUID(digest[:32])}".encode()
-    for obj in pdf.objects:
-        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") in ("/Font", "/FontDescriptor"):
-            for key in ("BaseFont", "FontName"):
-                if isinstance(obj.get(key), bytes):
-                    obj[key] = pdf_name(obj[key])
-        if not isinstance(obj, pydyf.Stream):
-            continue
-        items = []
-        for item in obj.stream:
-            data = item if isinstance(item, bytes) else str(item).encode()
-            if cmyk and data in _RGB_BLACK:
-                item = _RGB_BLACK[data]
-            elif b"xmp.did:" in data:
-                item = _DOCUMENT_ID.sub(stable, data)
-            items.append(item)
-        obj.stream = items
-    if heights:
-        _crop_tops(pdf, heights)
-    if prepress:
-        finish_for_print(pdf, prepress)
-    if duplex:
-        pdf.catalog["ViewerPreferences"] = pydyf.Dictionary(
-            {"Duplex": f"/{duplex}", "PrintScaling": "/None"})
-
-
-_NAME_DELIMITERS = b"()<>[]{}/%#"
-
-
-def pdf_name(raw: bytes) -> bytes:
-    """The PDF name ``raw`` (b"/ABCDEF+Noto-Serif") with every byte a name may not hold as
-    it is (delimiters, #, spaces, controls, non-ASCII) written as #xx."""
-    body = raw[1:] if raw.startswith(b"/") else raw
-    if all(33 <= byte <= 126 and byte not in _NAME_DELIMITERS for byte in body):
-        return b"/" + body
-    return b"/" + b"".join(bytes([byte]) if 33 <= byte <= 126 and byte not in _NAME_DELIMITERS
-                           else b"#%02X" % byte for byte in body)
-
-
-def _crop_tops(pdf, heights: tuple[float, ...]) -> None:
-    """Cut each page to its top ``heights[i]`` points: the boxes move, the content does not
-    (PDF boxes need not start at 0), so links and tags stay where they are."""
-    import pydyf
-
-    kids = pdf.pages["Kids"]
-    for number, height in zip(kids[::3], heights, strict=False):
-        page = pdf.objects[number]
-        left, _, right, top = (float(v) for v in page["MediaBox"])
-        box = pydyf.Array([left, top - height, right, top])
-        for name in ("MediaBox", "CropBox", "TrimBox", "BleedBox", "ArtBox"):
-            if name in page or name == "MediaBox":
-                page[name] = box
 
 
 def page_count(pdf: bytes) -> int:

@@ -3,14 +3,13 @@ drawn in registration colour, and an output intent named after its profile.
 
 WeasyPrint lays the pages out on a media box as large as trim + slug (the CSS ``bleed``), and
 draws its own crop marks inside the bleed, in RGB. Instead, pages are laid out with no CSS
-marks, and this module finishes the PDF objects (pydyf) before they are written.
+marks, and this module adds them to the written PDF (pikepdf, in ``finish.py``).
 """
 
 from __future__ import annotations
 
 import io
 import struct
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +33,7 @@ class Prepress:
     folds: tuple[tuple[float, ...], ...] = ()  # per page: fold positions from the trim's left
     condition: str = "Custom"  # OutputConditionIdentifier
     info: str = ""  # what the output profile is, in its own words
-    profile: bytes = b""  # the output profile's file, embedded as it is
+    profile: bytes = b""  # the output profile's file, embedded as it is (``weasy.write_pdf``)
 
 
 # ICC profile header fields (ICC.1:2010, 7.2) and what a print shop calls them.
@@ -155,52 +154,36 @@ def icc_description(data: bytes) -> str:
     return ""
 
 
-def finish(pdf, prepress: Prepress) -> None:
-    """Give each page its true bleed box and its marks, and name the output intent."""
-    import pydyf
+def mark_for_print(pdf, prepress: Prepress) -> None:
+    """Give each page of ``pdf`` (pikepdf) its true bleed box and its marks, and name the
+    output intent."""
+    import pikepdf
 
     registration = _registration_colour(pdf)
-    pages = [obj for obj in pdf.objects
-             if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]
-    for number, page in enumerate(pages):
-        left, bottom, right, top = (float(v) for v in page["TrimBox"])
-        page["BleedBox"] = pydyf.Array([left - prepress.bleed, bottom - prepress.bleed,
-                                        right + prepress.bleed, top + prepress.bleed])
+    for number, page in enumerate(pdf.pages):
+        left, bottom, right, top = (float(v) for v in page.obj.TrimBox)
+        page.obj.BleedBox = [left - prepress.bleed, bottom - prepress.bleed,
+                             right + prepress.bleed, top + prepress.bleed]
         folds = prepress.folds[number] if number < len(prepress.folds) else ()
-        _add_marks(pdf, page, (left, bottom, right, top), folds, registration)
-    for reference in pdf.catalog.get("OutputIntents") or ():
-        intent = _object(pdf, reference)
-        intent["OutputConditionIdentifier"] = pydyf.String(prepress.condition)
-        intent["Info"] = pydyf.String(prepress.info or prepress.condition)
-        if prepress.profile:
-            # WeasyPrint embeds the profile as LittleCMS writes it out again, with the tables
-            # it shared copied apart: twice the file's size. Embed the file's own bytes,
-            # compressed once per process rather than once per PDF.
-            stream = _object(pdf, intent["DestOutputProfile"])
-            stream.stream, stream.compress = [_deflated(prepress.profile)], False
-            stream.extra["Filter"] = "/FlateDecode"
-
-
-@lru_cache(maxsize=4)
-def _deflated(data: bytes) -> bytes:
-    return zlib.compress(data, 9)
-
+        _add_marks(pdf, page.obj, (left, bottom, right, top), folds, registration)
+    for intent in pdf.Root.get("/OutputIntents") or ():
+        intent.OutputConditionIdentifier = pikepdf.String(prepress.condition)
+        intent.Info = pikepdf.String(prepress.info or prepress.condition)
 
 def _registration_colour(pdf):
     """A Separation colour space 'All': a tint of 1 prints on every plate."""
-    import pydyf
+    import pikepdf
 
-    tint = pydyf.Dictionary({"FunctionType": 2, "Domain": pydyf.Array([0, 1]),
-                             "C0": pydyf.Array([0, 0, 0, 0]), "C1": pydyf.Array([1, 1, 1, 1]),
-                             "N": 1})
-    pdf.add_object(tint)
-    return pydyf.Array(["/Separation", "/All", "/DeviceCMYK", tint.reference])
+    tint = pdf.make_indirect(pikepdf.Dictionary(FunctionType=2, Domain=[0, 1],
+                                                C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1))
+    return pikepdf.Array([pikepdf.Name.Separation, pikepdf.Name("/All"),
+                          pikepdf.Name.DeviceCMYK, tint])
 
 
 def _add_marks(pdf, page, trim: tuple[float, float, float, float], folds: tuple[float, ...],
                registration) -> None:
     """Crop marks at the four corners and fold marks at the folds, outside the bleed."""
-    import pydyf
+    import pikepdf
 
     left, bottom, right, top = trim
     near, far = MARK_OFFSET, MARK_OFFSET + MARK_LENGTH
@@ -212,30 +195,19 @@ def _add_marks(pdf, page, trim: tuple[float, float, float, float], folds: tuple[
     ticks = [((left + x, y + sign * near), (left + x, y + sign * far))
              for x in folds for y, sign in ((bottom, -1), (top, 1))]
     # The page's own content may leave the graphics state changed: enclose it in q ... Q.
-    opening = pydyf.Stream([b"q"])
-    marks = pydyf.Stream([b"Q q /Registration CS 1 SCN", f"{MARK_WIDTH} w".encode(),
-                          *_lines(crops), f"[{FOLD_DASH[0]} {FOLD_DASH[1]}] 0 d".encode(),
-                          *_lines(ticks), b"Q"])
-    pdf.add_object(opening)
-    pdf.add_object(marks)
-    contents = page["Contents"]
-    contents = list(contents) if isinstance(contents, pydyf.Array | list) else [contents]
-    page["Contents"] = pydyf.Array([opening.reference, *contents, marks.reference])
-    resources = _object(pdf, page["Resources"])
-    spaces = _object(pdf, resources.get("ColorSpace")) or pydyf.Dictionary()
-    spaces["Registration"] = registration
-    if "ColorSpace" not in resources:
-        resources["ColorSpace"] = spaces
+    opening = pdf.make_stream(b"q")
+    marks = pdf.make_stream(b"\n".join([
+        b"Q q /Registration CS 1 SCN", f"{MARK_WIDTH} w".encode(), *_lines(crops),
+        f"[{FOLD_DASH[0]} {FOLD_DASH[1]}] 0 d".encode(), *_lines(ticks), b"Q"]))
+    contents = page.get("/Contents")
+    contents = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    page.Contents = pikepdf.Array([opening, *contents, marks])
+    resources = page.Resources
+    if "/ColorSpace" not in resources:
+        resources.ColorSpace = pikepdf.Dictionary()
+    resources.ColorSpace.Registration = registration
 
 
 def _lines(segments) -> list[bytes]:
     return [f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S".encode()
             for (a, b), (c, d) in segments]
-
-
-def _object(pdf, value):
-    """``value`` itself, when pydyf holds it as an indirect reference (b"5 0 R")."""
-    if isinstance(value, bytes) and value.endswith(b" R"):
-        return pdf.objects[int(value.split()[0])]
-    return value
-

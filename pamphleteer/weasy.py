@@ -5,12 +5,18 @@ text boxes) and the Pango text layout it sets lines with.
 
 ``pdf``, ``fontconfig``, ``measure``, ``frames`` and ``lines`` reach WeasyPrint only through
 these functions, so that an upgrade that renames a class or moves a function is mended here.
-(The PDF objects WeasyPrint's finisher hands over are pydyf's: ``pdf.py`` and ``prepress.py``.)
+It is the one module that touches pydyf, the PDF writer WeasyPrint hands its objects to, too:
+``write_pdf`` returns finished bytes, and everything done to a PDF after that is done with
+pikepdf (``finish.py``, ``impose.py``).
 """
 
 from __future__ import annotations
 
+import re
 import warnings
+import zlib
+from collections.abc import Callable
+from functools import lru_cache, partial
 from typing import Any
 
 LOGGER = "weasyprint"  # the logger WeasyPrint warns through
@@ -56,6 +62,79 @@ def font_configuration() -> Any:
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
+
+
+def write_pdf(document: Any, pdf_variant: str | None, *, document_id: str = "",
+              output_profile: bytes = b"",
+              inspect: Callable[[Any], None] | None = None) -> bytes:
+    """The PDF of a rendered document, compressed, every name in it one a PDF may hold.
+
+    ``document_id`` (a UUID) stands for the random DocumentID WeasyPrint gives PDF/X
+    metadata, so that the same inputs give the same bytes (the file's ID is a hash of them).
+    ``output_profile`` is embedded as the output intent's profile as it is: WeasyPrint embeds
+    the profile as LittleCMS writes it out again, its shared tables copied apart (twice the
+    file's size, and a third of a shop PDF's writing time spent compressing it each time).
+    ``inspect`` is called with the document once its pages are drawn and before a byte is
+    written: only then does WeasyPrint know which glyphs each font was asked for.
+    """
+    return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
+                              finisher=partial(_finisher, inspect=inspect,
+                                               document_id=document_id,
+                                               output_profile=output_profile))
+
+
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _finisher(document: Any, pdf: Any, inspect: Callable[[Any], None] | None,
+              document_id: str, output_profile: bytes) -> None:
+    import pydyf
+
+    if inspect is not None:
+        inspect(document)
+    intents = pdf.catalog.get("OutputIntents") or () if output_profile else ()
+    for intent in intents:
+        stream = _object(pdf, _object(pdf, intent)["DestOutputProfile"])
+        stream.stream, stream.compress = [_deflated(output_profile)], False
+        stream.extra["Filter"] = "/FlateDecode"
+    stable = f"xmp.did:{document_id}".encode()
+    for obj in pdf.objects:
+        # pydyf writes a font's family into its PDF name as it is: a name with a space or a
+        # delimiter in it would end early, and no reader (pikepdf included) could parse the
+        # file. A real family's name holds nothing of it: those PDFs are unchanged.
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") in ("/Font", "/FontDescriptor"):
+            for key in ("BaseFont", "FontName"):
+                if isinstance(obj.get(key), bytes):
+                    obj[key] = pdf_name(obj[key])
+        elif document_id and isinstance(obj, pydyf.Stream) and \
+                obj.extra.get("Type") == "/Metadata":
+            obj.stream = [_DOCUMENT_ID.sub(stable, item) if isinstance(item, bytes) else item
+                          for item in obj.stream]
+
+
+def _object(pdf: Any, value: Any) -> Any:
+    """``value`` itself, when pydyf holds it as an indirect reference (b"5 0 R")."""
+    if isinstance(value, bytes) and value.endswith(b" R"):
+        return pdf.objects[int(value.split()[0])]
+    return value
+
+
+@lru_cache(maxsize=4)
+def _deflated(data: bytes) -> bytes:
+    return zlib.compress(data, 9)  # once per process, not once per PDF
+
+
+_NAME_DELIMITERS = b"()<>[]{}/%#"
+
+
+def pdf_name(raw: bytes) -> bytes:
+    """The PDF name ``raw`` (b"/ABCDEF+Noto-Serif") with every byte a name may not hold as
+    it is (delimiters, #, spaces, controls, non-ASCII) written as #xx."""
+    body = raw[1:] if raw.startswith(b"/") else raw
+    if all(33 <= byte <= 126 and byte not in _NAME_DELIMITERS for byte in body):
+        return b"/" + body
+    return b"/" + b"".join(bytes([byte]) if 33 <= byte <= 126 and byte not in _NAME_DELIMITERS
+                           else b"#%02X" % byte for byte in body)
 
 
 def drop_attachments(document) -> None:

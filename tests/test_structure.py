@@ -1,4 +1,5 @@
-"""The structure ARCHITECTURE.md describes, held: small modules, and WeasyPrint behind one."""
+"""The structure ARCHITECTURE.md describes, held: small modules, WeasyPrint and pydyf behind
+one, PDFs changed with pikepdf."""
 
 from __future__ import annotations
 
@@ -15,7 +16,17 @@ def test_no_module_is_over_400_lines():
     assert long == {}
 
 
-def test_only_the_adapter_imports_weasyprint():
-    importing = sorted(path.name for path in PACKAGE.glob("*.py")
-                       if re.search(r"^\s*(import|from) weasyprint\b", path.read_text(), re.M))
-    assert importing == ["weasy.py"]
+def importing(module: str) -> list[str]:
+    return sorted(path.name for path in PACKAGE.glob("*.py")
+                  if re.search(rf"^\s*(import|from) {module}\b", path.read_text(), re.M))
+
+
+def test_only_the_adapter_imports_weasyprint_and_pydyf():
+    """An upgrade of either is mended in one module; after it, PDFs are pikepdf's."""
+    assert importing("weasyprint") == ["weasy.py"]
+    assert importing("pydyf") == ["weasy.py"]
+
+
+def test_written_pdfs_are_changed_only_through_pikepdf():
+    assert importing("pypdf") == []
+    assert {"finish.py", "impose.py", "prepress.py"} <= set(importing("pikepdf"))
