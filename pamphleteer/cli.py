@@ -162,8 +162,7 @@ def watch(project_dir: Path, out: Path | None, locales: tuple[str, ...],
           event_path: Path | None, strict: bool, seconds: float) -> None:
     """Build the kit, then rebuild what each saved edit changes, until Ctrl+C.
 
-    Only the PDFs that depend on an edited file are rendered again; when a rebuild fails,
-    its errors are shown and the last good PDFs stay in place."""
+    Only PDFs that depend on an edited file are rebuilt; a failed rebuild keeps the last good."""
     root = load_project(project_dir).root
     out = out or root / "dist"
 
@@ -190,9 +189,10 @@ def watch(project_dir: Path, out: Path | None, locales: tuple[str, ...],
         warm_up(project, list(locales or project.locales))
     click.echo(f"watching {', '.join(str(p.relative_to(root)) for p in watched_paths(root))} "
                "for changes (Ctrl+C to stop)")
-    for changed in changes(root, out):
-        click.echo(f"changed: {', '.join(changed)}")
-        rebuild(after_edit=True)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C in a rebuild too: writes are atomic
+        for changed in changes(root, out):
+            click.echo(f"changed: {', '.join(changed)}")
+            rebuild(after_edit=True)
     click.echo("stopped watching")
 
 

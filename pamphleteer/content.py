@@ -260,8 +260,18 @@ def _read_strings(project: Project, path: Path) -> tuple[dict[str, str], str]:
                                line_of(text, (key,)))
         check_text(value, path, line_of(text, (key,)), limit=MAX_STRING, what=f"'{key}'")
         check_words(value, value, path, line_of(text, (key,)))
-        for placeholder in STRING_PLACEHOLDERS.get(key, ()):
+        known = STRING_PLACEHOLDERS.get(key, ())
+        for placeholder in known:
             if placeholder not in value:
                 raise ContentError(f"'{key}' must keep {placeholder} where it goes (it is "
                                    "filled in, not translated)", path, line_of(text, (key,)))
+        for stray in re.findall(r"\{[^{}\s]*\}", value):
+            if stray not in known:
+                # Nothing fills it in: it would print as it is, braces and all.
+                where = f"its only placeholder is {known[0]}" if len(known) == 1 else \
+                    "it has no placeholder" if not known else \
+                    f"its placeholders are {', '.join(known)}"
+                raise ContentError(f"'{key}' holds {stray}, which nothing fills in ({where}): "
+                                   "keep the placeholder as the source language writes it",
+                                   path, line_of(text, (key,)))
     return data, text

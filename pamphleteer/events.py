@@ -11,6 +11,8 @@ carry an event (flyer, handbill, poster, palm card) and into their QR codes' tra
     locales = ["en", "ko"]  # optional: which of the campaign's languages to build
     [links]                 # optional: this event's own links (a local petition)
     petition = "https://example.org/seattle/petition"
+    [translated.ko]         # optional: the name, place, address or host in one language
+    name = "평화를 위한 촛불 집회"
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from pamphleteer.project import SLUG, Project, url_problem
 from pamphleteer.tomlfile import Checker, line_of, read_toml
 
 FIELDS = ("name", "slug", "date", "time", "place", "address", "host")
-OPTIONAL = ("locales", "links")
+OPTIONAL = ("locales", "links", "translated")
+TRANSLATABLE = ("name", "place", "address", "host")  # what an event may give per language
 SUMMARY = ("name", "date", "time", "place", "address", "host")  # what a manifest keeps of one
 MAX_SLUG = 32  # the slug rides in every QR code's tracking: each character makes it denser
 MAX_EVENTS = 2000  # files in one --event folder: a national day of action, not a runaway
@@ -45,6 +48,13 @@ class Event:
     path: Path  # the event file, for messages
     locales: tuple[str, ...] | None = None  # None: every locale of the campaign
     links: tuple[tuple[str, str], ...] = ()  # (purpose, URL): the campaign's, overridden
+    # (locale, ((field, text), ...)): a name, place, address or host in one language
+    translated: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def text_in(self, name: str, locale: str) -> str:
+        """The event's ``name`` (name, place, address, host) in ``locale``, or as written."""
+        own = dict(dict(self.translated).get(locale, ()))
+        return own.get(name, getattr(self, name))
 
     def link(self, purpose: str, default: str) -> str:
         """This event's link for ``purpose``, or the campaign's."""
@@ -52,15 +62,18 @@ class Event:
 
     def summary(self) -> dict[str, str]:
         """What the manifest keeps of the event, for the kit page."""
-        return {"name": self.name, "date": self.date.isoformat(),
-                "time": f"{self.time:%H:%M}", "place": self.place, "address": self.address,
-                "host": self.host}
+        summary: dict = {"name": self.name, "date": self.date.isoformat(),
+                         "time": f"{self.time:%H:%M}", "place": self.place,
+                         "address": self.address, "host": self.host}
+        if self.translated:
+            summary["translated"] = {locale: dict(texts) for locale, texts in self.translated}
+        return summary
 
-    @property
-    def fingerprint(self) -> str:
-        """Everything the event prints or links, for the build cache."""
+    def fingerprint(self, locale: str) -> str:
+        """Everything the event prints or links in ``locale``, for the build cache (a
+        translation of its name is an input of that language's pieces only)."""
         return repr((self.slug, self.name, self.date, self.time, self.place, self.address,
-                     self.host, self.links))
+                     self.host, self.links, dict(self.translated).get(locale, ())))
 
     def when(self, locale: str) -> str:
         """The date and time written the locale's way ("Tuesday, July 27, 2027, 7:30 PM")."""
@@ -68,7 +81,8 @@ class Event:
 
     def text(self, locale: str) -> str:
         """Every word the event prints in ``locale``, for the glyph check."""
-        return "\n".join((self.name, self.place, self.address, self.host, self.when(locale)))
+        return "\n".join([*(self.text_in(name, locale) for name in TRANSLATABLE),
+                          self.when(locale)])
 
 
 def when(date: dt.date, time: dt.time, locale: str) -> str:
@@ -132,8 +146,8 @@ def load_event(project: Project, path: Path, within: Path | None = None) -> Even
         raise check.fail(("date",), "must be a date without quotes, e.g. date = 2027-07-27")
     return Event(slug=slug, name=values["name"], date=date, time=_time(check, data),
                  place=values["place"], address=values["address"], host=values["host"],
-                 path=path, locales=_locales(check, data, project), links=_links(check, data,
-                                                                                 project))
+                 path=path, locales=_locales(check, data, project),
+                 links=_links(check, data, project), translated=_translated(check, data, project))
 
 
 def valid_slug(slug: str) -> bool:
@@ -146,7 +160,7 @@ def event_from_summary(project: Project, check: Checker, data: object,
     """The event a manifest's ``events`` table keeps under ``slug`` (``Event.summary``, and
     any ``links``), checked as an event file is: a shard's manifest is not to be trusted.
     ``slug`` must already be ``valid_slug``."""
-    table = check.table(data, key, set(SUMMARY) | {"links"}, set(SUMMARY))
+    table = check.table(data, key, set(SUMMARY) | {"links", "translated"}, set(SUMMARY))
     values = _texts(check, table, key, SUMMARY)  # the date and time too: strings, one line
     date = values["date"]
     try:
@@ -157,7 +171,8 @@ def event_from_summary(project: Project, check: Checker, data: object,
         raise check.fail((*key, "date"), f"{date!r} is not a date written YYYY-MM-DD")
     return Event(slug=slug, name=values["name"], date=day, time=_time(check, table, key),
                  place=values["place"], address=values["address"], host=values["host"],
-                 path=check.path, links=_links(check, table, project, key))
+                 path=check.path, links=_links(check, table, project, key),
+                 translated=_translated(check, table, project, key))
 
 
 def _texts(check: Checker, data: dict, key: tuple[str, ...],
@@ -207,6 +222,20 @@ def _links(check: Checker, data: dict, project: Project,
     table = check.table(data["links"], (*key, "links"), set(project.links))
     return tuple(sorted((purpose, _link(check, table, (*key, "links", purpose)))
                         for purpose in table))
+
+
+def _translated(check: Checker, data: dict, project: Project, key: tuple[str, ...] = ()
+                ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """``[translated.<locale>]``: the texts an event gives in one of the campaign's languages."""
+    if "translated" not in data:
+        return ()
+    table = check.table(data["translated"], (*key, "translated"), set(project.locales))
+    found = []
+    for locale in sorted(table):
+        own = check.table(table[locale], (*key, "translated", locale), set(TRANSLATABLE))
+        texts = _texts(check, own, (*key, "translated", locale), tuple(sorted(own)))
+        found.append((locale, tuple(sorted(texts.items()))))
+    return tuple(found)
 
 
 def _link(check: Checker, table: dict, key: tuple[str, ...]) -> str:

@@ -153,7 +153,7 @@ def build_kit(project: Project, jobs: list[Job], out: Path, workers: int = 1,
         cache = BuildCache(out, enabled=use_cache)
         shared = shared_key(project)
         keys = {job: job_key(project, shared, job.locale, job.material, job.profile,
-                             job.event.fingerprint if job.event else None)
+                             job.event.fingerprint(job.locale) if job.event else None)
                 for job in jobs}
         todo = []
         for job in jobs:

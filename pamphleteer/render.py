@@ -19,12 +19,13 @@ from markupsafe import Markup
 
 from pamphleteer.content import Document, load_document
 from pamphleteer.errors import BuildError, Diagnostic
-from pamphleteer.events import Event
+from pamphleteer.events import TRANSLATABLE, Event
 from pamphleteer.files import lies_outside, read_user_text, real_path
 from pamphleteer.fonts import font_face_css
 from pamphleteer.impose import unprintable_top
 from pamphleteer.markup import css_string, inline, pair_lines_to_say, plain, to_html
 from pamphleteer.materials import MATERIALS, SIGNATURE_COLUMNS, TRIFOLD_PANELS, Material
+from pamphleteer.pagetext import check_filled, clean_metadata
 from pamphleteer.prepress import SLUG
 from pamphleteer.profiles import BLACK, CMYK, OUTPUT_PROFILE, SCREEN, Profile
 from pamphleteer.project import Project
@@ -331,20 +332,21 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
     })
     # The page's language is the requested locale's only when the text really is in it.
     context["locale"]["code"] = doc.content_locale
-    return render_template(project, material.template, context)
+    html = render_template(project, material.template, context)
+    check_filled(html, project.root, material.template)
+    return clean_metadata(html)
 
 
 def event_context(project: Project, locale: str, event: Event) -> dict[str, str]:
     """What an event block prints, in the locale's words: its date and time the locale's
-    way, and its name, place, address and host as written."""
+    way, and its name, place, address and host as written for the locale (or as written)."""
     words = project.locales[locale]
 
     def html(text: str) -> Markup:
         return Markup(plain(text, words.code, words.keep_words))
 
-    return {"slug": event.slug, "when": html(event.when(words.code)), "name": html(event.name),
-            "place": html(event.place), "address": html(event.address),
-            "host": html(event.host)}
+    return {"slug": event.slug, "when": html(event.when(words.code)),
+            **{name: html(event.text_in(name, locale)) for name in TRANSLATABLE}}
 
 
 def address(display: str) -> Markup:

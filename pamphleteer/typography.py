@@ -42,17 +42,26 @@ def _join_word(match: re.Match) -> str:
     clusters = _clusters(word)
     joined = clusters[:1]
     for previous, cluster in pairwise(clusters):
-        if previous[0].isalnum() and cluster[0].isalnum():
+        if _wordlike(previous) and _wordlike(cluster):
             joined.append(WORD_JOINER)
         joined.append(cluster)
     return "".join(joined)
 
 
+def _wordlike(cluster: str) -> bool:
+    """A letter or digit, or a placeholder a template fills in ("{number}로": the number
+    and its particle stay on one line; nothing is put inside the placeholder)."""
+    return cluster[0].isalnum() or PLACEHOLDER.fullmatch(cluster) is not None
+
+
+PLACEHOLDER = re.compile(r"\{\w+\}")  # {number}, {host}, {count}: filled in by a template
+
+
 def _clusters(text: str) -> list[str]:
     """``text`` cut into what must not be pulled apart: characters with their marks (and
-    conjoining vowel and final jamo), and HTML character references."""
+    conjoining vowel and final jamo), HTML character references and placeholders."""
     clusters: list[str] = []
-    for token in re.findall(r"&#?\w+;|.", text, re.DOTALL):
+    for token in re.findall(r"&#?\w+;|\{\w+\}|.", text, re.DOTALL):
         if clusters and len(token) == 1 and (
                 unicodedata.category(token) in ("Mn", "Mc", "Me") or token in "\u200c\u200d"
                 or "\ufe00" <= token <= "\ufe0f" or "\u1160" <= token <= "\u11ff"
@@ -74,13 +83,19 @@ APOSTROPHE = "\u2019"
 _OPENERS = set(" \t\n\u00a0([{\u2014\u2013/-")
 _ABBREVIATION = re.compile(r"\b(\w{1,3}\.) (?=\w{1,3}\.)")  # "EE. UU.": one unit
 _NUMBER_UNIT = re.compile(r"(\d) (?=[^\W\d_])")  # "28,500 troops", "13.4 billion"
+# A citation stays with what it cites: "H.R. 1369", "Sec. 5", "troops [3]", "signed (1953)".
+_CITED = re.compile(r"(\b[A-Z][A-Za-z]{0,3}\.) (?=\d)|(\S) (?=\[\d{1,3}\]|\(\d{4}\))")
+# A separator dot or bullet never starts a line ("Westlake Park · 401 Pine St"): a line may
+# end with one.
+_SEPARATOR = re.compile(r" (?=[\u00b7\u2022\u30fb] )")
 _HEADING = re.compile(r"(<(h[1-4])\b[^>]*>)(.*?)(</\2>)", re.DOTALL)
 SHORT_LAST_WORD = 7  # a headline's last word this short keeps its neighbour on its line
 
 
 def typeset(fragment: str, lang: str) -> str:
     """Curly quotes and apostrophes in the language's style, and no-break spaces inside
-    spaced abbreviations and between a number and its unit, in the text of a fragment."""
+    spaced abbreviations, between a number and its unit, before a citation and before a
+    separator dot, in the text of a fragment."""
     marks = QUOTES.get(lang.split("-")[0].lower(), ENGLISH_QUOTES)
     pieces = re.split(r"(<[^>]*>)", fragment)
     before = " "  # the last character of text so far: what a quote follows
@@ -103,6 +118,8 @@ def typeset(fragment: str, lang: str) -> str:
             before = char
         text = _ABBREVIATION.sub(lambda m: m[1] + NBSP, "".join(out))
         text = _NUMBER_UNIT.sub(lambda m: m[1] + NBSP, text)
+        text = _CITED.sub(lambda m: (m[1] or m[2]) + NBSP, text)
+        text = _SEPARATOR.sub(NBSP, text)
         pieces[index] = hyphenate_long_words(text, lang)
     return "".join(pieces)
 
