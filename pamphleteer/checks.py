@@ -37,7 +37,7 @@ from pamphleteer.preflight import (
     unembedded_fonts,
     verify_qr_codes,
 )
-from pamphleteer.profiles import BLACK, CMYK, IMAGE, RGB, SCREEN, Profile
+from pamphleteer.profiles import BLACK, CMYK, IMAGE, PAPER, RGB, SCREEN, Profile
 from pamphleteer.qr import QRCode
 
 LAYOUT, FILE = "layout", "file"  # what a check looks at
@@ -101,12 +101,16 @@ def _blank_bands(subject: Subject) -> list[Diagnostic]:
 
 
 def _phone_text(subject: Subject) -> list[Diagnostic]:
+    # The body copy's size as the layout knows it (prose and the lede), where it has one:
+    # the size most characters have is a sign sheet's column headings once its copy is short.
+    width = subject.trim_size[0] * PX_PER_PT
+    body_size = subject.layout.body * PHONE / width if subject.layout.body and width else 0.0
     return [Diagnostic(f"page {number} would show its body text at {body:.1f} px and its "
                        f"smallest at {small:.1f} px on a phone {PHONE} px wide; it needs "
                        f"{PHONE_BODY:.0f} px and {PHONE_SMALL:.0f} px: the screen styles set "
                        "type too small for the page width", subject.template)
             for number, scan in enumerate(subject.scans, 1)
-            for body, small in [scan.phone]
+            for body, small in [(round(body_size, 1) or scan.phone[0], scan.phone[1])]
             if body and (body < PHONE_BODY or small < PHONE_SMALL)]
 
 
@@ -164,6 +168,18 @@ def _reversed(subject: Subject) -> list[Diagnostic]:
             for ink in thin_reversed(subject.layout)]
 
 
+def _body_size(subject: Subject) -> list[Diagnostic]:
+    size = subject.layout.body / PX_PER_PT
+    if not size or size >= subject.material.min_body - 0.05:
+        return []
+    return [Diagnostic(f"the body copy is set at {size:.1f} pt, under the "
+                       f"{subject.material.min_body:g} pt a {subject.material.name} needs to be "
+                       "read at arm's length in a hall; set the template's body type at "
+                       f"{subject.material.min_body:g} pt or more (copy that then does not "
+                       "fit must be shortened)",
+                       subject.template)]
+
+
 CHECKS: tuple[Check, ...] = (
     Check("fit", LAYOUT, lambda s: True, _fit),
     # Photos print as large at home as at the shop; a shop needs the detail.
@@ -174,6 +190,9 @@ CHECKS: tuple[Check, ...] = (
     # CMYK has no screen colour to measure here: the shop prints what home and screen show.
     Check("contrast", LAYOUT, lambda s: s.profile.ink == RGB, _contrast, own_look=True),
     Check("reversed type", LAYOUT, lambda s: s.profile.ink == BLACK, _reversed, own_look=True),
+    # Print only: a screen page is zoomed as its reader likes.
+    Check("body size", LAYOUT, lambda s: bool(s.material.min_body) and s.profile.medium == PAPER,
+          _body_size),
     Check("codes decode", FILE, lambda s: bool(s.codes), _codes),
     Check("fonts embedded", FILE, lambda s: s.profile.format == "pdf", _fonts),
     # A piece's own pages (not a sheet of several, whose gaps are by design) have no holes.

@@ -46,6 +46,30 @@ def _broken_words(page_box):
                 yield word
 
 
+def body_size(document) -> float:
+    """The size (CSS px) most characters of body copy are set in: paragraphs and list items
+    of ``.prose``, and a ``.lede`` (a sign sheet's petition text); 0 if there is none."""
+    from collections import Counter
+
+    sizes: Counter = Counter()
+    for page in document.pages:
+        _count_body(page_box(page), False, False, sizes)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _count_body(box, prose: bool, inside: bool, sizes) -> None:
+    element = getattr(box, "element", None)
+    if element is not None and box.element_tag is not None:
+        names = (element.get("class") or "").split()
+        prose = prose or "prose" in names
+        inside = inside or "lede" in names or (prose and box.element_tag in ("p", "li"))
+    text = getattr(box, "text", None)
+    if inside and text and text.strip():
+        sizes[round(box.style["font_size"], 2)] += len(text.strip())
+    for child in getattr(box, "children", ()):
+        _count_body(child, prose, inside, sizes)
+
+
 def inks(document) -> list[Ink]:
     """Every kind of text run on the pages (colour, background, size, weight), once."""
     found: dict[tuple, Ink] = {}

@@ -45,8 +45,10 @@ class Material:
     qr: tuple[str, ...] = ("petition", "representatives")
     page_multiple: int = 1  # page count must be a multiple of this (booklets: 4)
     # Copyfit: the smallest and largest type scale. Floors keep body text at its minimum size
-    # (10 pt on flyers, handbills, tri-folds and booklets, 9 pt on cards).
+    # (10 pt on flyers, tri-folds and booklets, 9 pt on palm cards; 12 pt on the pieces
+    # read in a hall or by older volunteers: handbills, call scripts, sign sheets).
     fit: tuple[float, float] = (0.85, 1.3)
+    min_body: float = 0.0  # pt: body copy set smaller is a warning (the "body size" check)
     page_counts: tuple[int, ...] = ()  # page counts a flowing text may take (booklets)
     fixed_pages: int = 0  # pages that do not hold the flowing text (covers)
     code: str = ""  # a short code for tracking links (utm_medium): QR codes stay small
@@ -83,8 +85,8 @@ MATERIALS: dict[str, Material] = {
         Material("flyer", "one-page flyer on a full sheet", dict(SHEETS), 1, "sheet", code="fl",
                  event=True),
         Material("handbill", "half-sheet handout, two to a sheet",
-                 _size((5.5, 8.5), (148, 210)), 1, "cut-2up", fit=(0.87, 1.3), code="hb",
-                 event=True),
+                 _size((5.5, 8.5), (148, 210)), 1, "cut-2up", fit=(1.0, 1.3), code="hb",
+                 event=True, min_body=12),
         Material("trifold", "letter-fold brochure: six panels on two sides of a sheet",
                  {paper: (h, w) for paper, (w, h) in SHEETS.items()}, 2, "trifold",
                  parts=("cover", "flap", "inside-1", "inside-2", "inside-3", "back"),
@@ -101,11 +103,11 @@ MATERIALS: dict[str, Material] = {
                  event=True),
         Material("callscript", "phone-call script card, front and back",
                  _size((4.25, 5.5), (105, 148)), 2, "cards", parts=("front", "back"),
-                 qr=("representatives", "petition"), fit=(0.86, 1.3), code="cs",
-                 optional_qr=("report",), bilingual=True),
+                 qr=("representatives", "petition"), fit=(1.0, 1.3), code="cs",
+                 optional_qr=("report",), bilingual=True, min_body=12),
         Material("signsheet", "petition signature sheet, landscape",
                  {paper: (h, w) for paper, (w, h) in SHEETS.items()}, 1, "sheet",
-                 qr=("petition",), fit=(0.85, 1.15), code="ss"),
+                 qr=("petition",), fit=(1.0, 1.15), code="ss", min_body=12),
         # Images to post: laid out for a phone's screen, with the short link printed and no
         # QR code (it would point at the phone that shows it).
         Material("share-portrait", "portrait image for social media posts, 1080x1350 px",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from pamphleteer.frames import PX_PER_MM, frame_overflows, frames_complete, mark_frame_ends
-from pamphleteer.lines import Ink, all_broken, cut_word, inks, spaced
+from pamphleteer.lines import Ink, all_broken, body_size, cut_word, inks, spaced
 from pamphleteer.markup import WORD_JOINER
 from pamphleteer.weasy import (
     WIDTHS,
@@ -107,6 +107,7 @@ class Layout:
     photos: tuple[tuple[int, float, float], ...] = ()  # (source line, pixels, inches) across
     broken: tuple[str, ...] = ()  # words cut at a line's end without a hyphen (overflow-wrap)
     inks: tuple[Ink, ...] = ()  # each kind of text run: its colour on its background
+    body: float = 0.0  # the size (CSS px) most of the body copy is set in
 
     def area(self, name: str) -> Area | None:
         """The area called ``name``, if the document has one."""
@@ -145,7 +146,7 @@ def measure(document) -> Layout:
                   bottoms=tuple(_bottom(page_box(page)) for page in document.pages),
                   photos=tuple(photos),
                   broken=all_broken(document),
-                  inks=tuple(inks(document)))
+                  inks=tuple(inks(document)), body=body_size(document))
 
 
 def _bottom(page_box) -> float:
