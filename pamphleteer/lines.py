@@ -61,6 +61,8 @@ def _count_body(box, prose: bool, inside: bool, sizes) -> None:
     element = getattr(box, "element", None)
     if element is not None and box.element_tag is not None:
         names = (element.get("class") or "").split()
+        if "visual" in names or "stats" in names:  # a pull quote, a big number: not body
+            return
         prose = prose or "prose" in names
         inside = inside or "lede" in names or (prose and box.element_tag in ("p", "li"))
     text = getattr(box, "text", None)

@@ -20,6 +20,7 @@ from pamphleteer.typography import (
     pair_lines_to_say,
     typeset,
 )
+from pamphleteer.visuals import visual_blocks
 
 __all__ = ["WORD_JOINER", "css_string", "inline", "pair_lines_to_say", "plain", "to_html"]
 
@@ -109,6 +110,7 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
     if photos:
         clean = place_photos(clean, source, photos, path, line)
     clean = stat_callouts(balance_headings(typeset(clean, lang)))
+    clean = visual_blocks(clean, source, path, line)
     return keep_words_together(clean) if keep_words else clean
 
 

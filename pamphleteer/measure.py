@@ -200,7 +200,8 @@ def _node(box, prose: bool = False) -> Node:
     children = in_flow(box)
     if not children:
         return Node(FIXED, height=box.border_height())
-    prose = prose or "prose" in classes(box)
+    # A visual block inside body copy keeps its own leading (print.css): it takes no lead.
+    prose = (prose or "prose" in classes(box)) and "visual" not in classes(box)
     if all(is_line(child) for child in children):
         node = _text(box, children, pad)
         if prose and node.kind == TEXT and box.element_tag in ("p", "li"):

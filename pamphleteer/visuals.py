@@ -1,0 +1,142 @@
+"""Stage 3: the visual blocks the copy calls, one line of Markdown each, so that a translator
+moves and translates them like any other line and never touches HTML:
+
+    @quote A ceasefire is not peace. | A veteran of the war, 2023
+    @band Sign for peace today
+    @timeline 1950 | The war begins
+    @timeline 1953 | An armistice stops the fighting
+    @icon pen-line | Sign the petition
+
+Consecutive lines of one kind form one block (a timeline, a row of icons); a big number is
+``!!! figure | label`` (``markup.stat_callouts``). Icons are the theme's own (Lucide, ISC):
+their SVG is trusted and drawn inline, in the text's colour; a campaign's files never are.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+from pathlib import Path
+
+from pamphleteer.errors import ContentError
+from pamphleteer.limits import line_at
+from pamphleteer.theme import theme_root
+
+BLOCKS = ("quote", "band", "timeline", "icon")
+_PARAGRAPH = re.compile(r"<p>\s*@([a-z][a-z-]*)(?=[\s<])(.*?)</p>", re.DOTALL)
+_LINE = re.compile(r"\n\s*@([a-z][a-z-]*)")
+MAX_ICONS = 6  # a row of icons on a card: more would not read as a row
+
+
+def icons_dir() -> Path:
+    return theme_root() / "assets" / "icons"
+
+
+@cache
+def icon_names() -> tuple[str, ...]:
+    """The icons the theme carries."""
+    return tuple(sorted(path.stem for path in icons_dir().glob("*.svg")))
+
+
+@cache
+def icon_svg(name: str) -> str:
+    """The theme's icon ``name`` as inline SVG: one line, no size of its own (CSS sizes it),
+    hidden from screen readers (its label says what it means)."""
+    text = (icons_dir() / f"{name}.svg").read_text("utf-8")
+    text = re.sub(r"\s+", " ", text).replace("> <", "><").strip()
+    text = re.sub(r'\s(width|height)="24"', "", text)
+    return text.replace("<svg ", '<svg class="icon-mark" aria-hidden="true" ', 1)
+
+
+def paint_icons(html: str, colour: str) -> str:
+    """The page's icons stroked in ``colour`` (a profile's own: a press's CMYK, a copier's
+    black), since an inline SVG does not take its colour from the page's CSS."""
+    return _ICON_STROKE.sub(lambda match: f'{match[1]}stroke="{colour}"', html)
+
+
+_ICON_STROKE = re.compile(r'(<svg class="icon-mark"[^>]*?)stroke="currentColor"')
+
+
+def visual_blocks(fragment: str, source: str, path: Path, line: int) -> str:
+    """``fragment`` with every paragraph of ``@block`` lines drawn as its block."""
+    seen: dict[str, int] = {}  # where in the source the last block of each kind was found
+
+    def block(match: re.Match) -> str:
+        name = match[1]
+        found = source.find(f"@{name}", seen.get(name, -1) + 1)
+        seen[name] = found
+        at = line_at(source, found, line)
+        if name not in BLOCKS:
+            close = difflib.get_close_matches(name, BLOCKS, n=1)
+            if not close:
+                return match[0]  # "@peacenow" starting a sentence is text
+            raise ContentError(f"'@{name}' is not a visual block: did you mean '@{close[0]}'? "
+                               f"(known: {', '.join('@' + b for b in BLOCKS)})", path, at)
+        parts = _LINE.split(match[2])  # text, kind, text, kind, text...
+        lines, kinds = [text.strip() for text in parts[0::2]], parts[1::2]
+        if any(kind != name for kind in kinds):
+            raise ContentError(f"a paragraph of '@{name}' lines holds '@{kinds[0]}' too: put "
+                               "a blank line between two blocks", path, at)
+        return _DRAW[name](lines, path, at)
+
+    return _PARAGRAPH.sub(block, fragment)
+
+
+def _split(text: str, what: str, path: Path, line: int) -> tuple[str, str]:
+    if "|" not in text:
+        raise ContentError(f"write {what}", path, line)
+    first, second = text.split("|", 1)
+    return first.strip(), second.strip()
+
+
+def _quote(lines: list[str], path: Path, line: int) -> str:
+    if len(lines) > 1:
+        raise ContentError("one '@quote' line is one pull quote: put a blank line between "
+                           "two", path, line)
+    text, _, who = lines[0].partition("|")
+    if not text.strip():
+        raise ContentError("'@quote' needs the words quoted: @quote The words | Who said "
+                           "them", path, line)
+    # Drawn on an inner block: the outer one takes the fit's spread space above it (print.css).
+    return ('<div class="pull-quote visual"><div class="pull-quote-body">'
+            f'<p class="pull-quote-text">{text.strip()}</p>'
+            + (f'<p class="pull-quote-by">{who.strip()}</p>' if who.strip() else "")
+            + "</div></div>")
+
+
+def _band(lines: list[str], path: Path, line: int) -> str:
+    if not lines[0]:
+        raise ContentError("'@band' needs its slogan: @band Sign for peace", path, line)
+    return '<div class="slogan-band visual"><p>' + "<br>".join(lines) + "</p></div>"
+
+
+def _timeline(lines: list[str], path: Path, line: int) -> str:
+    items = []
+    for offset, text in enumerate(lines):
+        when, what = _split(text, "each '@timeline' line as: @timeline 1953 | What happened",
+                            path, line + offset)
+        items.append(f'<li><span class="timeline-when">{when}</span>'
+                     f'<span class="timeline-what">{what}</span></li>')
+    return '<ol class="timeline visual">' + "".join(items) + "</ol>"
+
+
+def _icons(lines: list[str], path: Path, line: int) -> str:
+    if len(lines) > MAX_ICONS:
+        raise ContentError(f"{len(lines)} '@icon' lines in one row: at most {MAX_ICONS} read "
+                           "as a row", path, line)
+    items = []
+    for offset, text in enumerate(lines):
+        name, label = _split(text, "each '@icon' line as: @icon pen-line | What it stands for",
+                             path, line + offset)
+        if name not in icon_names():
+            close = [icon for icon in icon_names() if name and name in icon][:3] or \
+                difflib.get_close_matches(name, icon_names(), n=3)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise ContentError(f"no icon '{name}' in the theme: {hint}(its icons: "
+                               f"{', '.join(icon_names())})", path, line + offset)
+        items.append(f'<li>{icon_svg(name)}<span class="icon-label">{label}</span></li>')
+    return '<ul class="icon-row visual">' + "".join(items) + "</ul>"
+
+
+_DRAW = {"quote": _quote, "band": _band, "timeline": _timeline, "icon": _icons}
