@@ -31,7 +31,7 @@ from pamphleteer.profiles import BLACK, CMYK, OUTPUT_PROFILE, SCREEN, Profile
 from pamphleteer.project import Project
 from pamphleteer.qr import QRCode
 from pamphleteer.theme import folders, trusted
-from pamphleteer.visuals import paint_icons
+from pamphleteer.visuals import paint
 
 
 @dataclass(frozen=True)
@@ -335,7 +335,7 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
     context["locale"]["code"] = doc.content_locale
     html = render_template(project, material.template, context)
     check_filled(html, project.root, material.template)
-    return clean_metadata(paint_icons(html, colours(project, profile.ink)["primary"]))
+    return clean_metadata(paint(html, colours(project, profile.ink)))
 
 
 def event_context(project: Project, locale: str, event: Event) -> dict[str, str]:

@@ -6,10 +6,12 @@ moves and translates them like any other line and never touches HTML:
     @timeline 1950 | The war begins
     @timeline 1953 | An armistice stops the fighting
     @icon pen-line | Sign the petition
+    @map korea-1953 | The line of 1953 still divides Korea
 
 Consecutive lines of one kind form one block (a timeline, a row of icons); a big number is
-``!!! figure | label`` (``markup.stat_callouts``). Icons are the theme's own (Lucide, ISC):
-their SVG is trusted and drawn inline, in the text's colour; a campaign's files never are.
+``!!! figure | label`` (``markup.stat_callouts``). Icons (Lucide, ISC) and maps (drawn from
+Natural Earth, public domain) are the theme's own: their SVG is trusted and drawn inline, in
+each profile's own colours (``paint``); a campaign's files never are.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pamphleteer.errors import ContentError
 from pamphleteer.limits import line_at
 from pamphleteer.theme import theme_root
 
-BLOCKS = ("quote", "band", "timeline", "icon")
+BLOCKS = ("quote", "band", "timeline", "icon", "map")
 _PARAGRAPH = re.compile(r"<p>\s*@([a-z][a-z-]*)(?=[\s<])(.*?)</p>", re.DOTALL)
 _LINE = re.compile(r"\n\s*@([a-z][a-z-]*)")
 MAX_ICONS = 6  # a row of icons on a card: more would not read as a row
@@ -31,6 +33,16 @@ MAX_ICONS = 6  # a row of icons on a card: more would not read as a row
 
 def icons_dir() -> Path:
     return theme_root() / "assets" / "icons"
+
+
+def maps_dir() -> Path:
+    return theme_root() / "assets" / "maps"
+
+
+@cache
+def map_names() -> tuple[str, ...]:
+    """The maps the theme carries."""
+    return tuple(sorted(path.stem for path in maps_dir().glob("*.svg")))
 
 
 @cache
@@ -49,13 +61,17 @@ def icon_svg(name: str) -> str:
     return text.replace("<svg ", '<svg class="icon-mark" aria-hidden="true" ', 1)
 
 
-def paint_icons(html: str, colour: str) -> str:
-    """The page's icons stroked in ``colour`` (a profile's own: a press's CMYK, a copier's
-    black), since an inline SVG does not take its colour from the page's CSS."""
-    return _ICON_STROKE.sub(lambda match: f'{match[1]}stroke="{colour}"', html)
+def paint(html: str, colours: dict[str, str]) -> str:
+    """The page's icons and maps in a profile's own colours (a press's CMYK, a copier's
+    black): an inline SVG does not take its colours from the page's CSS."""
+    html = _ICON_STROKE.sub(lambda match: f'{match[1]}stroke="{colours["primary"]}"', html)
+    return _DRAWING.sub(lambda match: _TOKEN.sub(
+        lambda token: colours.get(token[1], token[0]), match[0]), html)
 
 
 _ICON_STROKE = re.compile(r'(<svg class="icon-mark"[^>]*?)stroke="currentColor"')
+_DRAWING = re.compile(r'<svg class="drawing".*?</svg>', re.DOTALL)
+_TOKEN = re.compile(r"\{([a-z]+)\}")
 
 
 def visual_blocks(fragment: str, source: str, path: Path, line: int) -> str:
@@ -83,14 +99,14 @@ def visual_blocks(fragment: str, source: str, path: Path, line: int) -> str:
     return _PARAGRAPH.sub(block, fragment)
 
 
-def _split(text: str, what: str, path: Path, line: int) -> tuple[str, str]:
+def _split(text: str, what: str, path: Path, line: int | None) -> tuple[str, str]:
     if "|" not in text:
         raise ContentError(f"write {what}", path, line)
     first, second = text.split("|", 1)
     return first.strip(), second.strip()
 
 
-def _quote(lines: list[str], path: Path, line: int) -> str:
+def _quote(lines: list[str], path: Path, line: int | None) -> str:
     if len(lines) > 1:
         raise ContentError("one '@quote' line is one pull quote: put a blank line between "
                            "two", path, line)
@@ -105,38 +121,64 @@ def _quote(lines: list[str], path: Path, line: int) -> str:
             + "</div></div>")
 
 
-def _band(lines: list[str], path: Path, line: int) -> str:
+def _band(lines: list[str], path: Path, line: int | None) -> str:
     if not lines[0]:
         raise ContentError("'@band' needs its slogan: @band Sign for peace", path, line)
     return '<div class="slogan-band visual"><p>' + "<br>".join(lines) + "</p></div>"
 
 
-def _timeline(lines: list[str], path: Path, line: int) -> str:
+def _timeline(lines: list[str], path: Path, line: int | None) -> str:
     items = []
     for offset, text in enumerate(lines):
         when, what = _split(text, "each '@timeline' line as: @timeline 1953 | What happened",
-                            path, line + offset)
+                            path, line + offset if line else line)
         items.append(f'<li><span class="timeline-when">{when}</span>'
                      f'<span class="timeline-what">{what}</span></li>')
     return '<ol class="timeline visual">' + "".join(items) + "</ol>"
 
 
-def _icons(lines: list[str], path: Path, line: int) -> str:
+def _icons(lines: list[str], path: Path, line: int | None) -> str:
     if len(lines) > MAX_ICONS:
         raise ContentError(f"{len(lines)} '@icon' lines in one row: at most {MAX_ICONS} read "
                            "as a row", path, line)
     items = []
     for offset, text in enumerate(lines):
         name, label = _split(text, "each '@icon' line as: @icon pen-line | What it stands for",
-                             path, line + offset)
+                             path, line + offset if line else line)
         if name not in icon_names():
             close = [icon for icon in icon_names() if name and name in icon][:3] or \
                 difflib.get_close_matches(name, icon_names(), n=3)
             hint = f"did you mean {', '.join(close)}? " if close else ""
             raise ContentError(f"no icon '{name}' in the theme: {hint}(its icons: "
-                               f"{', '.join(icon_names())})", path, line + offset)
+                               f"{', '.join(icon_names())})", path, line + offset if line else line)
         items.append(f'<li>{icon_svg(name)}<span class="icon-label">{label}</span></li>')
     return '<ul class="icon-row visual">' + "".join(items) + "</ul>"
 
 
-_DRAW = {"quote": _quote, "band": _band, "timeline": _timeline, "icon": _icons}
+def _map(lines: list[str], path: Path, line: int | None) -> str:
+    if len(lines) > 1:
+        raise ContentError("one '@map' line is one map: put a blank line between two",
+                           path, line)
+    name, _, caption = lines[0].partition("|")
+    name = name.strip()
+    if name not in map_names():
+        raise ContentError(f"no map '{name}' in the theme (its maps: {', '.join(map_names())})",
+                           path, line)
+    if not caption.strip():
+        raise ContentError("'@map' needs a caption saying what the map shows, for every "
+                           "reader: @map korea-1953 | The line of 1953", path, line)
+    label = re.sub(r"<[^>]*>", "", caption).strip().replace('"', "&quot;")  # an attribute
+    return ('<figure class="map visual fixed-size">' + drawing(name, label)
+            + f'<figcaption class="map-caption">{caption.strip()}</figcaption></figure>')
+
+
+@cache
+def drawing(name: str, label: str) -> str:
+    """The theme's map ``name`` as inline SVG, its colours still tokens (``paint``)."""
+    text = (maps_dir() / f"{name}.svg").read_text("utf-8")
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    text = re.sub(r"\s+", " ", text).replace("> <", "><").strip()
+    return text.replace("<svg ", f'<svg class="drawing" role="img" aria-label="{label}" ', 1)
+
+
+_DRAW = {"quote": _quote, "band": _band, "timeline": _timeline, "icon": _icons, "map": _map}

@@ -56,6 +56,27 @@ def test_the_theme_carries_its_icons_and_their_licence():
     assert "ISC License" in (folder / "LICENSE").read_text() and len(names) >= 20
 
 
+def test_a_map_is_drawn_inline_with_its_caption_and_painted_per_profile():
+    from pamphleteer.visuals import map_names, paint
+
+    assert "korea-1953" in map_names()
+    out = html("@map korea-1953 | The line of 1953 still divides Korea\n")
+    assert '<svg class="drawing" role="img" aria-label="The line of 1953\u00a0still divides ' \
+        'Korea"' in out and '<figcaption class="map-caption">The line of 1953' in out
+    assert "{accent}" in out and "<!--" not in out  # colours are the profile's, set later
+    painted = paint(out, {"white": "#fff", "rule": "#999", "tint": "#eef", "primary": "#036",
+                          "accent": "device-cmyk(0 0.9 0.9 0)"})
+    assert not re.search(r"\{[a-z]+\}", painted)
+    assert 'stroke="device-cmyk(0 0.9 0.9 0)"' in painted  # the line of 1953, in the accent
+
+
+def test_the_map_s_source_and_licence_are_noted():
+    assets = Path(__file__).resolve().parents[1] / "assets"
+    readme = (assets / "README.md").read_text()
+    assert "maps/korea-1953.svg" in readme and "Natural Earth" in readme
+    assert "public domain" in readme and (assets / "tools/korea_map.py").exists()
+
+
 def test_a_paragraph_that_merely_starts_with_at_is_text():
     assert "@peacenow is where we post" in html("@peacenow is where we post.\n")
 
@@ -72,6 +93,8 @@ def test_a_paragraph_that_merely_starts_with_at_is_text():
     ("\n".join(f"@icon phone | Call {n}" for n in range(MAX_ICONS + 1)) + "\n", 10,
      f"{MAX_ICONS + 1} '@icon' lines in one row"),
     ("@band\n", 10, "'@band' needs its slogan"),
+    ("@map korea | Korea\n", 10, "no map 'korea' in the theme (its maps: korea-1953)"),
+    ("@map korea-1953\n", 10, "'@map' needs a caption saying what the map shows"),
 ])
 def test_a_mistake_in_a_block_names_its_line(source, line, message):
     with pytest.raises(ContentError) as caught:
