@@ -11,7 +11,7 @@ from pamphleteer.events import Event
 from pamphleteer.materials import Material
 from pamphleteer.preflight import check_event_glyphs, check_glyphs
 from pamphleteer.profiles import PROFILES
-from pamphleteer.project import Project
+from pamphleteer.project import Project, tracks
 from pamphleteer.qr import MAX_VERSION, QRCode, display_url, make_qr, symbol, tagged_url
 from pamphleteer.render import Geometry, colours, document_context, event_context, geometry
 from pamphleteer.tomlfile import line_of
@@ -49,9 +49,10 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
     codes, geometries = {}, {}
     purposes = material.qr + tuple(p for p in material.optional_qr if p in project.links)
     links = {p: event.link(p, project.links[p]) if event else project.links[p] for p in purposes}
+    # Tracking only where the campaign can read it: another site's link is printed as it is.
     tagged = {p: tagged_url(links[p], material=material.code, campaign=project.slug,
                             locale=locale, event=event.slug if event else None)
-              for p in purposes}
+              if tracks(project, links[p]) else links[p] for p in purposes}
     for purpose, url in tagged.items():
         version = symbol(url)[1]
         if version > MAX_VERSION:

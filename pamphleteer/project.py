@@ -66,6 +66,7 @@ class Project:
     output_intent: OutputIntent = field(default_factory=OutputIntent)
     call_number: str = SWITCHBOARD  # the number the call script asks people to call
     identity: Identity = field(default_factory=lambda: Identity(wordmark=""))
+    tracked: tuple[str, ...] = ()  # hosts whose links carry tracking (the campaign's own)
     notes: tuple[Diagnostic, ...] = field(default=())  # warnings found while loading
     # Locales whose settings are wrong (code -> the error): a command that builds, checks
     # or shows one stops with its error; the others only warn.
@@ -145,8 +146,8 @@ def load_project(root: Path | str) -> Project:
                    source_locale=source, links=links, brand=brand, locales=locales,
                    font_faces=faces, output_intent=_output_intent(check, data, root),
                    call_number=_call_number(check, data),
-                   identity=load_identity(check, data, root, name), notes=tuple(notes),
-                   broken=broken)
+                   identity=load_identity(check, data, root, name),
+                   tracked=_tracked(check, data, links), notes=tuple(notes), broken=broken)
 
 
 def _call_number(check: Checker, data: dict) -> str:
@@ -234,6 +235,26 @@ def source_date() -> dt.date | None:
                           f"the year 9999: {fix}")
     seconds = int(digits)
     return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
+
+
+def _tracked(check: Checker, data: dict, links: dict[str, str]) -> tuple[str, ...]:
+    """``[tracking] domains``: the hosts whose links may carry tracking."""
+    table = check.table(data.get("tracking", {}), ("tracking",), *settings.keys("tracking"))
+    if "domains" not in table:
+        return (urlsplit(links["petition"]).hostname or "",)
+    hosts = check.get(table, ("tracking", "domains"), list)
+    if not all(isinstance(h, str) and re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", h)
+               for h in hosts):
+        raise check.fail(("tracking", "domains"), 'must be a list of host names in quotes, '
+                         'e.g. domains = ["example.org"]')
+    return tuple(hosts)
+
+
+def tracks(project: Project, url: str) -> bool:
+    """Whether ``url`` goes to the campaign's own site (a host in ``tracked`` or under one)."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return any(host == own.removeprefix("www.") or host.endswith("." + own)
+               for own in project.tracked)
 
 
 def _links(check: Checker, data: object) -> dict[str, str]:

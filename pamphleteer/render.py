@@ -350,11 +350,19 @@ def event_context(project: Project, locale: str, event: Event) -> dict[str, str]
             **{name: html(event.text_in(name, locale)) for name in TRANSLATABLE}}
 
 
+LONG_HOST = 24  # characters: a host this long breaks after a dot where it must
+
+
 def address(display: str) -> Markup:
-    """A printed web address that may break after a "/" and nowhere else (not at a hyphen)."""
-    segments = re.findall(r"[^/]+/?|/", display)
-    return Markup("").join(Markup('<span class="w">{}</span>').format(segment)
-                           for segment in segments)
+    """A printed web address that may break after a "/" and nowhere else (not at a hyphen);
+    a host longer than a narrow column holds may break after its dots too."""
+    host, slash, path = display.partition("/")
+    # A break after a dot is no break opportunity of Unicode's: <wbr> makes one there.
+    segments = re.findall(r"[^.]+\.?", host) if len(host) > LONG_HOST else [host]
+    segments[-1] += slash
+    segments += re.findall(r"[^/]+/?|/", path)
+    return Markup("").join(Markup('<span class="w">{}</span>{}').format(
+        segment, Markup("<wbr>") if segment.endswith(".") else "") for segment in segments)
 
 
 def render_template(project: Project, name: str, context: dict[str, Any]) -> str:

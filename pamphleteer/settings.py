@@ -61,6 +61,10 @@ SETTINGS: tuple[Setting, ...] = (
             "third code on the call script", default="none"),
     Setting("links.kit", "an `https://` address", "where you publish the kit page (the build's "
             "output folder): chats and feeds then show its link-preview image", default="none"),
+    Setting("tracking.domains", "a list of host names", "the web sites your campaign owns: "
+            "only links to them carry tracking (`utm_...`), which you alone can read; a link "
+            "elsewhere (house.gov) is printed as it is, and its code stays small",
+            default="the petition link's host"),
     Setting("brand.primary", COLOUR, "headlines and the masthead band", default="navy"),
     Setting("brand.accent", COLOUR, "kickers, rules, the event's date", default="red"),
     Setting("brand.ink", COLOUR, "body text (at the shop, solid black is best)",

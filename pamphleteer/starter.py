@@ -23,6 +23,9 @@ IGNORED = "dist/\n"  # .gitignore: the built kit is made, not kept
 MAX_WORDMARK = 40  # characters: what identity.wordmark allows in the masthead band
 
 
+SLUG_LENGTH = 20  # characters of an init's slug
+
+
 def init_campaign(folder: Path, name: str | None = None,
                   today: dt.date | None = None) -> list[Path]:
     """Make ``folder`` a new campaign (it must be new or empty); return the files written.
@@ -34,7 +37,14 @@ def init_campaign(folder: Path, name: str | None = None,
         raise _refusal(exc, folder) from None
     name = _printable(name or folder.name.replace("-", " ").replace("_", " ").strip().title()
                       ) or "Our Campaign"
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32].strip("-") or "campaign"
+    # The slug rides in every code's tracking: a long name gives a short slug, cut at a word.
+    words = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-").split("-")
+    slug = words[0][:SLUG_LENGTH] if words else ""
+    for word in words[1:]:
+        if len(slug) + 1 + len(word) > SLUG_LENGTH:
+            break
+        slug += "-" + word
+    slug = slug or "campaign"
     settings = (STARTER / SETTINGS_FILE).read_text("utf-8").format(
         name=name.replace("\\", "").replace('"', ""), slug=slug,
         edition=(today or dt.date.today()).isoformat())
