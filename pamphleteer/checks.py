@@ -18,8 +18,10 @@ from pathlib import Path
 
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.formats import FORMATS, PX_PER_PT
+from pamphleteer.frames import PX_PER_MM
 from pamphleteer.materials import Material
 from pamphleteer.measure import Layout
+from pamphleteer.predict import line_height
 from pamphleteer.preflight import (
     BLANK_BAND,
     PHONE,
@@ -168,6 +170,24 @@ def _reversed(subject: Subject) -> list[Diagnostic]:
             for ink in thin_reversed(subject.layout)]
 
 
+GAP_LINES = 3.0  # a blank band inside a frame taller than this many body lines is a hole
+
+
+def _gaps(subject: Subject) -> list[Diagnostic]:
+    notes = []
+    for area in subject.layout.areas:
+        line = line_height(area.content)
+        if area.gap > GAP_LINES * line:
+            notes.append(Diagnostic(
+                f"the {subject.material.name}'s {area.name} leaves a gap of "
+                f"{area.gap / line:.1f} lines of its text ({area.gap / PX_PER_MM:.0f} mm) "
+                "between two of its blocks: a hole, not white space; add a line of copy or a "
+                "visual block (@quote, @timeline, @icon), or shorten a neighbouring area so "
+                "the type can grow (a template marks a gap it means with data-gap)",
+                subject.source))
+    return notes
+
+
 def _body_size(subject: Subject) -> list[Diagnostic]:
     size = subject.layout.body / PX_PER_PT
     if not size or size >= subject.material.min_body - 0.05:
@@ -191,6 +211,7 @@ CHECKS: tuple[Check, ...] = (
     Check("contrast", LAYOUT, lambda s: s.profile.ink == RGB, _contrast, own_look=True),
     Check("reversed type", LAYOUT, lambda s: s.profile.ink == BLACK, _reversed, own_look=True),
     # Print only: a screen page is zoomed as its reader likes.
+    Check("gaps", LAYOUT, lambda s: s.profile.medium == PAPER, _gaps),
     Check("body size", LAYOUT, lambda s: bool(s.material.min_body) and s.profile.medium == PAPER,
           _body_size),
     Check("codes decode", FILE, lambda s: bool(s.codes), _codes),

@@ -128,3 +128,48 @@ def _height(box) -> float:
     if hasattr(box, "border_height"):
         return box.margin_top + box.border_height()
     return box.height or 0
+
+
+def largest_gap(box) -> float:
+    """The tallest blank band (CSS px) between two things inside ``box`` that a reader sees:
+    lines of text, images and drawings, and blocks with a background or a border. An element
+    a template marks ``data-gap`` counts as seen: white space it means to leave."""
+    seen: list[tuple[float, float]] = []
+    for inner, _ in walk(box):
+        if inner is box or not hasattr(inner, "position_y"):
+            continue
+        element = getattr(inner, "element", None)
+        if type(inner).__name__ == "LineBox":
+            if any(getattr(b, "text", "").strip() for b, _ in walk(inner)):
+                seen.append((inner.position_y, inner.position_y + inner.height))
+        elif hasattr(inner, "border_height"):
+            top = inner.position_y + inner.margin_top
+            whole = type(inner).__name__.endswith("ReplacedBox") or (
+                element is not None and inner.element_tag is not None
+                and element.get("data-gap") is not None)
+            seen += [(top, top + inner.border_height())] if whole else _shown(inner, top)
+    seen.sort()
+    gap, bottom = 0.0, None
+    for top, end in seen:
+        if bottom is not None and top > bottom:
+            gap = max(gap, top - bottom)
+        bottom = end if bottom is None else max(bottom, end)
+    return gap
+
+
+def _shown(box, top: float) -> list[tuple[float, float]]:
+    """Where a block shows as a shape: all of it under a background other than white or
+    beside a side border; a rule above or below it, as thick as the rule."""
+    bottom = top + box.border_height()
+    colour = box.style["background_color"]
+    if colour is not None and colour.alpha > 0 and \
+            tuple(round(c, 3) for c in colour.coordinates[:3]) != (1.0, 1.0, 1.0):
+        return [(top, bottom)]
+    if box.border_left_width > 0 or box.border_right_width > 0:
+        return [(top, bottom)]
+    ranges = []
+    if box.border_top_width > 0:
+        ranges.append((top, top + box.border_top_width))
+    if box.border_bottom_width > 0:
+        ranges.append((bottom - box.border_bottom_width, bottom))
+    return ranges

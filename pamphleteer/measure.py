@@ -1,8 +1,7 @@
 """Read a laid-out document into plain data: fit areas, what fills them, frames that overflow.
 
-WeasyPrint's box tree is the only place where the real line breaks and heights are known.
-This module reduces it to small frozen records (``Node``, ``Area``, ``Layout``) so that the fit
-stage can predict heights at another type scale without touching WeasyPrint.
+Only WeasyPrint's box tree knows the real line breaks and heights: they become frozen records
+(``Node``, ``Area``, ``Layout``) the fit predicts other type scales from, without WeasyPrint.
 
 Conventions the templates follow, so that the prediction is right:
 - an element with ``data-fit="name"`` is a fit area: its content must fit its height, and its
@@ -18,7 +17,7 @@ Conventions the templates follow, so that the prediction is right:
 - a ``.foot`` is placed at the bottom of its ``.stack``: it is measured under the copy, and
   copy that runs down into it overflows;
 - columns split by the fit (``columns.py``) are read back as one flow of blocks, which the
-  fit may cut again elsewhere.
+  fit may cut again elsewhere; a ``data-gap`` element is white space meant (``largest_gap``).
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import cast
 
+from pamphleteer import frames
 from pamphleteer.frames import PX_PER_MM, frame_overflows, frames_complete, mark_frame_ends
 from pamphleteer.lines import Ink, all_broken, body_size, cut_word, inks, spaced
 from pamphleteer.markup import WORD_JOINER
@@ -93,6 +93,7 @@ class Area:
     flow: bool = False
     pages: int = 1  # flows: pages it ran over
     last_used: float = 0.0  # flows: height used on the last page
+    gap: float = 0.0  # the tallest blank band between two things inside it (``largest_gap``)
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,8 @@ def _area(element, pieces: list) -> Area:
     complete = all(frames_complete(box) for box in boxes)
     if element.get("data-fit-flow") is None:
         box = boxes[0]
-        return Area(name=name, capacity=box.height, content=_content(box), complete=complete)
+        return Area(name=name, capacity=box.height, content=_content(box), complete=complete,
+                    gap=frames.largest_gap(box))
     # A flow: its fragments, one per page, read as one long stack.
     children: list[Node] = []
     spaces: list[float] = []
@@ -187,7 +189,8 @@ def _area(element, pieces: list) -> Area:
                 content=Node(STACK, children=tuple(children), spaces=tuple(spaces),
                              weights=tuple(weights)),
                 complete=complete, flow=True, pages=len(boxes),
-                last_used=bottom - last_page.content_box_y())
+                last_used=bottom - last_page.content_box_y(),
+                gap=max(frames.largest_gap(box) for box in boxes))
 
 
 def _node(box, prose: bool = False) -> Node:
