@@ -91,8 +91,9 @@ def visual_blocks(fragment: str, source: str, path: Path, line: int) -> str:
                                f"(known: {', '.join('@' + b for b in BLOCKS)})", path, at)
         parts = _LINE.split(match[2])  # text, kind, text, kind, text...
         lines, kinds = [text.strip() for text in parts[0::2]], parts[1::2]
-        if any(kind != name for kind in kinds):
-            raise ContentError(f"a paragraph of '@{name}' lines holds '@{kinds[0]}' too: put "
+        other = next((kind for kind in kinds if kind != name), None)
+        if other:
+            raise ContentError(f"a paragraph of '@{name}' lines holds '@{other}' too: put "
                                "a blank line between two blocks", path, at)
         return _DRAW[name](lines, path, at)
 

@@ -90,6 +90,8 @@ def test_a_paragraph_that_merely_starts_with_at_is_text():
      "| What happened"),
     ("@timeline 1950 | War\n@icon phone | Call\n", 10, "a paragraph of '@timeline' lines holds "
      "'@icon' too"),
+    ("@icon phone | Call\n@icon mail | Write\n@band Peace\n", 10, "a paragraph of '@icon' lines "
+     "holds '@band' too"),
     ("\n".join(f"@icon phone | Call {n}" for n in range(MAX_ICONS + 1)) + "\n", 10,
      f"{MAX_ICONS + 1} '@icon' lines in one row"),
     ("@band\n", 10, "'@band' needs its slogan"),
