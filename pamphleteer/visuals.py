@@ -55,10 +55,14 @@ def icon_names() -> tuple[str, ...]:
 def icon_svg(name: str) -> str:
     """The theme's icon ``name`` as inline SVG: one line, no size of its own (CSS sizes it),
     hidden from screen readers (its label says what it means)."""
-    text = (icons_dir() / f"{name}.svg").read_text("utf-8")
-    text = re.sub(r"\s+", " ", text).replace("> <", "><").strip()
-    text = re.sub(r'\s(width|height)="24"', "", text)
+    text = re.sub(r'\s(width|height)="24"', "", _inline(icons_dir() / f"{name}.svg"))
     return text.replace("<svg ", '<svg class="icon-mark" aria-hidden="true" ', 1)
+
+
+def _inline(path: Path) -> str:
+    """A theme's SVG file on one line, without its comments, to be put in a page."""
+    text = re.sub(r"<!--.*?-->", "", path.read_text("utf-8"), flags=re.DOTALL)
+    return re.sub(r"\s+", " ", text).replace("> <", "><").strip()
 
 
 def paint(html: str, colours: dict[str, str]) -> str:
@@ -176,10 +180,8 @@ def _map(lines: list[str], path: Path, line: int | None) -> str:
 @cache
 def drawing(name: str, label: str) -> str:
     """The theme's map ``name`` as inline SVG, its colours still tokens (``paint``)."""
-    text = (maps_dir() / f"{name}.svg").read_text("utf-8")
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
-    text = re.sub(r"\s+", " ", text).replace("> <", "><").strip()
-    return text.replace("<svg ", f'<svg class="drawing" role="img" aria-label="{label}" ', 1)
+    return _inline(maps_dir() / f"{name}.svg").replace(
+        "<svg ", f'<svg class="drawing" role="img" aria-label="{label}" ', 1)
 
 
 _DRAW = {"quote": _quote, "band": _band, "timeline": _timeline, "icon": _icons, "map": _map}

@@ -208,6 +208,13 @@ def test_a_language_is_named_as_its_locale_file_names_it(tmp_path):
     assert language_name(project, "fr") == "Français"
 
 
+def kit_page(project: Path, out: Path) -> str:
+    """The kit page of a one-flyer build of ``project``."""
+    code, output = build(project, out, "-l", "en", "-m", "flyer", "-p", "home")
+    assert code == 0, output
+    return (out / "index.html").read_text()
+
+
 @pytest.mark.slow
 def test_the_kit_page_is_a_theme_template_in_the_campaigns_colours(tmp_path):
     project = fixture_campaign("campaign", tmp_path)
@@ -215,9 +222,7 @@ def test_the_kit_page_is_a_theme_template_in_the_campaigns_colours(tmp_path):
     settings.write_text(re.sub(r'primary = \{ rgb = "#[0-9a-f]{6}"', 'primary = { rgb = "#1d5c3a"',
                                settings.read_text()))
     out = tmp_path / "out"
-    code, output = build(project, out, "-l", "en", "-m", "flyer", "-p", "home")
-    assert code == 0, output
-    page = (out / "index.html").read_text()
+    page = kit_page(project, out)
     assert "--primary: #1d5c3a;" in page and "#17325a" not in page
     assert ".top { background: var(--primary)" in page
     # A campaign's own kit.css restyles the page; its own kit.html.j2 replaces it.
@@ -225,9 +230,7 @@ def test_the_kit_page_is_a_theme_template_in_the_campaigns_colours(tmp_path):
     template = project / "templates" / "kit.html.j2"
     template.write_text(template.read_text().replace(
         '<main>', '<main><p class="campaign-note">Bring a pen.</p>', 1))
-    code, output = build(project, out, "-l", "en", "-m", "flyer", "-p", "home")
-    assert code == 0, output
-    page = (out / "index.html").read_text()
+    page = kit_page(project, out)
     assert ".top { border-top: 9px solid; }" in page and "var(--line)" not in page
     assert '<p class="campaign-note">Bring a pen.</p>' in page
     # A style that would end the page's <style> is refused by name; a broken template too.
