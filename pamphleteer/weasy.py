@@ -20,6 +20,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 LOGGER = "weasyprint"  # the logger WeasyPrint warns through
+FIXED_DATE = "2000-01-01T00:00:00Z"  # for a document that names no date of its own
 
 
 def engine() -> Any:
@@ -76,7 +77,12 @@ def write_pdf(document: Any, pdf_variant: str | None, *, document_id: str = "",
     file's size, and a third of a shop PDF's writing time spent compressing it each time).
     ``inspect`` is called with the document once its pages are drawn and before a byte is
     written: only then does WeasyPrint know which glyphs each font was asked for.
+    A document that names no dates (a campaign's own page skeleton without the theme's
+    ``dcterms`` meta) gets ``FIXED_DATE``: PDF/X would stamp it with the time of writing.
     """
+    metadata = document.metadata
+    metadata.created = metadata.created or FIXED_DATE
+    metadata.modified = metadata.modified or FIXED_DATE
     return document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False,
                               finisher=partial(_finisher, inspect=inspect,
                                                document_id=document_id,
