@@ -35,7 +35,8 @@ SHORT_LAST = 0.5  # a flowing text that cannot fill its last page this far is to
 LOOSE = 0.9  # an area a layout leaves less full than this is spread again
 LOOSE_LAST = 0.82  # the same, for the last page of a flowing text
 HOLE = 0.15  # a warning when spreading would leave a band this tall (share of the area)
-LEAD = 0.12  # body copy's leading may grow by this share of a line, to spread spare room
+GAP_CAP = 1.0  # an open frame's blocks move apart at most this many lines; the rest stays below
+RHYTHM = 0.25  # spread space comes in steps of this share of a line: one scale for a piece
 FLOW_GAP = 1.5  # a flowing text's paragraphs move apart by at most this many lines
 MAX_RENDERS = 6  # layouts one fit may take before it gives up
 STEP = 0.005  # scales are rounded down to half a per cent
@@ -50,7 +51,6 @@ class Fit:
 
     scale: float = 1.0
     gaps: tuple[tuple[str, float], ...] = ()  # (area, CSS px of space per gap)
-    leads: tuple[tuple[str, float], ...] = ()  # (area, CSS px added to each line of copy)
     pages: int = 0  # flows: the page count aimed at (0: whatever the layout gives)
     cuts: tuple[tuple[int, int, int], ...] = ()  # where split columns break (columns.Cut)
     renders: int = 0  # layouts it took to find this
@@ -59,11 +59,9 @@ class Fit:
     def css(self) -> str:
         """The custom properties that carry the fit into the stylesheets."""
         rules = [f":root {{ --fit: {self.scale:.3f}; }}"]
-        leads = dict(self.leads)
         for name, gap in self.gaps:
             quoted = name.replace("\\", "\\\\").replace('"', '\\"')
-            lead = f" --fit-lead: {leads[name]:.2f}px;" if leads.get(name) else ""
-            rules.append(f'[data-fit="{quoted}"] {{ --fit-gap: {gap:.2f}px;{lead} }}')
+            rules.append(f'[data-fit="{quoted}"] {{ --fit-gap: {gap:.2f}px; }}')
         return "\n".join(rules)
 
 
@@ -182,11 +180,10 @@ def _recover(layout: Layout, fit: Fit, material: Material, source: Path,
     if fit.scale <= material.fit[0] + STEP / 2:
         if layout.overflows:
             frames = [a for a in layout.areas if not a.flow] or list(layout.areas)
-            gaps, leads = dict(fit.gaps), dict(fit.leads)
-            worst = max(frames, key=lambda a: predict(a.content, 1, gaps.get(a.name, 0.0),
-                                                      leads.get(a.name, 0.0)) - a.capacity)
-            _refuse(worst, 1.0, fit.scale, material, source, gaps.get(worst.name, 0.0),
-                    leads.get(worst.name, 0.0))
+            gaps = dict(fit.gaps)
+            worst = max(frames, key=lambda a: predict(a.content, 1, gaps.get(a.name, 0.0))
+                        - a.capacity)
+            _refuse(worst, 1.0, fit.scale, material, source, gaps.get(worst.name, 0.0))
         fit = replace(fit, pages=0)  # a flowing text that outgrew its pages: take more
     try:
         return solve(layout, fit, material, source, tighten=failures)
@@ -198,8 +195,7 @@ def _recover(layout: Layout, fit: Fit, material: Material, source: Path,
         # measured with room to spare; the spilled layout then measures far too long. Step
         # down instead, and spread nothing.
         return replace(fit, scale=round(fit.scale - RETREAT, 3),
-                       gaps=tuple((name, 0.0) for name, _ in fit.gaps),
-                       leads=tuple((name, 0.0) for name, _ in fit.leads))
+                       gaps=tuple((name, 0.0) for name, _ in fit.gaps))
 
 
 def problems(layout: Layout, fit: Fit, material: Material) -> list[str]:
@@ -217,12 +213,13 @@ def problems(layout: Layout, fit: Fit, material: Material) -> list[str]:
 def _loose(layout: Layout, fit: Fit) -> bool:
     """Whether an area was left clearly less full than aimed at, with gaps to spread into."""
     for area in layout.areas:
-        gap, lead = dict(fit.gaps).get(area.name, 0.0), dict(fit.leads).get(area.name, 0.0)
+        gap = dict(fit.gaps).get(area.name, 0.0)
         if predict(area.content, 1, gap + 1) == predict(area.content, 1, gap):
             continue  # nowhere to spread
-        if area.flow and gap >= FLOW_GAP * line_height(area.content) - 0.5:
-            continue  # spread as far as a flowing text may be
-        used = area.last_used if area.flow else predict(area.content, 1, gap, lead)
+        most = _cap(area) * line_height(area.content)
+        if gap >= most - RHYTHM * line_height(area.content) - 0.5:
+            continue  # spread as far as it may be
+        used = area.last_used if area.flow else predict(area.content, 1, gap)
         if used < (LOOSE_LAST if area.flow else LOOSE) * area.capacity:
             return True
     return False
@@ -230,9 +227,8 @@ def _loose(layout: Layout, fit: Fit) -> bool:
 
 def _same(a: Fit, b: Fit) -> bool:
     """Whether laying out with ``a`` would give the layout already made with ``b``."""
-    def spacing(fit: Fit) -> tuple[dict[str, float], dict[str, float]]:
-        return ({name: gap for name, gap in fit.gaps if gap},
-                {name: lead for name, lead in fit.leads if lead})
+    def spacing(fit: Fit) -> dict[str, float]:
+        return {name: gap for name, gap in fit.gaps if gap}
 
     return abs(a.scale - b.scale) < STEP / 2 and spacing(a) == spacing(b) \
         and a.pages in (0, b.pages) and a.cuts == b.cuts
@@ -245,8 +241,7 @@ def _between(fits: Fit, spills: Fit) -> Fit:
         return tuple((name, round((value + wider.get(name, value)) / 2, 2))
                      for name, value in low)
 
-    return replace(fits, gaps=halfway(fits.gaps, spills.gaps),
-                   leads=halfway(fits.leads, spills.leads))
+    return replace(fits, gaps=halfway(fits.gaps, spills.gaps))
 
 
 def solve(layout: Layout, measured: Fit, material: Material, source: Path,
@@ -278,24 +273,30 @@ def solve(layout: Layout, measured: Fit, material: Material, source: Path,
         k = min(k, limit)
     scale = max(math.floor(k * measured.scale / STEP + 1e-6) * STEP, material.fit[0])
     k = scale / measured.scale
-    gaps, leads, notes, cuts = [], [], [], []
+    gaps, notes, cuts = [], [], []
     for area in frames + ([flow] if flow else []):
         room = _flow_room(area, measured, material, pages, fill) if area.flow \
             else area.capacity * fill
-        # Leading would move a flowing text's page breaks: it takes gaps only, and fewer after
-        # each layout that spilled onto another page.
-        cap = FLOW_GAP * line_height(area.content) * k / 2 ** tighten if area.flow \
-            else math.inf
-        gap, lead, used, hole = _spread(area.content, room, k, not area.flow, cap)
+        cap = _cap(area, tighten) * line_height(area.content) * k
+        gap, used, hole = _spread(area.content, room, k, cap)
         gaps.append((area.name, gap))
-        leads.append((area.name, lead))
         # Split columns break where they balance at this size and spacing.
-        cuts += [(node.slot, *best_cut(node, k, gap, lead)[1])
+        cuts += [(node.slot, *best_cut(node, k, gap)[1])
                  for node in nodes(area.content, SPLIT)]
         if hole > HOLE * area.capacity:
             notes.append(_underfull(area, used, room, scale, material, source))
-    return Fit(scale=scale, gaps=tuple(gaps), leads=tuple(leads), pages=pages if flow else 0,
+    return Fit(scale=scale, gaps=tuple(gaps), pages=pages if flow else 0,
                cuts=tuple(cuts), notes=tuple(notes))
+
+
+def _cap(area: Area, tighten: int = 0) -> float:
+    """How many lines apart an area's blocks may move: a flowing text's a little (less after
+    each layout that spilled onto another page); an open frame's up to ``GAP_CAP``, leaving
+    the rest below the copy; a frame over a foot (a call to action) as far as it takes to
+    meet the foot, since white left above the foot would be a hole."""
+    if area.flow:
+        return FLOW_GAP / 2 ** tighten
+    return math.inf if area.footed else GAP_CAP
 
 
 def _efficiency(flow: Area, measured: Fit) -> float:
@@ -346,14 +347,14 @@ def _pages(flow: Area, measured: Fit, material: Material, floor: float,
 
 
 def _refuse(area: Area, k: float, scale: float, material: Material, source: Path,
-            gap: float = 0.0, lead: float = 0.0, at_least: bool = False) -> None:
+            gap: float = 0.0, at_least: bool = False) -> None:
     """Refuse copy that overflows ``area`` at the smallest type, saying by how much.
 
     ``k`` is the smallest type relative to the measured layout, made at ``scale``.
     """
     floor = material.fit[0]
     k = floor / scale if at_least else k
-    excess = predict(area.content, k, gap, lead) - area.capacity
+    excess = predict(area.content, k, gap) - area.capacity
     lines = max(1, round(excess / (line_height(area.content) * k)))
     by = "more than" if at_least else "about"
     raise BuildError(f"the text does not fit: the {material.name}'s {area.name} is too long "
@@ -361,32 +362,25 @@ def _refuse(area: Area, k: float, scale: float, material: Material, source: Path
                      f"{floor:.0%} type; shorten it", source)
 
 
-def _spread(content: Node, room: float, k: float, leading: bool,
-            cap: float) -> tuple[float, float, float, float]:
-    """Spread the room left: (px per gap, px more leading per line, height before, hole).
+def _spread(content: Node, room: float, k: float, cap: float) -> tuple[float, float, float]:
+    """Spread the room left between blocks: (px per gap, height before, hole).
 
-    Space goes between blocks first, up to a line's height per gap; then into the leading of
-    body copy, up to ``LEAD`` of a line; whatever is still left goes between blocks again, up
-    to ``cap`` per gap. The hole is the tallest band of blank paper that leaves (the room a
-    designed element takes is no hole).
+    Every gap of a piece's areas comes from one scale, steps of ``RHYTHM`` of a body line,
+    up to ``cap``; body copy keeps its one leading. What is left stays below the copy, where
+    a frame ends ragged (a panel's foot of white) rather than gaping between paragraphs. The
+    hole is the tallest band of blank paper that leaves (the room a designed element takes
+    is no hole).
     """
     used = predict(content, k)
     slack = room - used
-    if slack <= 0:
-        return 0.0, 0.0, used, 0.0
     per_gap = predict(content, k, 1) - used
-    per_lead = predict(content, k, 0, 1) - used if leading else 0.0
-    line = line_height(content) * k
-    gap = min(slack / per_gap, line, cap) if per_gap > 0 else 0.0
+    if slack <= 0 or per_gap <= 0:
+        return 0.0, used, max(slack, 0.0)
+    step = line_height(content) * k * RHYTHM
+    gap = math.floor(min(slack / per_gap, cap) / step + 1e-6) * step
     slack -= gap * per_gap
-    lead = min(slack / per_lead, LEAD * line) if per_lead > 0 else 0.0
-    slack -= lead * per_lead
-    if per_gap > 0:
-        more = min(slack / per_gap, cap - gap)
-        gap, slack = gap + more, slack - more * per_gap
     weights = [w for node in nodes(content, STACK) for w in node.weights if w <= DESIGNED]
-    hole = max(max(weights, default=0) * gap, slack)
-    return round(gap, 2), round(lead, 2), used, hole
+    return round(gap, 2), used, max(max(weights, default=0) * gap, slack)
 
 
 def _underfull(area: Area, used: float, room: float, scale: float, material: Material,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pamphleteer.errors import ContentError, Diagnostic
 from pamphleteer.limits import MAX_ELEMENTS, check_words, html_depth, line_at
+from pamphleteer.photos import figure as photo_figure
 from pamphleteer.photos import find_photo
 from pamphleteer.typography import (
     NBSP,
@@ -110,7 +111,7 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
     if photos:
         clean = place_photos(clean, source, photos, path, line)
     clean = stat_callouts(balance_headings(typeset(clean, lang)))
-    clean = visual_blocks(clean, source, path, line)
+    clean = visual_blocks(clean, source, path, line, photos)
     return keep_words_together(clean) if keep_words else clean
 
 
@@ -264,10 +265,7 @@ def place_photos(fragment: str, source: str, root: Path, path: Path, line: int) 
         if not alt:
             raise ContentError(f"photo '{src}' needs alt text saying what it shows, for "
                                "readers who cannot see it: ![a crowd at the rally](…)", path, at)
-        caption = attributes.get("title", "").strip()
-        return (f'<figure class="photo fixed-size"><img src="{photo.src}" alt="{alt}" '
-                f'data-line="{at}">'
-                + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
+        return photo_figure(photo, alt, attributes.get("title", "").strip(), at)
 
     stray = re.search(r'<img\b[^>]*\bsrc="([^"]*)"', _LONE_IMG.sub("", fragment))
     if stray:

@@ -12,8 +12,6 @@ Conventions the templates follow, so that the prediction is right:
   as much above a heading, none right under one): their children have no padding-top of their
   own (``print.css`` holds the rules). An element with ``data-fit-weight="N"`` takes N gaps
   wherever it is: a designed element (a colour block) that grows with the spare room;
-- paragraphs and list items of ``.prose`` (body copy) add ``--fit-lead`` to each line's
-  height, for room that spreading between blocks alone would leave as holes;
 - a ``.foot`` is placed at the bottom of its ``.stack``: it is measured under the copy, and
   copy that runs down into it overflows;
 - columns split by the fit (``columns.py``) are read back as one flow of blocks, which the
@@ -71,8 +69,6 @@ class Node:
     words: tuple[float, ...] = ()  # TEXT: the width of each unbreakable piece, in order
     trailing: tuple[float, ...] = ()  # TEXT: the width of the space after each piece
     breaks: tuple[int, ...] = ()  # TEXT: forced line breaks, as piece counts before them
-    leads: bool = False  # TEXT: body copy, whose leading takes spare room (``--fit-lead``)
-    lead: float = 0.0  # TEXT: the spare leading each line had when measured
     children: tuple[Node, ...] = ()
     spaces: tuple[float, ...] = ()  # STACK, GRID: margin space above each child
     weights: tuple[int, ...] = ()  # STACK: how many gaps of spread space go above each child
@@ -94,6 +90,7 @@ class Area:
     pages: int = 1  # flows: pages it ran over
     last_used: float = 0.0  # flows: height used on the last page
     gap: float = 0.0  # the tallest blank band between two things inside it (``largest_gap``)
+    footed: bool = False  # a foot (``.foot``) stands at its bottom, under the copy
 
 
 @dataclass(frozen=True)
@@ -172,7 +169,7 @@ def _area(element, pieces: list) -> Area:
     if element.get("data-fit-flow") is None:
         box = boxes[0]
         return Area(name=name, capacity=box.height, content=_content(box), complete=complete,
-                    gap=frames.largest_gap(box))
+                    gap=frames.largest_gap(box), footed=bool(feet(box)))
     # A flow: its fragments, one per page, read as one long stack.
     children: list[Node] = []
     spaces: list[float] = []
@@ -193,23 +190,18 @@ def _area(element, pieces: list) -> Area:
                 gap=max(frames.largest_gap(box) for box in boxes))
 
 
-def _node(box, prose: bool = False) -> Node:
-    """The prediction record of one box (``prose``: inside body copy, see print.css)."""
+def _node(box) -> Node:
+    """The prediction record of one box."""
     pad = vertical_pad(box)
     if "split" in classes(box):
-        return _split(box, pad, prose)
+        return _split(box, pad)
     if "fixed-size" in classes(box) or is_solid(box):
         return Node(FIXED, height=box.border_height())
     children = in_flow(box)
     if not children:
         return Node(FIXED, height=box.border_height())
-    # A visual block inside body copy keeps its own leading (print.css): it takes no lead.
-    prose = (prose or "prose" in classes(box)) and "visual" not in classes(box)
     if all(is_line(child) for child in children):
-        node = _text(box, children, pad)
-        if prose and node.kind == TEXT and box.element_tag in ("p", "li"):
-            node = replace(node, leads=True, lead=custom_px(box, "__fit_lead"))
-        return node
+        return _text(box, children, pad)
     if is_grid(box):
         return Node(GRID, pad=pad, children=tuple(_node(c) for c in children),
                     spaces=tuple(c.margin_top + c.margin_bottom for c in children))
@@ -217,22 +209,21 @@ def _node(box, prose: bool = False) -> Node:
         # Columns are balanced, but never perfectly: keep how much taller the tallest is.
         filled = [max((g.border_box_y() + g.border_height() for g in in_flow(c)),
                       default=c.content_box_y()) - c.content_box_y() for c in children]
-        return Node(COLUMNS, pad=pad, children=tuple(_content(c, prose) for c in children),
+        return Node(COLUMNS, pad=pad, children=tuple(_content(c) for c in children),
                     count=len(children), height=max(filled) - sum(filled) / len(filled))
-    node = _content(box, prose)
+    node = _content(box)
     return Node(STACK, pad=pad, children=node.children, spaces=node.spaces,
                 weights=node.weights)
 
 
-def _split(box, pad: float, prose: bool) -> Node:
+def _split(box, pad: float) -> Node:
     """Columns the fit split (``columns.py``): their blocks in reading order, one flow that
     the fit stage may cut again anywhere, with the space each block has below another."""
-    prose = prose or "prose" in classes(box)
     nodes: list[Node] = []
     spaces: list[float | None] = []
     weights: list[int] = []
     for number, column in enumerate(unwrap(c) for c in box.children if "column" in classes(c)):
-        stack, blocks = _content(column, prose), in_flow(column)
+        stack, blocks = _content(column), in_flow(column)
         children = [replace(node, cut_in=getattr(block, "element", None) is not None
                             and block.element.get("data-cut-in") is not None)
                     for node, block in zip(stack.children, blocks, strict=True)]
@@ -286,14 +277,13 @@ def _measured(node: Node) -> float:
     return node.pad + node.height
 
 
-def _content(box, prose: bool = False, gap_in_margin: bool = False) -> Node:
+def _content(box, gap_in_margin: bool = False) -> Node:
     """A block's in-flow children as a stack, with the space above each and its gap weight.
 
     A flowing text takes its spread space as margin (which a page break drops), not padding.
     """
     children = in_flow(box)
     spreads = "flow" in classes(box)  # its children get the area's spread space above them
-    prose = prose or "prose" in classes(box)
     nodes, spaces, weights = [], [], []
     previous_bottom = box.content_box_y()
     for index, child in enumerate(children):
@@ -309,7 +299,7 @@ def _content(box, prose: bool = False, gap_in_margin: bool = False) -> Node:
         element = getattr(child, "element", None)
         if element is not None and element.get("data-fit-weight"):
             weight = int(element.get("data-fit-weight"))  # a designed element that grows
-        node = _node(child, prose)
+        node = _node(child)
         if weight and gap_in_margin:
             spaces[-1] -= weight * custom_px(child, "__fit_gap")
         elif weight:
@@ -318,7 +308,7 @@ def _content(box, prose: bool = False, gap_in_margin: bool = False) -> Node:
         nodes.append(node)
         weights.append(weight)
     for foot in feet(box):  # pinned to the bottom: it stacks under the rest, at its margin
-        nodes.append(_node(foot, prose))
+        nodes.append(_node(foot))
         spaces.append(foot.margin_top)
         weights.append(0)
     return Node(STACK, children=tuple(nodes), spaces=tuple(spaces), weights=tuple(weights))

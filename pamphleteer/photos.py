@@ -74,6 +74,13 @@ def find_photo(root: Path, src: str, path: Path, line: int | None) -> Photo:
     return Photo(src=quote(f"{ASSETS}/{relative}"), width=width, height=height)
 
 
+def figure(photo: Photo, alt: str, caption: str, line: int | None) -> str:
+    """A checked photo as the page shows it: a figure, captioned if a caption is given."""
+    return (f'<figure class="photo fixed-size"><img src="{photo.src}" alt="{alt}" '
+            f'data-line="{line}">'
+            + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
+
+
 SETTLED_NS = 2_000_000_000  # a file unchanged this long has times that tell its changes
 
 

@@ -12,16 +12,15 @@ from itertools import accumulate
 from pamphleteer.measure import COLUMNS, FIXED, GRID, SPLIT, STACK, TEXT, Area, Layout, Node
 
 
-def predict(node: Node, k: float, gap: float = 0.0, lead: float = 0.0) -> float:
-    """A node's height with type scaled by ``k``, ``gap`` px of spread per gap and ``lead`` px
-    more leading on each line of body copy."""
+def predict(node: Node, k: float, gap: float = 0.0) -> float:
+    """A node's height with type scaled by ``k`` and ``gap`` px of spread per gap."""
     if node.kind == FIXED:
         return node.height
     if node.kind == TEXT:
-        return node.pad + _line_count(node, k) * _line(node, k, lead)
+        return node.pad + _line_count(node, k) * _line(node, k)
     if node.kind == SPLIT:
-        return node.pad + best_cut(node, k, gap, lead)[0]
-    inner = [predict(child, k, gap, lead) for child in node.children]
+        return node.pad + best_cut(node, k, gap)[0]
+    inner = [predict(child, k, gap) for child in node.children]
     if node.kind == GRID:
         return node.pad + sum(node.spaces) + sum(inner)
     if node.kind == COLUMNS:
@@ -33,8 +32,7 @@ def predict(node: Node, k: float, gap: float = 0.0, lead: float = 0.0) -> float:
     return node.pad + spaces + sum(inner) + gap * sum(node.weights)
 
 
-def best_cut(node: Node, k: float, gap: float = 0.0,
-             lead: float = 0.0) -> tuple[float, tuple[int, int]]:
+def best_cut(node: Node, k: float, gap: float = 0.0) -> tuple[float, tuple[int, int]]:
     """Where split columns (a ``SPLIT`` node) break best at scale ``k``: the height of the
     taller column, and the cut (the block the second column starts at, and how many of its
     words, or items of a list, stay in the first).
@@ -45,7 +43,7 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
     foot of the first column.
     """
     blocks = node.children
-    heights = [predict(child, k, gap, lead) for child in blocks]
+    heights = [predict(child, k, gap) for child in blocks]
     above = _spacing(node, k, gap)
     # Running sums, so that every cut is weighed in constant time (copy may hold thousands
     # of blocks and words, and this runs inside the fit's searches).
@@ -68,7 +66,7 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
         if block.kind == STACK and len(block.children) > 1:
             # A list or box of blocks: cut between two of its items (the one that heads the
             # second column has no space above it).
-            items = [predict(child, k, gap, lead) for child in block.children]
+            items = [predict(child, k, gap) for child in block.children]
             gaps = _spacing(block, k, gap)
             item_sum, gap_sum = [0.0, *accumulate(items)], [0.0, *accumulate(gaps)]
             count = len(items)
@@ -83,7 +81,7 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
         starts = _line_starts(block, k)
         # Lines as tall as predict makes them, and as many: the model's count is corrected
         # by what it missed at the measured scale (hyphens, say), shared along the paragraph.
-        line = _line(block, k, lead) * _line_count(block, k) / len(starts)
+        line = _line(block, k) * _line_count(block, k) / len(starts)
         words = [0, *accumulate(1 if space else 0 for space in block.trailing)]
         for kept in range(2, len(starts) - 1):  # two lines or more on each side
             if not block.trailing[starts[kept] - 1]:
@@ -99,10 +97,9 @@ def best_cut(node: Node, k: float, gap: float = 0.0,
     return height, cut
 
 
-def _line(node: Node, k: float, lead: float = 0.0) -> float:
-    """The height of one line of a paragraph (a ``TEXT`` node) at scale ``k`` with ``lead``
-    px more leading (body copy only)."""
-    return (node.height / len(node.lines) - node.lead) * k + (lead if node.leads else 0.0)
+def _line(node: Node, k: float) -> float:
+    """The height of one line of a paragraph (a ``TEXT`` node) at scale ``k``."""
+    return node.height / len(node.lines) * k
 
 
 def _spacing(node: Node, k: float, gap: float) -> list[float]:

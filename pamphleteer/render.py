@@ -233,13 +233,15 @@ def colours(project: Project, ink: str) -> dict[str, str]:
         # Small print (captions, the imprint) must not be a tint either: solid, like the ink.
         values.update(muted=values["ink"], rule=css((0, 0, 0, 40)), tint=css(tint),
                       black=css((0, 0, 0, 100)), white=css((0, 0, 0, 0)))
-        return values
+        return values | {"reverse": values["white"]}
     values = {name: colour.rgb for name, colour in project.brand.items()}
     primary = project.brand["primary"].rgb
     mixed = (round(255 - (255 - int(primary[i:i + 2], 16)) * 0.1) for i in (1, 3, 5))
     values.update(muted="#4a4a4a", rule="#999999", tint="#" + "".join(f"{v:02x}" for v in mixed),
                   black="#000000", white="#ffffff")
-    return black_only(values) if ink == BLACK else values
+    # Reversed marks: paper on a colour; black on a copier, whose colour blocks are outlines.
+    return black_only(values) | {"reverse": "#000000"} if ink == BLACK else \
+        values | {"reverse": values["white"]}
 
 
 # A copier drops a tint lighter than 30% and turns a darker one blotchy: in one ink, a colour

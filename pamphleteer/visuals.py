@@ -7,25 +7,32 @@ moves and translates them like any other line and never touches HTML:
     @timeline 1953 | An armistice stops the fighting
     @icon pen-line | Sign the petition
     @map korea-1953 | The line of 1953 still divides Korea
+    @photo assets/photos/vigil.jpg | Neighbours at the vigil
+    @photo | Families kept apart for 73 years
+
 
 Consecutive lines of one kind form one block (a timeline, a row of icons); a big number is
 ``!!! figure | label`` (``markup.stat_callouts``). Icons (Lucide, ISC) and maps (drawn from
 Natural Earth, public domain) are the theme's own: their SVG is trusted and drawn inline, in
-each profile's own colours (``paint``); a campaign's files never are.
+each profile's own colours (``paint``); a campaign's files never are. A photo slot names the
+campaign's photo (checked as any photo is); without one, its words stand on a designed block
+in the campaign's colour until the campaign has a photo to put there.
 """
 
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from functools import cache
 from pathlib import Path
 
 from pamphleteer.errors import ContentError
 from pamphleteer.limits import line_at
+from pamphleteer.photos import figure, find_photo
 from pamphleteer.theme import theme_root
 
-BLOCKS = ("quote", "band", "timeline", "icon", "map")
+BLOCKS = ("quote", "band", "timeline", "icon", "map", "photo")
 _PARAGRAPH = re.compile(r"<p>\s*@([a-z][a-z-]*)(?=[\s<])(.*?)</p>", re.DOTALL)
 _LINE = re.compile(r"\n\s*@([a-z][a-z-]*)")
 MAX_ICONS = 6  # a row of icons on a card: more would not read as a row
@@ -74,12 +81,14 @@ def paint(html: str, colours: dict[str, str]) -> str:
 
 
 _ICON_STROKE = re.compile(r'(<svg class="icon-mark"[^>]*?)stroke="currentColor"')
-_DRAWING = re.compile(r'<svg class="drawing".*?</svg>', re.DOTALL)
+_DRAWING = re.compile(r'<svg class="drawing[ "].*?</svg>', re.DOTALL)
 _TOKEN = re.compile(r"\{([a-z]+)\}")
 
 
-def visual_blocks(fragment: str, source: str, path: Path, line: int) -> str:
-    """``fragment`` with every paragraph of ``@block`` lines drawn as its block."""
+def visual_blocks(fragment: str, source: str, path: Path, line: int,
+                  photos: Path | None = None) -> str:
+    """``fragment`` with every paragraph of ``@block`` lines drawn as its block; photo slots
+    take their photo from the assets/ of the campaign at ``photos``."""
     seen: dict[str, int] = {}  # where in the source the last block of each kind was found
 
     def block(match: re.Match) -> str:
@@ -99,6 +108,8 @@ def visual_blocks(fragment: str, source: str, path: Path, line: int) -> str:
         if other:
             raise ContentError(f"a paragraph of '@{name}' lines holds '@{other}' too: put "
                                "a blank line between two blocks", path, at)
+        if name == "photo":
+            return _photo(lines, path, at, photos)
         return _DRAW[name](lines, path, at)
 
     return _PARAGRAPH.sub(block, fragment)
@@ -175,6 +186,31 @@ def _map(lines: list[str], path: Path, line: int | None) -> str:
     label = re.sub(r"<[^>]*>", "", caption).strip().replace('"', "&quot;")  # an attribute
     return ('<figure class="map visual fixed-size">' + drawing(name, label)
             + f'<figcaption class="map-caption">{caption.strip()}</figcaption></figure>')
+
+
+SLOT_ICON = "users"  # the photo slot's fallback: people, where a photo of them will go
+
+
+def _photo(lines: list[str], path: Path, line: int | None, root: Path | None) -> str:
+    if len(lines) > 1:
+        raise ContentError("one '@photo' line is one photo: put a blank line between two",
+                           path, line)
+    src, _, words = (part.strip() for part in lines[0].partition("|"))
+    if not words:
+        raise ContentError("'@photo' needs words saying what the photo shows: @photo "
+                           "assets/photos/vigil.jpg | Neighbours at the vigil (without a file, "
+                           "the words stand in the photo's place)", path, line)
+    if src:
+        if root is None:
+            raise ContentError("a photo cannot be placed here", path, line)
+        alt = re.sub(r"<[^>]*>", "", words).replace('"', "&quot;")  # an attribute
+        return figure(find_photo(root, html.unescape(src), path, line), alt, words, line)
+    # No photo yet: the words, large, reversed out of the campaign's colour under a mark of
+    # people (its stroke the page's reversed colour: paper, or the copier's black).
+    mark = icon_svg(SLOT_ICON).replace('class="icon-mark"', 'class="drawing slot-mark"', 1)
+    mark = mark.replace('stroke="currentColor"', 'stroke="{reverse}"')
+    return ('<div class="photo-slot visual"><div class="photo-slot-body">' + mark
+            + f'<p class="photo-slot-text">{words}</p></div></div>')
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
@@ -280,3 +281,47 @@ def drawn_texts(path: Path) -> list[list[tuple[str, tuple[float, float, float, f
                           tuple(obj.get_bounds())))
         pages.append(texts)
     return pages
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text as printed: its words, left edge, baseline (points from the page's
+    foot) and type size."""
+
+    text: str
+    x: float
+    bottom: float
+    size: float
+
+
+def text_lines(path: Path, page: int) -> list[Line]:
+    """The lines of text of one page, each a run of characters on one baseline that follow
+    each other left to right (two columns' lines on one baseline are two lines)."""
+    import pypdfium2.raw as pdfium_c
+
+    document = pypdfium2.PdfDocument(str(path))
+    text = document[page].get_textpage()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    matrix = pdfium_c.FS_MATRIX()
+    lines: list[Line] = []
+    last_right = None
+    for index in range(text.count_chars()):
+        char = chr(pdfium_c.FPDFText_GetUnicode(text.raw, index))
+        pdfium_c.FPDFText_GetCharOrigin(text.raw, index, x, y)
+        left, _, right, _ = text.get_charbox(index)
+        pdfium_c.FPDFText_GetMatrix(text.raw, index, matrix)
+        size = pdfium_c.FPDFText_GetFontSize(text.raw, index) * \
+            abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        if char in "\r\n\ufffe":
+            last_right = None
+            continue
+        same = lines and last_right is not None and abs(lines[-1].bottom - y.value) < 0.5 \
+            and -1 < left - last_right < 2 * size
+        if same:
+            line = lines[-1]
+            lines[-1] = Line(line.text + char, line.x, line.bottom, max(line.size, size))
+        elif not char.isspace():
+            lines.append(Line(char, left, y.value, size))
+        if not char.isspace() or same:
+            last_right = right if not char.isspace() else max(right, last_right or right)
+    return lines

@@ -355,7 +355,7 @@ def test_copy_that_runs_into_the_foot_overflows(campaign):
     assert not rendered.layout.overflows
     [area] = rendered.layout.areas
     # The foot is measured under the copy: the area's content predicts what fills it.
-    assert predict(area.content, 1.0, dict(fitted.gaps)["page"], dict(fitted.leads)["page"]) \
+    assert predict(area.content, 1.0, dict(fitted.gaps)["page"]) \
         == pytest.approx(area.capacity, rel=0.03)
     grown = kit.lay_out(project, piece, "home", [0], Fit(scale=fitted.scale * 1.25))
     [(_, excess)] = [o for o in grown.layout.overflows if o[0] == "text"]

@@ -8,6 +8,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+import numpy
 import pikepdf
 import pypdfium2
 import pytest
@@ -17,6 +18,7 @@ from pamphleteer.errors import ContentError
 from pamphleteer.markup import to_html
 
 from conftest import ROOT, build, fixture_campaign, run
+from pdfinspect import text_lines
 
 ALT = "Marchers with banners outside the Capitol"
 CAPTION = "Volunteers at the 2025 march"
@@ -168,3 +170,66 @@ def test_a_photo_with_too_little_detail_for_a_print_shop_is_a_warning(tmp_path: 
     assert code == 1 and warning in output
     code, output = run("check", "--project", str(campaign), "-l", "en")
     assert code == 0 and warning in output
+
+
+def test_a_photo_slot_places_the_campaign_s_photo(root: Path) -> None:
+    out = html(f"Intro.\n\n@photo assets/photos/rally.jpg | {ALT}\n", root)
+    assert f'<figure class="photo fixed-size"><img src="assets/photos/rally.jpg" alt="{ALT}" ' \
+        'data-line="12">' in out
+    assert f"<figcaption>{ALT}</figcaption>" in out
+
+
+def test_a_photo_slot_without_a_photo_shows_its_designed_fallback(root: Path) -> None:
+    out = html("@photo | Families kept apart for 73 years\n", root)
+    assert '<div class="photo-slot visual"><div class="photo-slot-body">' in out
+    assert '<p class="photo-slot-text">Families kept apart for 73\u00a0years</p>' in out
+    # A mark of people, stroked in the page's reversed colour (paint fills it in per profile).
+    assert '<svg class="drawing slot-mark" aria-hidden="true"' in out
+    assert 'stroke="{reverse}"' in out and "<img" not in out
+
+
+@pytest.mark.parametrize(("source", "problem"), [
+    ("Text.\n\n@photo assets/photos/rally.jpg\n", "'@photo' needs words saying what the photo "
+     "shows"),
+    ("Text.\n\n@photo assets/photos/none.jpg | A crowd\n", "photo 'assets/photos/none.jpg' "
+     "does not exist"),
+    ("Text.\n\n@photo ../outside.jpg | A crowd\n", "is outside assets/"),
+    ("Text.\n\n@photo | One\n@photo | Two\n", "one '@photo' line is one photo"),
+])
+def test_a_photo_slot_mistake_names_its_line(root: Path, source: str, problem: str) -> None:
+    (root / "outside.jpg").write_bytes((root / "assets/photos/rally.jpg").read_bytes())
+    with pytest.raises(ContentError) as caught:
+        html(source, root)
+    assert caught.value.line == 12 and problem in caught.value.message, caught.value
+
+
+def beside(pdf: Path, number: int, line) -> float:
+    """How light the paper is just left of a line of text (0 black, 255 white), at 72 dpi."""
+    page = pypdfium2.PdfDocument(str(pdf))[number]
+    left, _, _, top = page.get_mediabox()
+    image = numpy.asarray(page.render(scale=1).to_pil().convert("L"))
+    row, column = int(top - line.bottom) - 2, int(line.x - left)
+    return float(image[row, column - 8:column - 2].mean())
+
+
+@pytest.mark.slow
+def test_the_fallback_prints_reversed_and_on_a_copier_as_an_outline(campaign, tmp_path):
+    """The slot's words print large on the campaign's colour (paper-white type), and in one
+    ink as black type inside a black outline: nothing reversed for a copier to fill in."""
+    trifold = campaign / "content/en/trifold.md"
+    text = trifold.read_text("utf-8")
+    trifold.write_text(text.replace("::: cover\n", "::: cover\n\n@photo | Peace is possible\n"),
+                       "utf-8")
+    out = tmp_path / "out"
+    code, output = build(campaign, out, "-l", "en", "-m", "trifold", "-p", "shop", "-p",
+                         "photocopy")
+    assert code == 0, output
+    [(cover, size)] = [(line, line.size) for line in text_lines(out / "en/trifold-shop.pdf", 0)
+                       if line.text == "Peace is possible"]
+    assert size > 14
+    # White type on the brand colour: the raster under the words is dark, the words light.
+    assert beside(out / "en/trifold-shop.pdf", 0, cover) < 120  # the reversed block
+    copier = out / "en/trifold-photocopy.pdf"
+    [(number, line)] = [(number, line) for number in range(len(pypdfium2.PdfDocument(copier)))
+                        for line in text_lines(copier, number) if line.text == "Peace is possible"]
+    assert line.size > 14 and beside(copier, number, line) > 200  # paper: an outline only
