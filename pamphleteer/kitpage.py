@@ -16,11 +16,11 @@ from pamphleteer.events import when
 from pamphleteer.files import read_user_text
 from pamphleteer.formats import PX_PER_PT
 from pamphleteer.impose import print_instruction
+from pamphleteer.inks import colours
 from pamphleteer.locales import cldr_name
 from pamphleteer.materials import MATERIALS
 from pamphleteer.profiles import PROFILES, RGB
 from pamphleteer.project import Project
-from pamphleteer.render import colours
 from pamphleteer.theme import trusted
 
 THUMB_WIDTH = 200  # pixels: shown 96 CSS px wide, sharp on a phone's 2x screen

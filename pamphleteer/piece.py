@@ -8,12 +8,13 @@ from dataclasses import dataclass, field, replace
 from pamphleteer.content import Document, load_document, load_strings
 from pamphleteer.errors import Diagnostic
 from pamphleteer.events import Event
+from pamphleteer.inks import colours
 from pamphleteer.materials import Material
 from pamphleteer.preflight import check_event_glyphs, check_glyphs
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project, tracks
 from pamphleteer.qr import MAX_VERSION, QRCode, display_url, make_qr, symbol, tagged_url
-from pamphleteer.render import Geometry, colours, document_context, event_context, geometry
+from pamphleteer.render import Geometry, document_context, event_context, geometry
 from pamphleteer.tomlfile import line_of
 from pamphleteer.translation import STRINGS, UNTRANSLATED, file_status
 

@@ -13,9 +13,9 @@ import zxingcpp
 from PIL import Image, ImageChops, ImageFilter
 from test_photos import photo
 
+from pamphleteer.inks import black_only
 from pamphleteer.preflight import ink_problems
 from pamphleteer.profiles import PROFILES
-from pamphleteer.render import black_only
 
 from conftest import build, fixture_campaign
 
