@@ -91,22 +91,29 @@ def fit_document(render: Callable[..., Rendered], material: Material,
             continue
         if trouble:
             assert good is not None  # trouble before any good fit was recovered above
-            if fit.scale - good[0].scale > STEP:
+            if fit.scale - good[0].scale > STEP and any(gap for _, gap in fit.gaps) and \
+                    not (spilled and spilled.scale == fit.scale):
+                # Spread space that spilled at grown type: the type may fit with none (a
+                # spread misjudged by a hair should not cost a size of type).
+                spilled, fit = fit, replace(fit, gaps=tuple((n, 0.0) for n, _ in fit.gaps))
+            elif fit.scale - good[0].scale > STEP:
                 # Type grown too far (columns may spill all at once): try the scale halfway.
                 halfway = math.floor((fit.scale + good[0].scale) / 2 / STEP) * STEP
                 spilled, fit = fit, replace(good[0], scale=round(halfway, 3))
-            else:  # spread too far: try between what fitted and this, once
+            else:  # spread too far: aim a little shorter of full, once
                 spreads += 1
                 if spreads > SPREAD_TRIES:
                     break  # what fitted is kept: a little more space is not worth more layouts
-                spilled, fit = fit, _between(good[0], fit)
+                spilled, fit = fit, solve(good[1].layout, good[0], material, source,
+                                          tighten=spreads, keep_scale=True)
         else:
             good = (fit, rendered)
             if not _loose(layout, fit):
                 break
-            # Spread what an area has left; the gaps alone move no line break.
-            fit = _between(fit, spilled) if spilled and spilled.scale == fit.scale else \
-                solve(layout, fit, material, source, keep_scale=True)
+            # Spread what an area has left (the gaps alone move no line break), aiming shorter
+            # of full where a spread at this size spilled.
+            tight = spreads + 1 if spilled and spilled.scale == fit.scale else 0
+            fit = solve(layout, fit, material, source, tighten=tight, keep_scale=True)
         if _same(fit, good[0]):
             break
     if good:
@@ -232,16 +239,6 @@ def _same(a: Fit, b: Fit) -> bool:
 
     return abs(a.scale - b.scale) < STEP / 2 and spacing(a) == spacing(b) \
         and a.pages in (0, b.pages) and a.cuts == b.cuts
-
-
-def _between(fits: Fit, spills: Fit) -> Fit:
-    """Spacing halfway between a fit that fits and one that spilled, at the same scale."""
-    def halfway(low: tuple, high: tuple) -> tuple:
-        wider = dict(high)
-        return tuple((name, round((value + wider.get(name, value)) / 2, 2))
-                     for name, value in low)
-
-    return replace(fits, gaps=halfway(fits.gaps, spills.gaps))
 
 
 def solve(layout: Layout, measured: Fit, material: Material, source: Path,
