@@ -34,6 +34,7 @@ LAST_FILL = 0.9  # how full the last page of a flowing text is aimed to be
 SHORT_LAST = 0.5  # a flowing text that cannot fill its last page this far is too short
 LOOSE = 0.9  # an area a layout leaves less full than this is spread again
 LOOSE_LAST = 0.82  # the same, for the last page of a flowing text
+LOOSE_LINES = 1.5  # a frame over a foot is spread again with more lines than this left
 HOLE = 0.15  # a warning when spreading would leave a band this tall (share of the area)
 GAP_CAP = 1.0  # an open frame's blocks move apart at most this many lines; the rest stays below
 RHYTHM = 0.125  # spread space comes in steps of this share of a line: one scale for a piece
@@ -114,6 +115,8 @@ def fit_document(render: Callable[..., Rendered], material: Material,
             # of full where a spread at this size spilled.
             tight = spreads + 1 if spilled and spilled.scale == fit.scale else 0
             fit = solve(layout, fit, material, source, tighten=tight, keep_scale=True)
+            if tight and all(gap <= dict(good[0].gaps).get(name, 0.0) for name, gap in fit.gaps):
+                break  # no more space than the spacing that fits: keep that
         if _same(fit, good[0]):
             break
     if good:
@@ -228,6 +231,9 @@ def _loose(layout: Layout, fit: Fit) -> bool:
             continue  # spread as far as it may be
         used = area.last_used if area.flow else predict(area.content, 1, gap)
         if used < (LOOSE_LAST if area.flow else LOOSE) * area.capacity:
+            return True
+        # Over a foot, what is left shows as a band above it: a tenth of a page is a hole.
+        if area.footed and area.capacity - used > LOOSE_LINES * line_height(area.content):
             return True
     return False
 

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pypdfium2
 import pytest
 import yaml
 
-from conftest import build
+from conftest import FIXTURES, build, fixture_campaign
 from pdfinspect import text_lines
 
 # The tri-fold and the call script do not carry it yet: their backs have no room for it.
@@ -63,3 +64,41 @@ def test_a_long_name_wraps_in_the_sign_off(campaign, tmp_path):
         # Whole, at its full size: on one line of the flyer, wrapped on the narrow card.
         assert " ".join(line.text.replace("\u00a0", " ") for line in lines) == long, lines
         assert len(lines) == (2 if material == "palmcard" else 1), lines
+
+
+@pytest.fixture(scope="module")
+def event_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture campaign's rally on every piece that carries an event (in English; the
+    German flyer), under --strict."""
+    root = tmp_path_factory.mktemp("event-kit")
+    project = fixture_campaign("campaign", root)
+    out = root / "dist"
+    event = str(FIXTURES / "events/harbour-vigil.toml")
+    for args in (["-l", "en"], ["-l", "de", "-m", "flyer"]):  # German: the flyer is translated
+        code, output = build(project, out, "--event", event, "-p", "shop", "-j", "2", "--strict",
+                             *args)
+        assert code == 0, output
+    return out / "events/harbour-vigil"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("locale", "material"), [
+    ("en", "flyer"), ("en", "handbill"), ("en", "poster"), ("en", "palmcard"), ("de", "flyer")])
+def test_the_date_and_place_are_the_largest_type_after_the_headline(event_kit, locale,
+                                                                     material):
+    pdf = event_kit / locale / f"{material}-shop.pdf"
+    lines = [line for page in range(len(pypdfium2.PdfDocument(str(pdf))))
+             for line in text_lines(pdf, page) if line.text.strip()]
+    headline = max(line.size for line in lines)
+    when = ("Monday, July" if locale == "en" else "Montag, 27.")
+    marked = [line for line in lines
+              if line.text.startswith((when, "Harbour Square")) and line.size < headline]
+    assert len({line.text[:8] for line in marked}) == 2, [(line.text, line.size) for line in lines]
+    second = min(line.size for line in marked)
+    others = [line for line in lines if line.size < headline - 0.05 and line not in marked
+              and not line.text.startswith(("Monday", "Montag", "Harbour Square"))]
+    # (A date that wraps continues on a line of its own, as large: it is no rival.)
+    rivals = [(line.text, line.size) for line in others if line.size > second + 0.05 and
+              not any(line.text in date for date in ("July 27, 2099, 7:30 PM",
+                                                     "Juli 2099, 19:30"))]
+    assert not rivals, (second, rivals)
