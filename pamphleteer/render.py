@@ -243,13 +243,13 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
                  tall: bool = False) -> dict:
     """What every template gets: campaign, locale, page geometry, fonts and colours."""
     locale = project.locales[locale_code]
-    # The logo is knocked out of the band (in one ink the band is a rule, the logo black).
     painted = colours(project, profile.ink)
     edition = dt.datetime.combine(project.edition, dt.time(), dt.UTC).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     return {
         "campaign": {"name": project.name, "slug": project.slug, "imprint": project.imprint,
                      "wordmark": project.identity.wordmark,
+                     # Knocked out of the band (in one ink the band is a rule, the logo black).
                      "logo": Markup(project.identity.logo_in(
                          painted["ink" if profile.ink == BLACK else "white"])),
                      "mark": Markup(project.identity.logo_in(painted["primary"])),  # on paper

@@ -10,7 +10,6 @@ moves and translates them like any other line and never touches HTML:
     @photo assets/photos/vigil.jpg | Neighbours at the vigil
     @photo | Families kept apart for 73 years
 
-
 Consecutive lines of one kind form one block (a timeline, a row of icons); a big number is
 ``!!! figure | label`` (``markup.stat_callouts``). Icons (Lucide, ISC) and maps (drawn from
 Natural Earth, public domain) are the theme's own: their SVG is trusted and drawn inline, in
