@@ -277,6 +277,7 @@ def warm_figures(project_dir: Path) -> None:
               "checks": Timer("run_checks"), "imposition and its sheets": Timer("_impose"),
               "reading and QR codes": Timer("prepare")}
     layouts = pdfs = 0
+    kept: dict[tuple[str, str], bytes] = {}  # the English home and shop PDFs, for the codes
     for locale, material, profiles, _ in documents(plan(project)):
         # The reference is rendered between documents, so that the machine's drift and noise
         # hit both sides of the ratio alike.
@@ -290,6 +291,8 @@ def warm_figures(project_dir: Path) -> None:
             if result.errors or result.pdf is None:
                 fail(f"{result.job.path}: {result.errors}")
             sizes[locale, material, result.job.profile] = len(result.pdf)
+            if locale == "en" and result.job.profile in ("home", "shop"):
+                kept[material, result.job.profile] = result.pdf
             layouts += result.layouts + result.underlays
             pdfs += 1
     for timer in stages.values():
@@ -354,7 +357,39 @@ def warm_figures(project_dir: Path) -> None:
         report("Korean home flyer size", f"{size / 1024:.0f} KB", "<= 100 KB", size <= 100 * 1024)
     if ("en", "callscript", "home") in sizes:
         sheet, page = sizes["en", "callscript", "home"], sizes["en", "callscript", "screen"]
-        report("call-script sheet (4 cards) / one card PDF", f"{sheet / page:.2f}x")
+        report("call-script sheet (2 cards) / one card PDF", f"{sheet / page:.2f}x")
+    verification_cost(kept, reference_time)
+
+
+def verification_cost(pdfs: dict[tuple[str, str], bytes], reference: float) -> None:
+    """What checking the codes costs per page: the build's own decode (a raster of the page,
+    zxing-cpp), and the tests' phone-like decode (degraded, zxing-cpp and zbar), each against
+    the reference flyer's render."""
+    import pypdfium2
+
+    from pamphleteer.preflight import scan_pages
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pdfinspect import phone_decodes  # the tests' helper: degraded, two decoders
+
+    pages = sum(len(pypdfium2.PdfDocument(pdf)) for pdf in pdfs.values())
+    started = time.perf_counter()
+    for pdf in pdfs.values():
+        scan_pages(pdf)
+    build = (time.perf_counter() - started) / pages
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for (material, profile), pdf in pdfs.items():
+            paths.append(Path(folder) / f"{material}-{profile}.pdf")
+            paths[-1].write_bytes(pdf)
+        started = time.perf_counter()
+        for path in paths:
+            phone_decodes(path)
+        phone = (time.perf_counter() - started) / pages
+    report(f"code check per page, build ({pages} English home and shop pages) / reference",
+           f"{build / reference:.2f}x")
+    report("  per page, as a phone sees it (tests: 300 dpi clean + degraded, two decoders)",
+           f"{phone / reference:.2f}x")
 
 
 def national_scale(project: Path, out: Path, count: int, sample: int = 50) -> None:

@@ -11,6 +11,8 @@ carry an event (flyer, handbill, poster, palm card) and into their QR codes' tra
     locales = ["en", "ko"]  # optional: which of the campaign's languages to build
     [links]                 # optional: this event's own links (a local petition)
     petition = "https://example.org/seattle/petition"
+    [short_links]           # optional: short addresses for them, coded and printed
+    petition = "https://example.org/s/sea"
     [translated.ko]         # optional: the name, place, address or host in one language
     name = "평화를 위한 촛불 집회"
 """
@@ -27,7 +29,7 @@ from pamphleteer.project import SLUG, Project, url_problem
 from pamphleteer.tomlfile import Checker, line_of, read_toml
 
 FIELDS = ("name", "slug", "date", "time", "place", "address", "host")
-OPTIONAL = ("locales", "links", "translated")
+OPTIONAL = ("locales", "links", "short_links", "translated")
 TRANSLATABLE = ("name", "place", "address", "host")  # what an event may give per language
 SUMMARY = ("name", "date", "time", "place", "address", "host")  # what a manifest keeps of one
 MAX_SLUG = 32  # the slug rides in every QR code's tracking: each character makes it denser
@@ -48,6 +50,7 @@ class Event:
     path: Path  # the event file, for messages
     locales: tuple[str, ...] | None = None  # None: every locale of the campaign
     links: tuple[tuple[str, str], ...] = ()  # (purpose, URL): the campaign's, overridden
+    short_links: tuple[tuple[str, str], ...] = ()  # (purpose, URL): coded in the link's place
     # (locale, ((field, text), ...)): a name, place, address or host in one language
     translated: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
@@ -59,6 +62,15 @@ class Event:
     def link(self, purpose: str, default: str) -> str:
         """This event's link for ``purpose``, or the campaign's."""
         return dict(self.links).get(purpose, default)
+
+    def short_link(self, purpose: str, default: str | None) -> str | None:
+        """This event's short link for ``purpose``; the campaign's ``default`` only where the
+        event keeps the campaign's link (it would lead to the campaign's page, not the
+        event's own)."""
+        own = dict(self.short_links)
+        if purpose in own:
+            return own[purpose]
+        return None if purpose in dict(self.links) else default
 
     def summary(self) -> dict[str, str]:
         """What the manifest keeps of the event, for the kit page."""
@@ -73,7 +85,8 @@ class Event:
         """Everything the event prints or links in ``locale``, for the build cache (a
         translation of its name is an input of that language's pieces only)."""
         return repr((self.slug, self.name, self.date, self.time, self.place, self.address,
-                     self.host, self.links, dict(self.translated).get(locale, ())))
+                     self.host, self.links, self.short_links,
+                     dict(self.translated).get(locale, ())))
 
     def when(self, locale: str) -> str:
         """The date and time written the locale's way ("Tuesday, July 27, 2027, 7:30 PM")."""
@@ -147,7 +160,9 @@ def load_event(project: Project, path: Path, within: Path | None = None) -> Even
     return Event(slug=slug, name=values["name"], date=date, time=_time(check, data),
                  place=values["place"], address=values["address"], host=values["host"],
                  path=path, locales=_locales(check, data, project),
-                 links=_links(check, data, project), translated=_translated(check, data, project))
+                 links=_links(check, data, project),
+                 short_links=_links(check, data, project, table="short_links"),
+                 translated=_translated(check, data, project))
 
 
 def valid_slug(slug: str) -> bool:
@@ -160,7 +175,8 @@ def event_from_summary(project: Project, check: Checker, data: object,
     """The event a manifest's ``events`` table keeps under ``slug`` (``Event.summary``, and
     any ``links``), checked as an event file is: a shard's manifest is not to be trusted.
     ``slug`` must already be ``valid_slug``."""
-    table = check.table(data, key, set(SUMMARY) | {"links", "translated"}, set(SUMMARY))
+    table = check.table(data, key, set(SUMMARY) | {"links", "short_links", "translated"},
+                        set(SUMMARY))
     values = _texts(check, table, key, SUMMARY)  # the date and time too: strings, one line
     date = values["date"]
     try:
@@ -172,6 +188,7 @@ def event_from_summary(project: Project, check: Checker, data: object,
     return Event(slug=slug, name=values["name"], date=day, time=_time(check, table, key),
                  place=values["place"], address=values["address"], host=values["host"],
                  path=check.path, links=_links(check, table, project, key),
+                 short_links=_links(check, table, project, key, "short_links"),
                  translated=_translated(check, table, project, key))
 
 
@@ -215,13 +232,14 @@ def _locales(check: Checker, data: dict, project: Project) -> tuple[str, ...] | 
     return tuple(dict.fromkeys(codes))
 
 
-def _links(check: Checker, data: dict, project: Project,
-           key: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
-    if "links" not in data:
+def _links(check: Checker, data: dict, project: Project, key: tuple[str, ...] = (),
+           table: str = "links") -> tuple[tuple[str, str], ...]:
+    """``[links]`` (or ``[short_links]``): links of the campaign's purposes, for this event."""
+    if table not in data:
         return ()
-    table = check.table(data["links"], (*key, "links"), set(project.links))
-    return tuple(sorted((purpose, _link(check, table, (*key, "links", purpose)))
-                        for purpose in table))
+    links = check.table(data[table], (*key, table), set(project.links))
+    return tuple(sorted((purpose, _link(check, links, (*key, table, purpose)))
+                        for purpose in links))
 
 
 def _translated(check: Checker, data: dict, project: Project, key: tuple[str, ...] = ()

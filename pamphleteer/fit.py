@@ -2,8 +2,8 @@
 the page count a flowing text needs, and the room left over shared out between blocks.
 
 The first layout is measured (``measure.Layout``); a model of every paragraph's lines predicts
-the height of each area at another scale, the scale and spacing are solved from that, and one
-more layout confirms them. Only when the confirmation is off does another layout correct it.
+each area's height at another scale, the scale and spacing are solved from that, and a layout
+confirms them; only when it is off does another layout correct it.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from pathlib import Path
 
 from pamphleteer.errors import BuildError, Diagnostic
 from pamphleteer.materials import Material
-from pamphleteer.measure import SPLIT, STACK, Area, Layout, Node
+from pamphleteer.measure import SPLIT, Area, Layout
 from pamphleteer.pdf import Rendered
 from pamphleteer.predict import (
+    RHYTHM,
     best_cut,
     bisect_scale,
     fits_in,
@@ -26,6 +27,7 @@ from pamphleteer.predict import (
     line_height,
     nodes,
     predict,
+    spread,
     word_limit,
 )
 
@@ -37,13 +39,11 @@ LOOSE_LAST = 0.82  # the same, for the last page of a flowing text
 LOOSE_LINES = 1.5  # a frame over a foot is spread again with more lines than this left
 HOLE = 0.15  # a warning when spreading would leave a band this tall (share of the area)
 GAP_CAP = 1.0  # an open frame's blocks move apart at most this many lines; the rest stays below
-RHYTHM = 0.125  # spread space comes in steps of this share of a line: one scale for a piece
 FLOW_GAP = 1.5  # a flowing text's paragraphs move apart by at most this many lines
 MAX_RENDERS = 6  # layouts one fit may take before it gives up
 STEP = 0.005  # scales are rounded down to half a per cent
 RETREAT = 0.025  # how far down to step after a layout whose columns spilled
 SPREAD_TRIES = 1  # after spacing that spilled, layouts that try less before keeping what fit
-DESIGNED = 2  # gap weights above this come from designed elements (data-fit-weight)
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,12 @@ def fit_document(render: Callable[..., Rendered], material: Material,
                 # spread misjudged by a hair should not cost a size of type).
                 spilled, fit = fit, replace(fit, gaps=tuple((n, 0.0) for n, _ in fit.gaps))
             elif fit.scale - good[0].scale > STEP:
-                # Type grown too far (columns may spill all at once): try the scale halfway.
+                # Type grown too far: the layout that spilled predicts near its scale better
+                # than the first did; no lower than halfway (columns may spill all at once).
                 halfway = math.floor((fit.scale + good[0].scale) / 2 / STEP) * STEP
-                spilled, fit = fit, replace(good[0], scale=round(halfway, 3))
+                nearer = _nearer(layout, fit, material, source)
+                spilled, fit = fit, nearer if halfway < nearer.scale < fit.scale else \
+                    replace(good[0], scale=round(halfway, 3))
             else:  # spread too far: aim a little shorter of full, once
                 spreads += 1
                 if spreads > SPREAD_TRIES:
@@ -182,6 +185,14 @@ def _measured_tall(render: Callable[..., Rendered], layout: Layout, material: Ma
     flows = {area.name: area for area in layout.areas if area.flow}
     return replace(layout, areas=tuple(flows.get(area.name, area)
                                        for area in tall.layout.areas))
+
+
+def _nearer(layout: Layout, fit: Fit, material: Material, source: Path) -> Fit:
+    """The fit solved from a layout that spilled at ``fit`` (scale 0 if it cannot fit)."""
+    try:
+        return solve(layout, fit, material, source)
+    except BuildError:
+        return Fit(scale=0.0)
 
 
 def _recover(layout: Layout, fit: Fit, material: Material, source: Path,
@@ -281,7 +292,7 @@ def solve(layout: Layout, measured: Fit, material: Material, source: Path,
         room = _flow_room(area, measured, material, pages, fill) if area.flow \
             else area.capacity * fill
         cap = _cap(area, tighten) * line_height(area.content) * k
-        gap, used, hole = _spread(area.content, room, k, cap)
+        gap, used, hole = spread(area.content, room, k, cap)
         gaps.append((area.name, gap))
         # Split columns break where they balance at this size and spacing.
         cuts += [(node.slot, *best_cut(node, k, gap)[1])
@@ -363,27 +374,6 @@ def _refuse(area: Area, k: float, scale: float, material: Material, source: Path
     raise BuildError(f"the text does not fit: the {material.name}'s {area.name} is too long "
                      f"by {by} {lines} line{'s' if lines != 1 else ''} even at "
                      f"{floor:.0%} type; shorten it", source)
-
-
-def _spread(content: Node, room: float, k: float, cap: float) -> tuple[float, float, float]:
-    """Spread the room left between blocks: (px per gap, height before, hole).
-
-    Every gap of a piece's areas comes from one scale, steps of ``RHYTHM`` of a body line,
-    up to ``cap``; body copy keeps its one leading. What is left stays below the copy, where
-    a frame ends ragged (a panel's foot of white) rather than gaping between paragraphs. The
-    hole is the tallest band of blank paper that leaves (the room a designed element takes
-    is no hole).
-    """
-    used = predict(content, k)
-    slack = room - used
-    per_gap = predict(content, k, 1) - used
-    if slack <= 0 or per_gap <= 0:
-        return 0.0, used, max(slack, 0.0)
-    step = line_height(content) * k * RHYTHM
-    gap = math.floor(min(slack / per_gap, cap) / step + 1e-6) * step
-    slack -= gap * per_gap
-    weights = [w for node in nodes(content, STACK) for w in node.weights if w <= DESIGNED]
-    return round(gap, 2), used, max(max(weights, default=0) * gap, slack)
 
 
 def _underfull(area: Area, used: float, room: float, scale: float, material: Material,

@@ -158,15 +158,16 @@ def largest_gap(box) -> float:
 
 
 def _shown(box, top: float) -> list[tuple[float, float]]:
-    """Where a block shows as a shape: all of it under a background other than white or
-    beside a side border; a rule above or below it, as thick as the rule."""
+    """Where a block shows as a shape: all of it under a background other than white, beside
+    a side border or inside an outline; a rule above or below it, as thick as the rule."""
     bottom = top + box.border_height()
     colour = box.style["background_color"]
     if colour is not None and colour.alpha > 0 and \
             tuple(round(c, 3) for c in colour.coordinates[:3]) != (1.0, 1.0, 1.0):
         return [(top, bottom)]
-    if box.border_left_width > 0 or box.border_right_width > 0:
-        return [(top, bottom)]
+    if box.border_left_width > 0 or box.border_right_width > 0 or (
+            box.style["outline_width"] > 0 and box.style["outline_style"] != "none"):
+        return [(top, bottom)]  # a box drawn round (a one-ink piece outlines its tints)
     ranges = []
     if box.border_top_width > 0:
         ranges.append((top, top + box.border_top_width))

@@ -11,13 +11,17 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pamphleteer.materials import INCH, SHEETS, Material
 
-SAFE = 0.25 * INCH  # home printers cannot print closer than this to the sheet edge
-MARK = 0.22 * INCH  # length of a cut or fold tick at the sheet edge
+SAFE = 0.25 * INCH  # home printers cannot print closer than this to the sheet edge: no mark
+MARK = 0.2 * INCH  # length of a cut or fold tick
+OFFSET = 3.0  # a cut tick starts this far (points) from the cut, so a cut never takes its ink
+MIN_TICK = 4.0  # a tick shorter than this (points) is left out: no room for it there
 BAND = 0.18 * INCH  # room a one-line print instruction needs
-GUTTER = 0.4 * INCH  # a strip cut away between pieces, where the instruction goes
+GUTTER = 0.4 * INCH  # a strip cut away between pieces, where their cut ticks go
+MIN_GUTTER = 0.2 * INCH  # narrower than this, pieces tile the sheet and share their cuts
 
 
 @dataclass(frozen=True)
@@ -78,26 +82,39 @@ class Imposition:
     it is, the trim being the sheet or a sheet of panels)."""
 
     name: str
-    instruction: tuple[str, ...] = ()
-    duplex: str = "Simplex"
+    instruction: tuple[str, ...] = ()  # "print_duplex": the flip that suits the sheet's side
+    duplex: bool = False  # printed on both sides, the sheet turned over side to side
     plan: Callable[[tuple[float, float], tuple[float, float], int, str], Plan] | None = None
 
 
-def instruction_keys(material: Material) -> tuple[str, ...]:
+def instruction_keys(material: Material, paper: str = "letter") -> tuple[str, ...]:
     """The strings.toml keys of the one-line print instruction for ``material`` at home."""
-    return IMPOSITIONS[material.imposition].instruction
+    flip = "print_duplex_short" if _landscape(material, paper) else "print_duplex_long"
+    return tuple(flip if key == "print_duplex" else key
+                 for key in IMPOSITIONS[material.imposition].instruction)
 
 
-def print_instruction(material: Material, strings: dict[str, str]) -> str:
+def print_instruction(material: Material, strings: dict[str, str], paper: str = "letter") -> str:
     """The one-line print instruction in the locale's words ("Print double-sided, flip on
     short edge; fold on the marks")."""
-    words = [strings[key] for key in instruction_keys(material)]
+    words = [strings[key] for key in instruction_keys(material, paper)]
     return "; ".join(words[:1] + [w[:1].lower() + w[1:] for w in words[1:]])
 
 
-def duplex(material: Material) -> str:
-    """How the home PDF asks to be printed (a PDF ViewerPreferences /Duplex value)."""
-    return IMPOSITIONS[material.imposition].duplex
+def duplex(material: Material, paper: str = "letter") -> str:
+    """How the home PDF asks to be printed (a PDF ViewerPreferences /Duplex value): a sheet
+    turned over side to side flips on its long edge upright, on its short edge lying down."""
+    if not IMPOSITIONS[material.imposition].duplex:
+        return "Simplex"
+    return "DuplexFlipShortEdge" if _landscape(material, paper) else "DuplexFlipLongEdge"
+
+
+def _landscape(material: Material, paper: str) -> bool:
+    """Whether the home sheets of ``material`` lie on their side (wider than tall)."""
+    trim = material.trim[paper]
+    plan = plan_sheets(material, SHEETS[paper], trim, max(material.page_multiple, 2))
+    width, height = (plan.sheets[0].width, plan.sheets[0].height) if plan else trim
+    return width > height
 
 
 def plan_sheets(material: Material, paper_sheet: tuple[float, float], trim: tuple[float, float],
@@ -146,81 +163,87 @@ def _two_up(sheet: tuple[float, float], trim: tuple[float, float],
     width, height = sheet[1], sheet[0]
     x0, y0 = (width - 2 * trim[0]) / 2, (height - trim[1]) / 2
     middle = x0 + trim[0]
-    lines = (Line(middle, 0, middle, MARK, "fold"), Line(middle, height - MARK, middle, height,
-                                                         "fold"))
+    lines = (Line(middle, SAFE, middle, SAFE + MARK, "fold"),
+             Line(middle, height - SAFE - MARK, middle, height - SAFE, "fold"))
     return Plan(tuple(SheetPlan(width, height, tuple(Placement(page, x0 + column * trim[0], y0)
                                                      for column, page in enumerate(side)),
                                 lines) for side in sides))
 
 
-def _cut_two_up(sheet: tuple[float, float], trim: tuple[float, float],
-                instruction: str) -> Plan:
-    """Two copies side by side, a little smaller, with a gutter between them that is cut away
-    and holds the instruction."""
-    width, height = sheet[1], sheet[0]
-    scale = min(1.0, (width - GUTTER) / (2 * trim[0]), height / trim[1])
-    piece_w, piece_h = trim[0] * scale, trim[1] * scale
-    x0, y0 = (width - 2 * piece_w - GUTTER) / 2, (height - piece_h) / 2
-    cuts = (x0 + piece_w, x0 + piece_w + GUTTER)
-    lines = [line for x in cuts for line in (Line(x, 0, x, MARK, "cut"),
-                                             Line(x, height - MARK, x, height, "cut"),
-                                             Line(x, MARK, x, height - MARK, "guide"))]
-    placements = (Placement(0, x0, y0, scale), Placement(0, cuts[1], y0, scale))
-    note = Note(cuts[0], max(y0, SAFE), GUTTER, min(piece_h, height - 2 * SAFE), rotate=True)
-    return Plan((SheetPlan(width, height, placements, tuple(lines), instruction, note),))
-
-
 def _cards(sheet: tuple[float, float], trim: tuple[float, float], pages: int,
            instruction: str) -> Plan:
-    """As many cards as fit on a portrait sheet; backs mirrored so duplex printing lines up.
+    """Pieces at their own size in a grid on the sheet, a gutter between them that is cut
+    away and holds their cut ticks; backs mirrored so that duplex printing lines up.
 
-    The instruction goes below the cards when there is room; otherwise the rows move apart,
-    a little smaller, around a gutter that is cut away and holds it.
+    The instruction goes in the margin below (or above) the grid when there is room.
     """
-    width, height = sheet
-    columns, rows = int(width // trim[0]), int(height // trim[1])
-    margin = (height - rows * trim[1]) / 2
-    gap, scale = 0.0, 1.0
-    if margin - SAFE < BAND and rows > 1:
-        gap = GUTTER
-        scale = min(1.0, (height - gap) / (rows * trim[1]), width / (columns * trim[0]))
-    card_w, card_h = trim[0] * scale, trim[1] * scale
-    x0 = (width - columns * card_w) / 2
-    y0 = (height - rows * card_h - gap) / 2
-    split = rows // 2  # the gutter goes above this many rows
-
-    def row_y(row: int) -> float:
-        return y0 + row * card_h + (gap if row >= split else 0)
-
-    cells = [(x0 + c * card_w, row_y(r)) for r in range(rows) for c in range(columns)]
-    xs = [x0 + c * card_w for c in range(columns + 1)]
-    ys = sorted({row_y(r) for r in range(rows)} | {row_y(r) + card_h for r in range(rows)})
-    lines = _grid_lines(width, height, xs, ys)
-    if gap:
-        note = Note(SAFE, row_y(split) - gap, width - 2 * SAFE, gap)
-    else:
-        note = Note(SAFE, SAFE, width - 2 * SAFE, max(y0 - SAFE, 0.0))
-    front = SheetPlan(width, height, tuple(Placement(0, x, y, scale) for x, y in cells), lines,
+    width, height, columns, rows, gaps = _grid(sheet, trim)
+    x0 = (width - columns * trim[0] - (columns - 1) * gaps[0]) / 2
+    y0 = (height - rows * trim[1] - (rows - 1) * gaps[1]) / 2
+    xs = [x0 + c * (trim[0] + gaps[0]) for c in range(columns)]
+    ys = [y0 + r * (trim[1] + gaps[1]) for r in range(rows)]
+    cells = [(x, y) for y in ys for x in xs]
+    lines = _cut_marks(width, height, xs, ys, trim)
+    note = None
+    if y0 - SAFE >= BAND:
+        note = Note(SAFE, SAFE, width - 2 * SAFE, y0 - OFFSET - SAFE)
+    front = SheetPlan(width, height, tuple(Placement(0, x, y) for x, y in cells), lines,
                       instruction, note)
     if pages < 2:
         return Plan((front,))
-    # Flipped on the long edge, the back of the cell at x is at width - x - card width.
+    # Turned over side to side, the back of the cell at x is at width - x - card width.
     back = SheetPlan(width, height,
-                     tuple(Placement(1, width - x - card_w, y, scale) for x, y in cells))
+                     tuple(Placement(1, width - x - trim[0], y) for x, y in cells))
     return Plan((front, back))
 
 
-def _grid_lines(width: float, height: float, xs: list[float], ys: list[float]) -> tuple:
-    """Cut ticks at the sheet edges and dashed guides along every cut between cards."""
-    lines = []
-    for x in xs:
-        if MARK < x < width - MARK:
-            lines += [Line(x, 0, x, MARK, "cut"), Line(x, height - MARK, x, height, "cut"),
-                      Line(x, MARK, x, height - MARK, "guide")]
-    for y in ys:
-        if MARK < y < height - MARK:
-            lines += [Line(0, y, MARK, y, "cut"), Line(width - MARK, y, width, y, "cut"),
-                      Line(MARK, y, width - MARK, y, "guide")]
+def _grid(sheet: tuple[float, float], trim: tuple[float, float]
+          ) -> tuple[float, float, int, int, tuple[float, float]]:
+    """The sheet's side up (width, height), columns, rows and gutters (across, down) that
+    hold the most pieces at their size with a gutter between them; where that is fewer than
+    two, the most the sheet holds with pieces touching (two half sheets share their cut)."""
+    for least in (MIN_GUTTER, 0.0):
+        choices = []
+        for width, height in (sheet, (sheet[1], sheet[0])):
+            columns, rows = _count(width, trim[0], least), _count(height, trim[1], least)
+            choices.append((columns * rows, width < height, width, height, columns, rows))
+        count, _, width, height, columns, rows = max(choices)  # upright when it is a tie
+        if count >= 2 or not least:
+            break
+    # A gutter as wide as the room leaves once the margins are SAFE wide (pieces near the
+    # edge keep their ink SAFE in: render.unprintable_top), between MIN_GUTTER and GUTTER.
+    gaps = tuple(max(least, min(GUTTER, (room - n * size - 2 * SAFE) / (n - 1)))
+                 if n > 1 and least else 0.0
+                 for room, size, n in ((width, trim[0], columns), (height, trim[1], rows)))
+    return width, height, columns, rows, (gaps[0], gaps[1])
+
+
+def _count(room: float, size: float, gutter: float) -> int:
+    """How many pieces of ``size`` fit in ``room`` with ``gutter`` between each two."""
+    return max(1, int((room + gutter + 0.01) // (size + gutter)))
+
+
+def _cut_marks(width: float, height: float, xs: list[float], ys: list[float],
+               trim: tuple[float, float]) -> tuple[Line, ...]:
+    """Cut ticks for every edge of every piece, off the cut, in the margins and gutters and
+    never within SAFE of the sheet's edge; a cut shared by two touching pieces, which has no
+    such room, gets a dashed guide along it between their blank margins instead."""
+    lines: list[Line] = []
+    top, right = ys[-1] + trim[1], xs[-1] + trim[0]
+    cuts_x = sorted({x for x in xs} | {x + trim[0] for x in xs})
+    cuts_y = sorted({y for y in ys} | {y + trim[1] for y in ys})
+    for x in (x for x in cuts_x if SAFE < x < width - SAFE):
+        spans = [(top + OFFSET, min(top + OFFSET + MARK, height - SAFE)),
+                 (max(ys[0] - OFFSET - MARK, SAFE), ys[0] - OFFSET)]
+        spans += [(y + trim[1] + OFFSET, nxt - OFFSET) for y, nxt in pairwise(ys)]
+        ticks = [Line(x, a, x, b, "cut") for a, b in spans if b - a >= MIN_TICK]
+        lines += ticks or [Line(x, max(ys[0], SAFE), x, min(top, height - SAFE), "guide")]
+    for y in (y for y in cuts_y if SAFE < y < height - SAFE):
+        spans = [(right + OFFSET, min(right + OFFSET + MARK, width - SAFE)),
+                 (max(xs[0] - OFFSET - MARK, SAFE), xs[0] - OFFSET)]
+        spans += [(x + trim[0] + OFFSET, nxt - OFFSET) for x, nxt in pairwise(xs)]
+        ticks = [Line(a, y, b, y, "cut") for a, b in spans if b - a >= MIN_TICK]
+        lines += ticks or [Line(max(xs[0], SAFE), y, min(right, width - SAFE), y, "guide")]
     return tuple(lines)
 
 
@@ -239,14 +262,14 @@ def _scaled(sheet: tuple[float, float], trim: tuple[float, float], instruction: 
 # The impositions materials name (``Material.imposition``); a new one is an entry here.
 IMPOSITIONS: dict[str, Imposition] = {entry.name: entry for entry in (
     Imposition("sheet"),  # a full sheet, printed as it is (flyer, signature sheet)
+    # Copies of a one-sided piece (two half sheets side by side share their cut).
     Imposition("cut-2up", ("print_single", "cut_on_marks"),
-               plan=lambda sheet, trim, pages, note: _cut_two_up(sheet, trim, note)),
-    Imposition("saddle", ("print_duplex_short", "fold_on_marks"), "DuplexFlipShortEdge",
+               plan=lambda sheet, trim, pages, note: _cards(sheet, trim, 1, note)),
+    Imposition("saddle", ("print_duplex", "fold_on_marks"), True,
                plan=lambda sheet, trim, pages, note: _two_up(sheet, trim, saddle_order(pages))),
-    Imposition("cards", ("print_duplex_long", "cut_on_marks"), "DuplexFlipLongEdge",
-               plan=_cards),
+    Imposition("cards", ("print_duplex", "cut_on_marks"), True, plan=_cards),
     # Its two pages are the sheet's two sides already, panels in fold order.
-    Imposition("trifold", ("print_duplex_short", "fold_on_marks"), "DuplexFlipShortEdge"),
+    Imposition("trifold", ("print_duplex", "fold_on_marks"), True),
     Imposition("scale", ("print_single",),
                plan=lambda sheet, trim, pages, note: _scaled(sheet, trim, note)),
     Imposition("none"),  # never on paper (share images)
@@ -257,7 +280,7 @@ def impose(trim_pdf: bytes, layout: Plan, underlay_pdf: bytes, duplex: str = "Si
     """Carry out ``layout``: each sheet side gets its underlay page, then its trim pages.
 
     Each trim page is put in the PDF once, as a Form XObject, and drawn wherever the plan
-    places it: four call scripts on a sheet cost one copy of the card, not four. The PDF
+    places it: two call scripts on a sheet cost one copy of the card, not two. The PDF
     also asks the print dialog for ``duplex`` and no scaling (cards must register).
     """
     import pikepdf

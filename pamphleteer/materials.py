@@ -61,6 +61,19 @@ class Material:
     optional: bool = False
     label: str = ""  # the kit page's name for it where strings.toml has no material_<name>
     links: tuple[str, ...] = ()  # links printed as their short address alone, with no code
+    # The printed code's symbol, its quiet zone not included (inches): big enough that a
+    # version 4 code (a short link with its tracking, or house.gov's finder) has modules of
+    # ``min_module`` mm, which a phone reads at arm's length in a crowd.
+    qr_size: float = 1.05
+    qr_crowded: float = 0.0  # the size when the optional codes print too (0: the same)
+    qr_screen: float = 0.9  # the size on screen, where the code is tapped: beside its text
+    min_module: float = 0.8  # mm: modules printed smaller are a warning
+
+    def code_size(self, medium: str, count: int) -> float:
+        """The symbol's size in inches, on ``medium`` with ``count`` codes on the piece."""
+        if medium == "screen":
+            return self.qr_screen
+        return self.qr_crowded if self.qr_crowded and count > len(self.qr) else self.qr_size
 
     @property
     def max_chars(self) -> int:
@@ -83,7 +96,7 @@ MATERIALS: dict[str, Material] = {
     material.name: material
     for material in (
         Material("flyer", "one-page flyer on a full sheet", dict(SHEETS), 1, "sheet", code="fl",
-                 event=True),
+                 event=True, qr_size=1.15, qr_screen=1.15),
         Material("handbill", "half-sheet handout, two to a sheet",
                  _size((5.5, 8.5), (148, 210)), 1, "cut-2up", fit=(1.0, 1.3), code="hb",
                  event=True, min_body=12),
@@ -100,11 +113,12 @@ MATERIALS: dict[str, Material] = {
                  fit=(0.86, 1.3), code="pc", event=True),
         Material("poster", "poster for walls and windows",
                  _size((11, 17), (297, 420)), 1, "scale", code="po",
-                 event=True),
+                 event=True, qr_size=2.45, qr_screen=1.15, min_module=1.2),  # read across a room
         Material("callscript", "phone-call script card, front and back",
                  _size((4.25, 5.5), (105, 148)), 2, "cards", parts=("front", "back"),
                  qr=("representatives", "petition"), fit=(1.0, 1.3), code="cs",
-                 optional_qr=("report",), bilingual=True, min_body=12),
+                 optional_qr=("report",), bilingual=True, min_body=12,
+                 qr_crowded=0.92),  # three in a row on a card: version 3 at 0.8 mm
         Material("signsheet", "petition signature sheet, landscape",
                  {paper: (h, w) for paper, (w, h) in SHEETS.items()}, 1, "sheet",
                  qr=("petition",), fit=(1.0, 1.15), code="ss", min_body=12),

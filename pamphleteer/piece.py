@@ -13,7 +13,16 @@ from pamphleteer.materials import Material
 from pamphleteer.preflight import check_event_glyphs, check_glyphs
 from pamphleteer.profiles import PROFILES
 from pamphleteer.project import Project, tracks
-from pamphleteer.qr import MAX_VERSION, QRCode, display_url, make_qr, symbol, tagged_url
+from pamphleteer.qr import (
+    QRCode,
+    display_url,
+    make_qr,
+    max_version,
+    module_mm,
+    symbol,
+    tracked_url,
+    tracking_value,
+)
 from pamphleteer.render import Geometry, document_context, event_context, geometry
 from pamphleteer.tomlfile import line_of
 from pamphleteer.translation import STRINGS, UNTRANSLATED, file_status
@@ -49,25 +58,19 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
     paper = project.locales[locale].paper
     codes, geometries = {}, {}
     purposes = material.qr + tuple(p for p in material.optional_qr if p in project.links)
-    links = {p: event.link(p, project.links[p]) if event else project.links[p] for p in purposes}
-    # Tracking only where the campaign can read it: another site's link is printed as it is.
-    tagged = {p: tagged_url(links[p], material=material.code, campaign=project.slug,
-                            locale=locale, event=event.slug if event else None)
-              if tracks(project, links[p]) else links[p] for p in purposes}
+    coded = {p: code_link(project, p, event) for p in purposes}
+    # Tracking only where the campaign can read it: another site's link is coded as it is.
+    value = tracking_value(material.code, locale, event.slug if event else None)
+    tagged = {p: tracked_url(url, project.tracking, value) if tracks(project, url) else url
+              for p, url in coded.items()}
+    size = material.code_size("paper", len(purposes))
+    densest = max_version(size, material.min_module)
     for purpose, url in tagged.items():
-        version = symbol(url)[1]
-        if version > MAX_VERSION:
-            source = event.path if event and purpose in dict(event.links) else \
-                project.settings_path
-            diagnostics.append(Diagnostic(
-                f"the {purpose} link with its tracking is {len(url)} characters long: its QR "
-                f"code needs version {version}, denser than the version {MAX_VERSION} that "
-                "scans well from a card; use a shorter link (or campaign or event slug)",
-                source, line_of(source.read_text(encoding="utf-8"), ("links", purpose))))
+        _check_density(project, material, purpose, url, size, densest, event, diagnostics)
     for name in profiles:
         ink = colours(project, PROFILES[name].ink)
-        codes[name] = [make_qr(purpose, tagged[purpose], display_url(links[purpose]),
-                               ink["black"], ink["white"])
+        codes[name] = [make_qr(purpose, tagged[purpose], display_url(coded[purpose]),
+                               ink["black"], ink["white"], densest)
                        for purpose in purposes]
         geometries[name] = geometry(material, PROFILES[name], paper)
     piece = Piece(locale=locale, material=material, doc=doc,
@@ -75,10 +78,42 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
                   codes=codes, geometries=geometries,
                   event=event_context(project, locale, event) if event else None,
                   translation=translation,
-                  links={purpose: display_url(event.link(purpose, project.links[purpose])
-                                              if event else project.links[purpose])
+                  links={purpose: display_url(code_link(project, purpose, event))
                          for purpose in material.links})
     return piece, diagnostics
+
+
+def code_link(project: Project, purpose: str, event: Event | None = None) -> str:
+    """The link a ``purpose``'s code carries and its piece prints, before tracking: the short
+    link where one is set, else the link (the event's own, or the campaign's)."""
+    short = project.short_links.get(purpose)
+    if event:
+        return event.short_link(purpose, short) or event.link(purpose, project.links[purpose])
+    return short or project.links[purpose]
+
+
+def _check_density(project: Project, material: Material, purpose: str, url: str, size: float,
+                   densest: int, event: Event | None, diagnostics: list[Diagnostic]) -> None:
+    """Warn when a code's modules print smaller than a phone reads in a crowd, naming the
+    setting to shorten: the event's or the campaign's short link, or the link."""
+    version = symbol(url, densest)[1]
+    if version <= densest:
+        return
+    short = project.short_links.get(purpose)
+    if event:
+        short = event.short_link(purpose, short)
+    table = "short_links" if short else "links"
+    own = event and purpose in dict(event.short_links if short else event.links)
+    source = event.path if event and own else project.settings_path
+    fix = (f"shorten [short_links] {purpose}" if short else
+           f"set a short link for it under [short_links] {purpose} = \"https://...\"")
+    if event and tracks(project, url):
+        fix += " (or give the event a shorter slug: it rides in the tracking)"
+    diagnostics.append(Diagnostic(
+        f"the {purpose} code on the {material.name} carries {len(url)} characters ({url}): "
+        f"its modules print {module_mm(version, size):.2f} mm wide, under the "
+        f"{material.min_module:g} mm a phone reads from a hand's length in a crowd; {fix}",
+        source, line_of(source.read_text(encoding="utf-8"), (table, purpose))))
 
 
 def _translation(project: Project, locale: str, doc: Document,

@@ -90,7 +90,8 @@ def lay_out(project: Project, piece: Piece, profile: str, counter: list[int], fi
     home = PROFILES[profile].impose
     return render_pdf(html, root=project.root, source=piece.doc.path,
                       pdf_variant=PROFILES[profile].pdf_variant, write=False, prepress=prepress,
-                      duplex=duplex(piece.material) if home else None,
+                      duplex=duplex(piece.material, project.locales[piece.locale].paper)
+                      if home else None,
                       press=project.asset(intent.path) if PROFILES[profile].cmyk else None,
                       cuts=fit.cuts, copier=PROFILES[profile].ink == BLACK)
 
@@ -315,7 +316,7 @@ def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
     """Put the trim pages on the home printer's sheets, with marks and a print instruction."""
     material, profile = piece.material, PROFILES[job.profile]
     paper = project.locales[job.locale].paper
-    instruction = print_instruction(material, piece.strings)
+    instruction = print_instruction(material, piece.strings, paper)
     layout = plan_sheets(material, SHEETS[paper], piece.geometries[job.profile].trim,
                          rendered.pages, instruction)
     if layout is None:
@@ -328,7 +329,7 @@ def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
     underlay, laid_out = sheet_pdf(html, root=project.root,
                                    source=project.template_file("sheet.html.j2"))
     underlays[0] += laid_out
-    return impose(rendered.pdf, layout, underlay, duplex(material))
+    return impose(rendered.pdf, layout, underlay, duplex(material, paper))
 
 
 # Relative layout cost of a material's document (measured on the demo: a booklet lays out

@@ -11,6 +11,9 @@ from itertools import accumulate
 
 from pamphleteer.measure import COLUMNS, FIXED, GRID, SPLIT, STACK, TEXT, Area, Layout, Node
 
+RHYTHM = 0.125  # spread space comes in steps of this share of a line: one scale for a piece
+DESIGNED = 2  # gap weights above this come from designed elements (data-fit-weight)
+
 
 def predict(node: Node, k: float, gap: float = 0.0) -> float:
     """A node's height with type scaled by ``k`` and ``gap`` px of spread per gap."""
@@ -185,3 +188,24 @@ def bisect_scale(fits: Callable[[float], bool], floor: float, ceiling: float) ->
         middle = (low + high) / 2
         low, high = (middle, high) if fits(middle) else (low, middle)
     return low
+
+
+def spread(content: Node, room: float, k: float, cap: float) -> tuple[float, float, float]:
+    """Spread the room left between blocks: (px per gap, height before, hole).
+
+    Every gap of a piece's areas comes from one scale, steps of ``RHYTHM`` of a body line,
+    up to ``cap``; body copy keeps its one leading. What is left stays below the copy, where
+    a frame ends ragged (a panel's foot of white) rather than gaping between paragraphs. The
+    hole is the tallest band of blank paper that leaves (the room a designed element takes
+    is no hole).
+    """
+    used = predict(content, k)
+    slack = room - used
+    per_gap = predict(content, k, 1) - used
+    if slack <= 0 or per_gap <= 0:
+        return 0.0, used, max(slack, 0.0)
+    step = line_height(content) * k * RHYTHM
+    gap = math.floor(min(slack / per_gap, cap) / step + 1e-6) * step
+    slack -= gap * per_gap
+    weights = [w for node in nodes(content, STACK) for w in node.weights if w <= DESIGNED]
+    return round(gap, 2), used, max(max(weights, default=0) * gap, slack)

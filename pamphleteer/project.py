@@ -26,6 +26,7 @@ LINK_PURPOSES = ("petition", "representatives")
 OPTIONAL_LINKS = ("report",)  # where callers report their calls (a code on the call script)
 # Where the kit page is published: its link-preview image's address is made absolute with it.
 PAGE_LINKS = ("kit",)
+TRACKING = "ref"  # a source parameter analytics tools read (Plausible, Fathom, Matomo)
 SWITCHBOARD = "(202) 224-3121"  # the US Capitol switchboard: it puts callers through
 COLOR_NAMES = ("primary", "accent", "ink", "paper")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # campaign and event slugs: they go into links
@@ -67,6 +68,8 @@ class Project:
     call_number: str = SWITCHBOARD  # the number the call script asks people to call
     identity: Identity = field(default_factory=lambda: Identity(wordmark=""))
     tracked: tuple[str, ...] = ()  # hosts whose links carry tracking (the campaign's own)
+    tracking: str = TRACKING  # the query parameter that tells which piece was scanned
+    short_links: dict[str, str] = field(default_factory=dict)  # purpose -> the code's link
     notes: tuple[Diagnostic, ...] = field(default=())  # warnings found while loading
     # Locales whose settings are wrong (code -> the error): a command that builds, checks
     # or shows one stops with its error; the others only warn.
@@ -147,7 +150,9 @@ def load_project(root: Path | str) -> Project:
                    font_faces=faces, output_intent=_output_intent(check, data, root),
                    call_number=_call_number(check, data),
                    identity=load_identity(check, data, root, name),
-                   tracked=_tracked(check, data, links), notes=tuple(notes), broken=broken)
+                   tracked=_tracked(check, data, links), tracking=_tracking(check, data),
+                   short_links=_short_links(check, data, links), notes=tuple(notes),
+                   broken=broken)
 
 
 def _call_number(check: Checker, data: dict) -> str:
@@ -248,6 +253,33 @@ def _tracked(check: Checker, data: dict, links: dict[str, str]) -> tuple[str, ..
         raise check.fail(("tracking", "domains"), 'must be a list of host names in quotes, '
                          'e.g. domains = ["example.org"]')
     return tuple(hosts)
+
+
+def _tracking(check: Checker, data: dict) -> str:
+    """``[tracking] parameter``: the query parameter a tracked code's link carries."""
+    table = check.table(data.get("tracking", {}), ("tracking",), *settings.keys("tracking"))
+    name = check.get(table, ("tracking", "parameter"), str, TRACKING)
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,23}", name):
+        raise check.fail(("tracking", "parameter"), f"{name!r} must be a query parameter "
+                         "name: lowercase letters, digits and _ (e.g. ref or utm_source)")
+    return name
+
+
+def _short_links(check: Checker, data: dict, links: dict[str, str]) -> dict[str, str]:
+    """``[short_links]``: a short address for a code's link, printed and coded in its place."""
+    table = check.table(data.get("short_links", {}), ("short_links",),
+                        *settings.keys("short_links"))
+    short = {}
+    for purpose in table:
+        if purpose not in links:
+            raise check.fail(("short_links", purpose), f"there is no [links] {purpose} for "
+                             "this short link to stand for: set that link first")
+        url = check.get(table, ("short_links", purpose), str)
+        problem = url_problem(url)
+        if problem:
+            raise check.fail(("short_links", purpose), f"{url!r} {problem}")
+        short[purpose] = url
+    return short
 
 
 def tracks(project: Project, url: str) -> bool:

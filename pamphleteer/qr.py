@@ -8,10 +8,9 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
-# 45 modules: on the smallest printed code (0.85 in, a call script's) a module is still
-# 0.48 mm, which a phone reads at arm's length; denser codes are hard to scan at card size.
-# (Version 7 leaves room for an event's slug in the tracking of a long national link.)
-MAX_VERSION = 7
+# Error correction, most first: Q (25% of the code may be lost) where the code still has
+# modules a phone reads in a crowd, else M (15%); never L (7%), which a smudge defeats.
+LEVELS = ("Q", "M")
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,7 @@ class QRCode:
     svg: str
     modules: int  # modules per side, quiet zone included
     version: int = 1  # 1 to 40: how dense the code is
+    level: str = "M"  # its error correction
 
     @property
     def scale(self) -> float:
@@ -31,20 +31,35 @@ class QRCode:
         return self.modules / (self.modules - 2 * QUIET_ZONE)
 
 
-def tagged_url(url: str, *, material: str, campaign: str, locale: str,
-               event: str | None = None) -> str:
-    """Add the tracking parameters that tell organizers which printed piece was scanned.
+def side(version: int) -> int:
+    """Modules per side of a symbol of ``version``, quiet zone not included."""
+    return 17 + 4 * version
 
-    ``material`` is the material's short code (``utm_medium=cs`` for a call script): every
-    character makes the code denser, and a code must stay small enough to scan from a card.
-    """
+
+def module_mm(version: int, size: float) -> float:
+    """How wide a module prints, in mm, when the symbol is ``size`` inches wide."""
+    return size * 25.4 / side(version)
+
+
+def max_version(size: float, min_module: float) -> int:
+    """The densest version whose modules stay ``min_module`` mm wide in ``size`` inches."""
+    return max(1, min(40, (int(size * 25.4 / min_module) - 17) // 4))
+
+
+def tracked_url(url: str, parameter: str, value: str) -> str:
+    """``url`` with one compact tracking parameter (``ref=fl-en``) that tells organizers
+    which printed piece was scanned; every character makes the code denser, so it is one
+    short parameter, not four ``utm_`` ones."""
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.startswith("utm_")]
-    content = f"{locale}-{event}" if event else locale
-    query += [("utm_source", "print"), ("utm_medium", material), ("utm_campaign", campaign),
-              ("utm_content", content)]
+             if k != parameter]
+    query.append((parameter, value))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def tracking_value(material: str, locale: str, event: str | None = None) -> str:
+    """What the tracking parameter says: the material's short code, the locale, the event."""
+    return "-".join(part for part in (material, locale, event) if part)
 
 
 def display_url(url: str) -> str:
@@ -56,9 +71,10 @@ def display_url(url: str) -> str:
 
 @lru_cache(maxsize=256)  # the same codes are drawn for every profile and layout of a piece
 def make_qr(purpose: str, url: str, display: str, color: str = "#000",
-            background: str = "#fff") -> QRCode:
-    """Draw ``url`` as an SVG QR code whose dark modules are one merged vector path."""
-    matrix, version = symbol(url)
+            background: str = "#fff", densest: int = 40) -> QRCode:
+    """Draw ``url`` as an SVG QR code whose dark modules are one merged vector path, at the
+    strongest error correction whose version is at most ``densest``."""
+    matrix, version, level = symbol(url, densest)
     size = len(matrix)
     # Each horizontal run of dark modules is one stroke a module wide along the middle of its
     # row: it covers exactly the run's modules, in two path commands where a filled rectangle
@@ -81,25 +97,27 @@ def make_qr(purpose: str, url: str, display: str, color: str = "#000",
            f'<path fill="none" stroke="{color}" stroke-width="1" stroke-linecap="butt" '
            f'd="{"".join(runs)}"/></svg>')
     return QRCode(purpose=purpose, url=url, display=display, svg=svg, modules=size,
-                  version=version)
+                  version=version, level=level)
 
 
-@lru_cache(maxsize=256)  # one symbol per link, whatever its colours, purpose or caption
-def symbol(url: str) -> tuple[tuple[tuple[bool, ...], ...], int]:
-    """The modules of ``url``'s QR code (quiet zone included), and its version."""
+@lru_cache(maxsize=256)  # one symbol per link and size, whatever its colours or caption
+def symbol(url: str, densest: int = 40) -> tuple[tuple[tuple[bool, ...], ...], int, str]:
+    """The modules of ``url``'s QR code (quiet zone included), its version and its error
+    correction: Q if that fits in version ``densest``, else M (at whatever version it needs:
+    the build warns when that is denser than the piece's code size reads well)."""
     import qrcode  # here: it brings Pillow, which a build with nothing to render never needs
     import qrcode.constants
 
-    # Medium error correction (15%) unless low (7%) makes the code less dense: fewer, larger
-    # modules scan better from paper than more correction does. The version follows from the
-    # data alone, so only the chosen level is made (choosing a mask costs ~20 ms a code).
-    versions = {}
-    for level in (qrcode.constants.ERROR_CORRECT_M, qrcode.constants.ERROR_CORRECT_L):
-        code = qrcode.QRCode(error_correction=level, border=QUIET_ZONE)
+    constants = {"Q": qrcode.constants.ERROR_CORRECT_Q, "M": qrcode.constants.ERROR_CORRECT_M}
+    # The version follows from the data alone, so only the chosen level is made (choosing a
+    # mask costs ~20 ms a code).
+    for level in LEVELS:
+        code = qrcode.QRCode(error_correction=constants[level], border=QUIET_ZONE)
         code.add_data(url)
-        versions[level] = code.best_fit()
-    level = min(versions, key=lambda lv: (versions[lv], lv != qrcode.constants.ERROR_CORRECT_M))
-    code = qrcode.QRCode(version=versions[level], error_correction=level, border=QUIET_ZONE)
+        version = code.best_fit()
+        if version <= densest:
+            break
+    code = qrcode.QRCode(version=version, error_correction=constants[level], border=QUIET_ZONE)
     code.add_data(url)
     code.make(fit=False)
-    return tuple(tuple(row) for row in code.get_matrix()), code.version
+    return tuple(tuple(row) for row in code.get_matrix()), code.version, level

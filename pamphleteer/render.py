@@ -282,6 +282,7 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
     words = project.locales[doc.locale]  # the template's own words are the locale's
     words_html = {key: Markup(plain(value, words.code, words.keep_words))
                   for key, value in strings.items()}
+    size = f"{material.code_size(profile.medium, len(codes)):g}in"  # the symbol, quiet zone not
     number = Markup('<a class="number w" href="tel:{}">{}</a>').format(
         re.sub(r"[^0-9+]", "", project.call_number), project.call_number)
     context.update({
@@ -294,7 +295,7 @@ def render_html(project: Project, material: Material, profile: Profile, doc: Doc
         # The call script's line: "Call {number} and ask ...", in each language's own order.
         "call": {"line": Markup(str(words_html["call_line"]).replace("{number}", number))},
         "qr": {code.purpose: {"svg": Markup(code.svg), "display": address(code.display),
-                              "url": code.url, "scale": f"{code.scale:.4f}"}
+                              "url": code.url, "scale": f"{code.scale:.4f}", "size": size}
                for code in codes},
         "links": {purpose: address(display) for purpose, display in (links or {}).items()},
     })

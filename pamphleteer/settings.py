@@ -42,7 +42,7 @@ FONT_STACK = "a list of family names from `assets/fonts/fonts.toml`, first choic
 SETTINGS: tuple[Setting, ...] = (
     Setting("campaign.name", "text", "the campaign's name (the wordmark's default)", True),
     Setting("campaign.slug", "lowercase letters, digits, hyphens",
-            "tags every QR code's link (`utm_campaign`)", True),
+            "names the kit's files and folders", True),
     Setting("campaign.imprint", "text", "printed after \"Paid for by\" on every piece: who "
             "publishes it", True),
     Setting("campaign.edition", "a date (no quotes)", "the date the PDFs carry; "
@@ -61,10 +61,20 @@ SETTINGS: tuple[Setting, ...] = (
             "third code on the call script", default="none"),
     Setting("links.kit", "an `https://` address", "where you publish the kit page (the build's "
             "output folder): chats and feeds then show its link-preview image", default="none"),
+    Setting("short_links.petition", "an `https://` address", "a short address that leads "
+            "to the petition (a redirect on your site, or a link shortener): the code carries "
+            "it and the piece prints it, so the code's modules stay large enough to scan in "
+            "a crowd; it must pass its query on (most redirects do)", default="none"),
+    Setting("short_links.representatives", "an `https://` address", "the same for the "
+            "\"find your representative\" link", default="none"),
+    Setting("short_links.report", "an `https://` address", "the same for the report link",
+            default="none"),
     Setting("tracking.domains", "a list of host names", "the web sites your campaign owns: "
-            "only links to them carry tracking (`utm_...`), which you alone can read; a link "
-            "elsewhere (house.gov) is printed as it is, and its code stays small",
-            default="the petition link's host"),
+            "only links to them carry tracking, which you alone can read; a link elsewhere "
+            "(house.gov) is printed and coded as it is", default="the petition link's host"),
+    Setting("tracking.parameter", "a query parameter name", "the one parameter a tracked "
+            "code's link carries: which piece, language and event was scanned "
+            "(`ref=fl-en`, `ref=hb-es-seattle-vigil`)", default="`ref`"),
     Setting("brand.primary", COLOUR, "headlines and the masthead band", default="navy"),
     Setting("brand.accent", COLOUR, "kickers, rules, the event's date", default="red"),
     Setting("brand.ink", COLOUR, "body text (at the shop, solid black is best)",

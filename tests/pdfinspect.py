@@ -216,8 +216,9 @@ def sized_runs(path: Path) -> list[list[tuple[float, str]]]:
     return pages
 
 
-def qr_symbols(path: Path, dpi: int = 150) -> list[tuple[str, int, float]]:
-    """Every QR code on every page: (text, version, printed width in cm, quiet zone excluded)."""
+def qr_symbols(path: Path, dpi: int = 150, levels: bool = False) -> list[tuple]:
+    """Every QR code on every page: (text, version, printed width in cm, quiet zone excluded),
+    with ``levels`` its error correction level too."""
     pdf = pypdfium2.PdfDocument(str(path))
     found = []
     for page in pdf:
@@ -225,7 +226,8 @@ def qr_symbols(path: Path, dpi: int = 150) -> list[tuple[str, int, float]]:
         for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
             left, right = code.position.top_left, code.position.top_right
             pixels = ((right.x - left.x) ** 2 + (right.y - left.y) ** 2) ** 0.5
-            found.append((code.text, int(code.extra["Version"]), pixels / dpi * 2.54))
+            found.append((code.text, int(code.extra["Version"]), pixels / dpi * 2.54)
+                         + ((code.ec_level,) if levels else ()))
     pdf.close()
     return found
 
@@ -325,3 +327,86 @@ def text_lines(path: Path, page: int) -> list[Line]:
         if not char.isspace() or same:
             last_right = right if not char.isspace() else max(right, last_right or right)
     return lines
+
+
+# A phone at a rally: a page seen at 150 dpi, out of focus, held askew, in poor light.
+PHONE_DPI, PHONE_BLUR, PHONE_TILT, PHONE_CONTRAST = 150, 1.5, 7.0, 0.6
+
+
+def as_a_phone_sees(image):
+    """``image`` (a page raster at PHONE_DPI) blurred by 1.5 px, tilted 7 degrees and at 60%
+    contrast, grey."""
+    from PIL import ImageEnhance, ImageFilter
+
+    grey = image.convert("L").filter(ImageFilter.GaussianBlur(PHONE_BLUR))
+    tilted = grey.rotate(PHONE_TILT, resample=3, expand=True, fillcolor=255)  # bicubic
+    return ImageEnhance.Contrast(tilted).enhance(PHONE_CONTRAST)
+
+
+def phone_decodes(path: Path) -> list[tuple[list[str], list[str], list[str]]]:
+    """Each page's codes: those a clean 300 dpi raster holds (one text per printed code),
+    and those zxing-cpp and zbar each decode from the page as a phone sees it."""
+    from pyzbar import pyzbar
+
+    pages = []
+    pdf = pypdfium2.PdfDocument(str(path))
+    for page in pdf:
+        clean = page.render(scale=300 / 72, grayscale=True).to_pil()
+        printed = sorted(code.text for code in zxingcpp.read_barcodes(
+            clean, formats=zxingcpp.BarcodeFormat.QRCode))
+        seen = as_a_phone_sees(page.render(scale=PHONE_DPI / 72, grayscale=True).to_pil())
+        zxing = sorted(code.text for code in zxingcpp.read_barcodes(
+            seen, formats=zxingcpp.BarcodeFormat.QRCode))
+        zbar = sorted(symbol.data.decode() for symbol in pyzbar.decode(
+            seen, symbols=[pyzbar.ZBarSymbol.QRCODE]))
+        pages.append((printed, zxing, zbar))
+    pdf.close()
+    return pages
+
+
+def decoded_share(found: list[str], printed: list[str]) -> int:
+    """How many of the ``printed`` codes are among those ``found`` (each found once)."""
+    left = Counter(found)
+    count = 0
+    for text in printed:
+        if left[text]:
+            left[text] -= 1
+            count += 1
+    return count
+
+
+def ink_near_edge(path: Path, mm: float, dpi: int = 100) -> list[tuple[int, float]]:
+    """Pages with ink closer than ``mm`` to the sheet's edge: (page, nearest ink in mm)."""
+    found = []
+    pdf = pypdfium2.PdfDocument(str(path))
+    for index, page in enumerate(pdf):
+        pixels = numpy.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+        height, width = pixels.shape
+        ys, xs = numpy.nonzero(pixels < 250)  # anything but paper
+        if not len(xs):
+            continue
+        nearest = min(xs.min(), width - 1 - xs.max(), ys.min(), height - 1 - ys.max())
+        if nearest / dpi * 25.4 < mm:
+            found.append((index, round(nearest / dpi * 25.4, 2)))
+    pdf.close()
+    return found
+
+
+def placed_sizes(path: Path) -> list[list[tuple[float, float]]]:
+    """Each sheet's placed pieces (Form XObjects other than the marks' underlay /U), as
+    drawn: their size in points, scale included."""
+    import pikepdf
+
+    sheets = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            sizes, scale = [], 1.0
+            for operands, operator in pikepdf.parse_content_stream(page.obj):
+                if str(operator) == "cm":
+                    scale = float(operands[0])
+                elif str(operator) == "Do" and str(operands[0]) != "/U":
+                    box = [float(v) for v in page.Resources.XObject[str(operands[0])].BBox]
+                    sizes.append((round((box[2] - box[0]) * scale, 2),
+                                  round((box[3] - box[1]) * scale, 2)))
+            sheets.append(sizes)
+    return sheets

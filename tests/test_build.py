@@ -16,13 +16,12 @@ from pdfinspect import font_files, page_size_in, page_texts, qr_texts, qr_widths
 pytestmark = pytest.mark.slow  # every test here builds or reads a built kit
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-PETITION = "https://example.org/fixture/petition"
-REPRESENTATIVES = "https://example.org/representatives/find-your-representative"
+PETITION = "https://example.org/fx/sign"  # the fixture's short links
+REPRESENTATIVES = "https://example.org/fx/rep"
 
 
 def expected_urls(locale: str) -> set[str]:
-    tags = f"utm_source=print&utm_medium=fl&utm_campaign=fixture-peace&utm_content={locale}"
-    return {f"{PETITION}?{tags}", f"{REPRESENTATIVES}?{tags}"}
+    return {f"{PETITION}?ref=fl-{locale}", f"{REPRESENTATIVES}?ref=fl-{locale}"}
 
 
 def test_each_flyer_is_one_letter_page_with_every_font_embedded(flyer_kit):
@@ -42,7 +41,7 @@ def test_both_qr_codes_decode_from_the_printed_page(flyer_kit):
         assert set(codes) == expected_urls(locale)
         for url in codes:
             query = parse_qs(urlsplit(url).query)
-            assert query["utm_medium"] == ["fl"] and query["utm_content"] == [locale]
+            assert query == {"ref": [f"fl-{locale}"]}  # one compact parameter
 
 
 def test_qr_codes_are_at_least_2_cm_wide(flyer_kit):
@@ -82,7 +81,7 @@ def test_english_copy_and_imprint_are_on_the_page(flyer_kit):
     assert "73 years" in text  # {years_since:1953-07-27} at the 2026-11-28 edition
     assert "Paid for by Fixture Peace Campaign" in text
     assert "Scan to sign the petition" in text
-    assert "example.org/fixture/petition" in text.replace(" ", "")  # may wrap at /
+    assert "example.org/fx/sign" in text.replace(" ", "")  # the short link, printed
 
 
 def test_same_inputs_give_byte_identical_pdfs(project, tmp_path):

@@ -141,7 +141,7 @@ def test_an_event_flyer_carries_its_date_place_host_and_slug(campaign, tmp_path)
         codes = [url for page in qr_texts(pdf) for url in page]
         assert len(codes) == 2, codes
         for url in codes:
-            assert f"utm_content={locale}-harbour-vigil" in url, url
+            assert url.endswith(f"?ref=fl-{locale}-harbour-vigil"), url
     manifest = json.loads((out / "manifest.json").read_text())
     assert {e["event"] for e in manifest["outputs"]} == {"harbour-vigil"}
     assert {e["path"] for e in manifest["outputs"]} == {
@@ -194,6 +194,8 @@ def test_an_event_s_own_link_replaces_the_campaign_s_in_its_codes(campaign, tmp_
         tmp_path / "events", EVENT + '\n[links]\npetition = "https://example.org/harbour"\n'))
     piece = prepare(project, "en", MATERIALS["flyer"], ("screen",), event)[0]
     urls = {code.purpose: code.url for code in piece.codes["screen"]}
-    assert urls["petition"].startswith("https://example.org/harbour?")
-    assert urls["representatives"].startswith(project.links["representatives"] + "?")
-    assert all("utm_content=en-harbour-vigil" in url for url in urls.values())
+    # The event's own link, with no short link of its own: the campaign's short petition link
+    # leads to the campaign's page, not the event's.
+    assert urls["petition"] == "https://example.org/harbour?ref=fl-en-harbour-vigil"
+    assert urls["representatives"] == project.short_links["representatives"] + \
+        "?ref=fl-en-harbour-vigil"

@@ -23,10 +23,9 @@ def test_the_call_script_prints_the_number_and_a_code_to_report_the_call(fixture
     assert f"Call {SWITCHBOARD} and ask for your representative's office." in front
     texts = {text.split("?")[0] for text, _, _ in
              qr_symbols(fixture_kit / "en/callscript-screen.pdf")}
-    assert texts == {"https://example.org/fixture/report",
-                     "https://example.org/representatives/find-your-representative",
-                     "https://example.org/fixture/petition"}
-    assert "Report your call" in back and "example.org/fixture/report" in back
+    assert texts == {"https://example.org/fx/call", "https://example.org/fx/rep",
+                     "https://example.org/fx/sign"}  # the short links
+    assert "Report your call" in back and "example.org/fx/call" in back
 
 
 @pytest.mark.slow
@@ -66,6 +65,7 @@ def test_the_number_to_call_is_a_checked_setting(campaign):
 def test_a_campaign_sets_its_own_number(campaign, tmp_path):
     settings = campaign / "campaign.toml"
     text = settings.read_text().replace('report = "https://example.org/fixture/report"\n', "")
+    text = text.replace('report = "https://example.org/fx/call"\n', "")
     settings.write_text(text + '\n[call]\nnumber = "+1 555 0100"\n')
     code, output = build(campaign, tmp_path / "out", "-l", "en", "-m", "callscript", "-p", "screen")
     assert code == 0, output

@@ -354,9 +354,10 @@ def test_copy_that_runs_into_the_foot_overflows(campaign):
         project, piece, "home", [0], fit, tall), piece, "home")
     assert not rendered.layout.overflows
     [area] = rendered.layout.areas
-    # The foot is measured under the copy: the area's content predicts what fills it.
+    # The foot is measured under the copy: the area's content predicts what fills it (to
+    # within a twentieth; the foot alone is a third of the page).
     assert predict(area.content, 1.0, dict(fitted.gaps)["page"]) \
-        == pytest.approx(area.capacity, rel=0.03)
+        == pytest.approx(area.capacity, rel=0.05)
     grown = kit.lay_out(project, piece, "home", [0], Fit(scale=fitted.scale * 1.25))
     [(_, excess)] = [o for o in grown.layout.overflows if o[0] == "text"]
     assert excess > 5  # mm

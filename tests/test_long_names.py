@@ -53,6 +53,7 @@ def test_another_site_s_link_is_printed_and_coded_as_it_is(campaign, tmp_path):
     path = campaign / "campaign.toml"
     text = path.read_text("utf-8")
     house = "https://www.house.gov/representatives/find-your-representative"
+    text = text.replace('representatives = "https://example.org/fx/rep"\n', "")  # no short link
     path.write_text(re.sub(r'representatives = "[^"]*"', f'representatives = "{house}"', text),
                     "utf-8")
     code, output = run("build", "--project", str(campaign), "--out", str(tmp_path / "out"),
@@ -60,8 +61,8 @@ def test_another_site_s_link_is_printed_and_coded_as_it_is(campaign, tmp_path):
     assert code == 0, output
     pdf = tmp_path / "out/en/flyer-home.pdf"  # one page, no slug: raster and text agree
     codes = qr_texts(pdf)[0]
-    assert house in codes  # no utm_ on a site whose analytics the campaign cannot read
-    assert any("utm_source=print" in url for url in codes if url != house)
+    assert house in codes  # no tracking on a site whose analytics the campaign cannot read
+    assert "https://example.org/fx/sign?ref=fl-en" in codes
     # Its smaller code (version 4) draws a wider quiet zone: the text beside it stays beside
     # it (it wrapped under the code, and the Spanish demo flyer was set at 94% for that).
     import pypdfium2

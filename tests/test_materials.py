@@ -77,7 +77,7 @@ def test_screen_pdf_is_tagged_with_clickable_links(kit, material):
         assert pdf.Root.MarkInfo.Marked
         uris = {str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
                 if "/A" in annot and "/URI" in annot.A}
-    assert any("utm_source=print" in uri for uri in uris)
+    assert any(uri.endswith(f"?ref={MATERIALS[material].code}-en") for uri in uris)
     assert boxes(path, "/BleedBox") == [[]] * len(boxes(path, "/BleedBox")) or all(
         box[0] >= 0 for box in boxes(path, "/BleedBox"))
 
@@ -88,8 +88,8 @@ def test_every_home_page_is_a_letter_sheet_with_a_decoding_qr_code(kit, material
     for size in page_size_in(path):
         assert tuple(sorted(size)) == LETTER
     codes = {code for page in qr_texts(path) for code in page}
-    assert any("example.org/fixture/petition" in code for code in codes)
-    assert all(f"utm_medium={MATERIALS[material].code}" in code for code in codes)
+    assert any("example.org/fx/sign" in code for code in codes)
+    assert all(code.endswith(f"?ref={MATERIALS[material].code}-en") for code in codes)
 
 
 @pytest.mark.parametrize("material", list(PRINTED))
@@ -165,11 +165,12 @@ def test_trifold_screen_has_six_panels_in_reading_order(fixture_kit):
 @pytest.mark.slow
 def test_cards_are_imposed_with_backs_registered(fixture_kit):
     for material, per_sheet, pad, back_heading in (("palmcard", 2, 0.3, "What we"),
-                                                   ("callscript", 4, 0.28, "Tips for")):
+                                                   ("callscript", 2, 0.28, "Tips for")):
         path = fixture_kit / f"en/{material}-home.pdf"
         trim = MATERIALS[material].trim["letter"]
-        scale = plan_sheets(MATERIALS[material], SHEETS["letter"], trim, 2).sheets[0] \
-            .placements[0].scale  # cards move apart, a little smaller, around a cut gutter
+        sheet = plan_sheets(MATERIALS[material], SHEETS["letter"], trim, 2).sheets[0]
+        scale = sheet.placements[0].scale
+        assert scale == 1  # at their own size, a gutter between them
         assert len(page_size_in(path)) == 2
         front, _back = page_texts(path)
         title = "It's Time for" if material == "palmcard" else "What to Say When You Call"
@@ -184,20 +185,28 @@ def test_cards_are_imposed_with_backs_registered(fixture_kit):
                          if norm(t).startswith(title.split()[0])})
         backs = sorted({round(x - pad * INCH * scale) for x, _, t in back_runs
                         if t.startswith(back_heading)})
-        assert len(fronts) == per_sheet // (2 if per_sheet == 4 else 1)
-        # Flipped on the long edge, a back lines up with its front when mirrored left-right.
-        mirrored = sorted(round(SHEETS["letter"][0] - x - card) for x in fronts)
+        assert len(fronts) == per_sheet
+        # Turned over side to side, a back lines up with its front when mirrored left-right.
+        mirrored = sorted(round(sheet.width - x - card) for x in fronts)
         assert backs == pytest.approx(mirrored, abs=1)
 
 
 def test_handbill_is_two_up_with_a_cut_line(fixture_kit):
+    import pypdfium2
+
     path = fixture_kit / "en/handbill-home.pdf"
     assert page_size_in(path) == [(11.0, 8.5)]
     [runs] = text_runs(path)
     title = [x for x, _, t in runs if "Make Peace in Korea" in t]
     assert any(x < 396 for x in title) and any(x > 396 for x in title)
-    [text] = page_texts(path)
-    assert "cut on the marks" in text
+    # The shared cut, 5.5 in from the left, is a dashed guide between the two pieces' blank
+    # margins, from a quarter inch below the top to a quarter inch above the bottom.
+    page = pypdfium2.PdfDocument(str(path))[0]
+    image = page.render(scale=2, grayscale=True).to_pil()
+    column = [image.getpixel((x, y)) for y in range(0, image.size[1]) for x in (1099, 1100, 1101)]
+    rows = [y for y in range(image.size[1]) if min(column[3 * y:3 * y + 3]) < 230]
+    assert rows and min(rows) >= 0.25 * 144 - 2 and max(rows) <= image.size[1] - 0.25 * 144 + 2
+    assert len(rows) < 0.8 * (image.size[1] - 72)  # dashed: ink and gaps
 
 
 def test_poster_is_scaled_onto_the_sheet(kit):
@@ -228,7 +237,7 @@ def test_a4_locales_get_iso_sizes_and_3_mm_bleed(project, tmp_path):
             assert trim == pytest.approx([0, 0, width * mm, height * mm], abs=0.01)
             assert bleed[0] == pytest.approx(-3 * mm, abs=0.01)
         for size in page_size_in(tmp_path / f"out/ko/{material}-home.pdf"):
-            assert size == pytest.approx((210 / 25.4, 297 / 25.4), abs=0.01)
+            assert tuple(sorted(size)) == pytest.approx((210 / 25.4, 297 / 25.4), abs=0.01)
 
 
 def test_shop_backgrounds_run_into_the_bleed_in_brand_cmyk(kit):
@@ -251,24 +260,26 @@ def test_shop_backgrounds_run_into_the_bleed_in_brand_cmyk(kit):
 @pytest.mark.slow
 def test_print_instructions_are_outside_the_pieces_or_in_the_print_settings(kit):
     # Printed in a margin or a cut gutter where there is room...
-    expected = {"palmcard": "flip on long edge", "callscript": "flip on long edge",
-                "handbill": "cut on the marks", "poster": "Print single-sided"}
+    expected = {"palmcard": "flip on long edge", "callscript": "flip on short edge",
+                "poster": "Print single-sided"}
     for material, words in expected.items():
         text = norm(" ".join(page_texts(kit / f"en/{material}-home.pdf")))
         assert words in text, material
         assert words not in norm(" ".join(page_texts(kit / f"en/{material}-shop.pdf")))
     # ...and always in the PDF's print settings, which a print dialog picks up.
     settings = {"booklet": "/DuplexFlipShortEdge", "trifold": "/DuplexFlipShortEdge",
-                "palmcard": "/DuplexFlipLongEdge", "callscript": "/DuplexFlipLongEdge",
+                "palmcard": "/DuplexFlipLongEdge", "callscript": "/DuplexFlipShortEdge",
                 "flyer": "/Simplex", "handbill": "/Simplex"}
     for material, duplex in settings.items():
         with pikepdf.open(kit / f"en/{material}-home.pdf") as pdf:
             preferences = pdf.Root.ViewerPreferences
             assert str(preferences.Duplex) == duplex, material
             assert str(preferences.PrintScaling) == "/None"
-    for material in ("booklet", "trifold"):  # folded pieces fill the sheet: nothing printed
+    # Folded pieces and two half sheets fill the sheet: nothing printed.
+    for material, words in (("booklet", "flip on short edge"), ("trifold", "flip on short edge"),
+                            ("handbill", "cut on the marks")):
         text = norm(" ".join(page_texts(kit / f"en/{material}-home.pdf")))
-        assert "flip on short edge" not in text, material
+        assert words not in text, material
 
 
 @pytest.mark.slow

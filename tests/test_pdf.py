@@ -137,7 +137,9 @@ def test_failed_build_keeps_the_previous_good_pdf(project, tmp_path):
 @pytest.mark.slow
 def test_a_qr_code_that_does_not_decode_fails_the_build(project, tmp_path):
     css = project / "templates" / "css" / "flyer.css"
-    css.write_text(css.read_text() + "\n.codes .qr { --qr-size: 0.25in; }\n")
+    # A campaign's stylesheet that draws the codes too small for the page's raster.
+    css.write_text(css.read_text() + "\n.qr-code svg { width: 0.12in !important; "
+                   "height: 0.12in !important; }\n")
     code, output = run("build", "--project", str(project), "--out", f"{tmp_path}/out", "-l", "en",
                        "-m", "flyer")
     assert code == 1

@@ -85,7 +85,7 @@ def test_the_headline_the_ask_and_the_short_link_read_at_phone_size(shared):
             text = PdfReader(io.BytesIO(rendered.pdf)).pages[0].extract_text()
             flat = re.sub(r"\s+", " ", text)
             assert piece.doc.meta["title"] in flat and piece.doc.meta["cta"] in flat
-            assert "example.org/fixture/petition" in flat.replace(" ", "")
+            assert "example.org/fx/sign" in flat.replace(" ", "")
             document = pypdfium2.PdfDocument(rendered.pdf)
             body, smallest = phone_text(document[0])
             document.close()

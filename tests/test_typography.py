@@ -82,7 +82,10 @@ def test_korean_template_words_are_never_split(fixture_kit):
     for material, profile, captions in (("callscript", "home", "_caption"),
                                         ("palmcard", "screen", "_tap")):
         printed = set(texts(fixture_kit / f"ko/{material}-{profile}.pdf").split())
-        for key in ("petition" + captions, "representatives" + captions, "or_visit"):
+        # The call script prints each short address straight under its code, with no "or".
+        keys = ("petition" + captions, "representatives" + captions) + \
+            (("or_visit",) if material == "palmcard" else ())
+        for key in keys:
             for word in strings[key].split():
                 assert word in printed, (material, key, word)
 
