@@ -205,9 +205,9 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
         raise fetcher.refused[0]
 
     def write_pdf(heights: tuple[float, ...] = ()) -> bytes:
-        drop_attachments(document)
-        digest = hashlib.sha256(f"{pdf_variant}\n{heights}\n{cuts}\n{html}".encode()).hexdigest()
         cmyk = bool(pdf_variant and pdf_variant.startswith("pdf/x"))
+        drop_attachments(document, links=cmyk)
+        digest = hashlib.sha256(f"{pdf_variant}\n{heights}\n{cuts}\n{html}".encode()).hexdigest()
         with _collected(source, notes):
             # A character no font could draw is an error: it would print as an empty box.
             written = write_document(document, pdf_variant,

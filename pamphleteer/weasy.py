@@ -143,11 +143,13 @@ def pdf_name(raw: bytes) -> bytes:
                            else b"#%02X" % byte for byte in body)
 
 
-def drop_attachments(document) -> None:
-    """No embedded files in a rendered document, whatever its HTML links to."""
+def drop_attachments(document, links: bool = False) -> None:
+    """No embedded files in a rendered document, whatever its HTML links to; with ``links``,
+    no link annotations at all (PDF/X forbids annotations inside the trim and bleed: a print
+    shop's file has none, its links live in the screen profile)."""
     document.metadata.attachments = []
     for page in document.pages:
-        page.links = [link for link in page.links if link[0] != "attachment"]
+        page.links = [] if links else [link for link in page.links if link[0] != "attachment"]
 
 
 def page_box(page):

@@ -358,3 +358,14 @@ def test_the_manifest_lists_the_signature_csv(kit):
     entry = files["en/signsheet.csv"]
     assert entry["kind"] == "signature-sheet CSV"
     assert entry["sha256"] == hashlib.sha256((kit / "en/signsheet.csv").read_bytes()).hexdigest()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("material", list(PRINTED))
+def test_shop_pdfs_carry_no_annotations(kit, material):
+    """PDF/X forbids annotations inside the trim and bleed: a shop file has no links (they
+    live in the screen profile), and the home file keeps its own."""
+    with pikepdf.open(kit / f"en/{material}-shop.pdf") as pdf:
+        assert not any(page.get("/Annots") for page in pdf.pages), material
+    with pikepdf.open(kit / f"en/{material}-screen.pdf") as pdf:
+        assert any(page.get("/Annots") for page in pdf.pages), material
