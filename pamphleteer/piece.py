@@ -11,7 +11,7 @@ from pamphleteer.events import Event
 from pamphleteer.inks import colours
 from pamphleteer.materials import Material
 from pamphleteer.preflight import check_event_glyphs, check_glyphs
-from pamphleteer.profiles import PROFILES
+from pamphleteer.profiles import PAPER, PROFILES
 from pamphleteer.project import Project, tracks
 from pamphleteer.qr import (
     QRCode,
@@ -63,7 +63,7 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
     value = tracking_value(material.code, locale, event.slug if event else None)
     tagged = {p: tracked_url(url, project.tracking, value) if tracks(project, url) else url
               for p, url in coded.items()}
-    size = material.code_size("paper", len(purposes))
+    size = material.code_size(PAPER, len(purposes))  # screens have no module floor
     densest = max_version(size, material.min_module)
     for purpose, url in tagged.items():
         _check_density(project, material, purpose, url, size, densest, event, diagnostics)

@@ -34,6 +34,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+def edit(project: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in the campaign's campaign.toml (it must be there)."""
+    path = project / "campaign.toml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_number(project: Path, needle: str) -> int:
+    """The line of campaign.toml that holds ``needle``, counted from 1."""
+    lines = (project / "campaign.toml").read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
 def run(*args: str) -> tuple[int, str]:
     """Run the CLI in-process; return the exit code and everything it printed.
 

@@ -10,19 +10,7 @@ import pytest
 from pamphleteer.errors import ConfigError
 from pamphleteer.project import load_project
 
-from conftest import run
-
-
-def edit(project, old: str, new: str) -> None:
-    path = project / "campaign.toml"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-
-
-def line_number(project, needle: str) -> int:
-    lines = (project / "campaign.toml").read_text().splitlines()
-    return next(i for i, line in enumerate(lines, 1) if needle in line)
+from conftest import edit, line_number, run
 
 
 def test_fixture_settings_load(project):

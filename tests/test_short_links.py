@@ -14,17 +14,7 @@ from pamphleteer.piece import code_link, prepare
 from pamphleteer.project import load_project
 from pamphleteer.qr import max_version, module_mm, symbol, tracked_url
 
-
-def edit(project, old: str, new: str) -> None:
-    path = project / "campaign.toml"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-
-
-def line_number(project, needle: str) -> int:
-    lines = (project / "campaign.toml").read_text().splitlines()
-    return next(i for i, line in enumerate(lines, 1) if needle in line)
+from conftest import edit, line_number
 
 
 def test_the_densest_version_keeps_modules_at_the_floor():
