@@ -38,11 +38,12 @@ def _join_word(match: re.Match) -> str:
     if not _HANGUL.search(word):
         return word
     # As CSS ``word-break: keep-all``: no break between two letters or digits; a break the
-    # line-breaking rules allow beside punctuation ("우편번호|(ZIP)") or at a soft hyphen stays.
+    # line-breaking rules allow beside punctuation ("우편번호|(ZIP)") or at a soft hyphen stays,
+    # but never before what may not start a line (Pango breaks "유지|·보수" before the dot).
     clusters = _clusters(word)
     joined = clusters[:1]
     for previous, cluster in pairwise(clusters):
-        if _wordlike(previous) and _wordlike(cluster):
+        if (_wordlike(previous) and _wordlike(cluster)) or cluster[0] in NO_LINE_START:
             joined.append(WORD_JOINER)
         joined.append(cluster)
     return "".join(joined)
@@ -54,6 +55,9 @@ def _wordlike(cluster: str) -> bool:
     return cluster[0].isalnum() or PLACEHOLDER.fullmatch(cluster) is not None
 
 
+# What a line may not start with: closing brackets and punctuation, and middle dots.
+NO_LINE_START = frozenset(")]}\u3001\u3002\uff0c\uff0e\uff1a\uff1b\uff01\uff1f\u300d\u300f"
+                          "\u3009\u300b\u3011\uff09,.;:!?\u00b7\u30fb")
 PLACEHOLDER = re.compile(r"\{\w+\}")  # {number}, {host}, {count}: filled in by a template
 
 

@@ -70,11 +70,13 @@ def test_bracket_bomb_is_refused_quickly():
 def test_korean_words_are_kept_together():
     j = "\u2060"  # word joiner: no break on either side
     out = keep_words_together("<p>평화 협정을 <strong>지금</strong> 맺자, now &amp; 1953년</p>")
-    assert out == (f"<p>평{j}화 협{j}정{j}을 <strong>지{j}금</strong> 맺{j}자, now &amp; "
+    assert out == (f"<p>평{j}화 협{j}정{j}을 <strong>지{j}금</strong> 맺{j}자{j}, now &amp; "
                    f"1{j}9{j}5{j}3{j}년</p>")
     # Beside punctuation the usual rules stay (a break may come before a bracket), as with
-    # CSS keep-all; a word running across a tag is one word; a soft hyphen stays a break.
-    assert keep_words_together("우편번호(ZIP)") == f"우{j}편{j}번{j}호(Z{j}I{j}P)"
+    # CSS keep-all, but none before what may not start a line (a comma, a closing bracket, a
+    # middle dot); a word running across a tag is one word; a soft hyphen stays a break.
+    assert keep_words_together("우편번호(ZIP)") == f"우{j}편{j}번{j}호(Z{j}I{j}P{j})"
+    assert keep_words_together("유지·보수") == f"유{j}지{j}·보{j}수"
     assert keep_words_together("<b>평화</b>협정") == f"<b>평{j}화</b>{j}협{j}정"
     assert keep_words_together("한국&shy;전쟁") == f"한{j}국&shy;전{j}쟁"
     # Marks and conjoining jamo stay with their letter.

@@ -14,7 +14,7 @@ import pytest
 
 from pamphleteer import weasy
 from pamphleteer.markup import plain
-from pamphleteer.typography import NBSP, WORD_JOINER, typeset
+from pamphleteer.typography import NBSP, WORD_JOINER, keep_words_together, typeset
 
 from conftest import build, run
 from pdfinspect import page_texts
@@ -86,6 +86,17 @@ def test_a_template_s_own_unfilled_placeholder_names_its_line(campaign, tmp_path
 
 
 @pytest.mark.slow
+def test_a_korean_word_never_breaks_before_its_middle_dot():
+    """Pango breaks "유지·보수" before the dot (the demo booklet's page began with it)."""
+    text = "급여, 건설, 유지·보수에 134억 달러를 지출했습니다 (2019년)."
+    raw = weasy.break_pieces(text, {"white_space": "normal", "lang": "ko"})
+    assert [p for p in raw[1:] if p[:1] == "\u00b7"], raw  # the case the rule is for
+    pieces = weasy.break_pieces(keep_words_together(text), {"white_space": "normal",
+                                                          "lang": "ko"})
+    assert not [p for p in pieces[1:] if p.lstrip()[:1] in CLOSERS], pieces
+    assert "".join(pieces).replace("\u2060", "") == text
+
+
 def test_no_pdf_of_the_kit_prints_a_brace_and_korean_lines_start_right(fixture_kit):
     """The Korean call script printed '{number}' literally."""
     pdfs = sorted(fixture_kit.rglob("*.pdf"))
