@@ -78,7 +78,7 @@ def asset_files(project: Project, locale: str, profile: str, texts: list[str],
     for text in texts:
         files += [find(project.root, unquote(src)) for src in _ASSET_LINK.findall(text)]
     if PROFILES[profile].cmyk:
-        files.append(project.asset(project.output_intent.path))
+        files.append(project.asset(project.output_intent(locale).path))
     return list(dict.fromkeys(files))
 
 

@@ -2,7 +2,8 @@
 
 What a render cannot say in CSS is done here, on the written file, in one pass: pages cut to
 the height of their copy, a print shop's boxes, marks and output intent (``prepress``), CMYK
-black for RGB black, and what a home printer's dialog should offer. A PDF that needs none of
+black for RGB black, overprinting black and unique subset tags (``press``), and what a home
+printer's dialog should offer. A PDF that needs none of
 it is returned as WeasyPrint wrote it.
 """
 
@@ -14,6 +15,7 @@ import zlib
 from dataclasses import dataclass
 
 from pamphleteer.prepress import Prepress, mark_for_print
+from pamphleteer.press import overprint_black, unique_subset_tags
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ def finish(data: bytes, how: Finish) -> bytes:
         return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
         changed = how.cmyk and _cmyk_black(pdf)
+        if how.cmyk:  # a press PDF: 100% K overprints, each subset has a tag of its own
+            changed = overprint_black(pdf) | unique_subset_tags(pdf) or changed
         if how.heights:
             _crop_tops(pdf, how.heights)
         if how.prepress:

@@ -83,9 +83,9 @@ def lay_out(project: Project, piece: Piece, profile: str, counter: list[int], fi
     geo = piece.geometries[profile]
     html = page_html(project, piece, profile, fit, tall)
     counter[0] += 1
-    intent = project.output_intent
+    intent = project.output_intent(piece.locale)
     prepress = Prepress(bleed=geo.bleed, folds=geo.folds, condition=intent.condition,
-                        info=intent.info, profile=intent.data) \
+                        info=intent.info, profile=intent.data, registry=intent.registry) \
         if PROFILES[profile].marks else None
     home = PROFILES[profile].impose
     return render_pdf(html, root=project.root, source=piece.doc.path,

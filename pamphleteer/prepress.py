@@ -34,6 +34,7 @@ class Prepress:
     condition: str = "Custom"  # OutputConditionIdentifier
     info: str = ""  # what the output profile is, in its own words
     profile: bytes = b""  # the output profile's file, embedded as it is (``weasy.write_pdf``)
+    registry: str = ""  # where ``condition`` is registered (RegistryName), if it is
 
 
 # ICC profile header fields (ICC.1:2010, 7.2) and what a print shop calls them.
@@ -169,6 +170,9 @@ def mark_for_print(pdf, prepress: Prepress) -> None:
     for intent in pdf.Root.get("/OutputIntents") or ():
         intent.OutputConditionIdentifier = pikepdf.String(prepress.condition)
         intent.Info = pikepdf.String(prepress.info or prepress.condition)
+        if prepress.registry:  # a registered condition: a preflight knows it by its name
+            intent.RegistryName = pikepdf.String(prepress.registry)
+            intent.OutputCondition = pikepdf.String(prepress.info or prepress.condition)
 
 def _registration_colour(pdf):
     """A Separation colour space 'All': a tint of 1 prints on every plate."""
@@ -197,7 +201,7 @@ def _add_marks(pdf, page, trim: tuple[float, float, float, float], folds: tuple[
     # The page's own content may leave the graphics state changed: enclose it in q ... Q.
     opening = pdf.make_stream(b"q")
     marks = pdf.make_stream(b"\n".join([
-        b"Q q /Registration CS 1 SCN", f"{MARK_WIDTH} w".encode(), *_lines(crops),
+        b"Q q /PmMarks gs /Registration CS 1 SCN", f"{MARK_WIDTH} w".encode(), *_lines(crops),
         f"[{FOLD_DASH[0]} {FOLD_DASH[1]}] 0 d".encode(), *_lines(ticks), b"Q"]))
     contents = page.get("/Contents")
     contents = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
@@ -206,6 +210,11 @@ def _add_marks(pdf, page, trim: tuple[float, float, float, float], folds: tuple[
     if "/ColorSpace" not in resources:
         resources.ColorSpace = pikepdf.Dictionary()
     resources.ColorSpace.Registration = registration
+    # Marks print on every plate and overprint: no plate is knocked out under them.
+    if "/ExtGState" not in resources:
+        resources.ExtGState = pikepdf.Dictionary()
+    resources.ExtGState.PmMarks = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, OP=True,
+                                                     op=True, OPM=1)
 
 
 def _lines(segments) -> list[bytes]:

@@ -12,9 +12,14 @@ from dataclasses import dataclass
 
 from pamphleteer.materials import INCH, MM, PRINT, SHARE
 
-# The CMYK characterization print shops receive as the PDF/X output intent, unless the
-# campaign names its printer's ([print] output_intent in campaign.toml).
-OUTPUT_PROFILE = "assets/icc/pamphleteer-fogra39.icc"
+# The CMYK characterization print shops receive as the PDF/X output intent, by the paper's
+# region, unless the campaign names its printer's ([print] output_intent in campaign.toml):
+# each a condition registered at color.org, so that a preflight knows it by name. GRACoL 2006
+# (CGATS TR 006) for US letter shops, FOGRA39 (ISO 12647-2 coated) for A4 shops.
+OUTPUT_PROFILES = {"letter": ("assets/icc/pamphleteer-gracol2006.icc", "CGATS TR 006"),
+                   "a4": ("assets/icc/pamphleteer-fogra39.icc", "FOGRA39")}
+OUTPUT_PROFILE = OUTPUT_PROFILES["a4"][0]
+REGISTRY = "http://www.color.org"  # where registered conditions are named
 
 RGB, CMYK, BLACK = "rgb", "cmyk", "black"  # how a profile's colours are made
 PAPER, SCREEN, IMAGE = "paper", "screen", "image"  # what a profile's pages are seen as

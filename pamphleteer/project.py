@@ -17,7 +17,7 @@ from pamphleteer.fonts import FontFace, load_fonts
 from pamphleteer.identity import Identity, load_identity
 from pamphleteer.locales import Locale, font_roles, load_locales
 from pamphleteer.prepress import icc_description, icc_problem
-from pamphleteer.profiles import OUTPUT_PROFILE
+from pamphleteer.profiles import OUTPUT_PROFILE, OUTPUT_PROFILES, REGISTRY
 from pamphleteer.theme import find, inside, trusted
 from pamphleteer.tomlfile import Checker, read_toml
 
@@ -48,6 +48,7 @@ class OutputIntent:
     condition: str = "Custom"  # OutputConditionIdentifier: a registered name, or Custom
     info: str = "Pamphleteer FOGRA39 (coated offset)"  # the profile's own description
     data: bytes = field(default=b"", repr=False)  # the profile's file, read once when checked
+    registry: str = ""  # where ``condition`` is registered (empty for Custom)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Project:
     brand: dict[str, Color]
     locales: dict[str, Locale]  # every folder under content/
     font_faces: tuple[FontFace, ...] = field(default=())
-    output_intent: OutputIntent = field(default_factory=OutputIntent)
+    output_intents: dict[str, OutputIntent] = field(default_factory=dict)  # per paper
     call_number: str = SWITCHBOARD  # the number the call script asks people to call
     identity: Identity = field(default_factory=lambda: Identity(wordmark=""))
     tracked: tuple[str, ...] = ()  # hosts whose links carry tracking (the campaign's own)
@@ -97,6 +98,11 @@ class Project:
     def asset(self, path: str) -> Path:
         """An asset (``assets/…``) a build uses: the campaign's, or else the theme's."""
         return find(self.root, path)
+
+    def output_intent(self, locale: str) -> OutputIntent:
+        """The press condition of ``locale``'s shop PDFs (by the paper it prints on)."""
+        paper = self.locales[locale].paper
+        return self.output_intents.get(paper) or OutputIntent()
 
 
 def find_campaign(start: Path) -> Path:
@@ -147,7 +153,7 @@ def load_project(root: Path | str) -> Project:
                          f"there is no folder content/{source} for the source language")
     return Project(root=root, name=name, slug=slug, imprint=imprint, edition=edition,
                    source_locale=source, links=links, brand=brand, locales=locales,
-                   font_faces=faces, output_intent=_output_intent(check, data, root),
+                   font_faces=faces, output_intents=_output_intents(check, data, root),
                    call_number=_call_number(check, data),
                    identity=load_identity(check, data, root, name),
                    tracked=_tracked(check, data, links), tracking=_tracking(check, data),
@@ -165,21 +171,38 @@ def _call_number(check: Checker, data: dict) -> str:
     return number
 
 
-def _output_intent(check: Checker, data: dict, root: Path) -> OutputIntent:
-    """The printer's output profile from ``[print]``, checked to be a CMYK press profile."""
+def _output_intents(check: Checker, data: dict, root: Path) -> dict[str, OutputIntent]:
+    """The output profile per paper: the printer's from ``[print]`` for every paper, checked to
+    be a CMYK press profile; else the bundled one registered for the paper's region."""
     table = check.table(data.get("print", {}), ("print",), settings.keys("print")[0])
-    path = check.get(table, ("print", "output_intent"), str, OUTPUT_PROFILE)
+    if "output_intent" not in table:
+        if "condition" in table:
+            raise check.fail(("print", "condition"), "names the condition of your own "
+                             "output_intent: set output_intent too (the bundled profiles carry "
+                             "their registered names, " + ", ".join(
+                                 f"{c} on {paper}" for paper, (_, c) in OUTPUT_PROFILES.items())
+                             + ")")
+        return {paper: _intent(check, root, path, condition, REGISTRY)
+                for paper, (path, condition) in OUTPUT_PROFILES.items()}
+    path = check.get(table, ("print", "output_intent"), str)
     condition = check.get(table, ("print", "condition"), str, "Custom")
     if not re.fullmatch(r"[ -~]{1,80}", condition):
         raise check.fail(("print", "condition"), "must be a short name in plain ASCII, such as "
                          "\"FOGRA39\" (registered at color.org) or \"Custom\"")
+    intent = _intent(check, root, path, condition, "" if condition == "Custom" else REGISTRY)
+    return dict.fromkeys(OUTPUT_PROFILES, intent)
+
+
+def _intent(check: Checker, root: Path, path: str, condition: str,
+            registry: str) -> OutputIntent:
+    """One output profile, read and checked (errors at ``[print] output_intent``)."""
     icc = _asset_bytes(check, ("print", "output_intent"), root, path, "icc",
                        f"'{path}' must be an ICC file in this campaign's assets/ folder")
     problem = icc_problem(icc)
     if problem:
         raise check.fail(("print", "output_intent"), f"'{path}' {problem}")
     return OutputIntent(path=path, condition=condition, info=icc_description(icc) or path,
-                        data=icc)
+                        data=icc, registry=registry)
 
 
 def _asset_bytes(check: Checker, key: tuple[str, ...], root: Path, path: str, kind: str,

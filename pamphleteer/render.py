@@ -262,7 +262,8 @@ def base_context(project: Project, locale_code: str, profile: Profile, geo: Geom
         "ink": profile.ink,
         "layout": geo.layout,
         "edition": edition,
-        "page_css": Markup(page_css(geo, profile, tall, project.output_intent.path)),
+        "page_css": Markup(page_css(geo, profile, tall,
+                                       project.output_intent(locale_code).path)),
         "fit_css": "",
         "theme_css": Markup(theme_css(project, locale_code, profile.ink)),
     }

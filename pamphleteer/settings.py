@@ -85,10 +85,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fonts.headline", FONT_STACK, "headlines", True),
     Setting("fonts.label", FONT_STACK, "kickers, captions, labels", True),
     Setting("print.output_intent", "a path under `assets/`", "for print shops: your printer's "
-            "CMYK profile (ICC); the PDF/X output intent names it by its own description",
-            default="the bundled `assets/icc/pamphleteer-fogra39.icc` (coated offset)"),
-    Setting("print.condition", "plain ASCII, at most 80 characters", "its registered "
-            "condition name (e.g. `FOGRA39`), or `Custom`", default="`Custom`"),
+            "CMYK profile (ICC), for every paper; the PDF/X output intent names it by its own "
+            "description", default="by the paper's region, a bundled profile of a condition "
+            "registered at color.org: GRACoL 2006 (`CGATS TR 006`) on letter, `FOGRA39` on A4"),
+    Setting("print.condition", "plain ASCII, at most 80 characters", "your profile's "
+            "registered condition name (e.g. `FOGRA39`), or `Custom`; only with "
+            "`output_intent`", default="`Custom`"),
     Setting("call.number", "a phone number", "the number the call script asks people to call",
             default="the US Capitol switchboard, (202) 224-3121"),
 )

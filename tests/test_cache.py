@@ -108,7 +108,7 @@ def test_an_asset_rebuilds_only_the_pdfs_that_use_it(campaign, tmp_path):
     assert changed(campaign / "assets/photos/unused.jpg") == set()
     # The output profile counts for print shops only; another asset (the logo) for all.
     # (Bytes after a profile's end make it invalid: one letter of its description instead.)
-    icc = campaign / "assets/icc/pamphleteer-fogra39.icc"
+    icc = campaign / "assets/icc/pamphleteer-gracol2006.icc"  # letter's (en and ko print on it)
     icc.write_bytes(icc.read_bytes().replace(b"coated offset", b"Coated offset", 1))
     assert changed(icc, b"") == {"en/flyer-shop.pdf", "ko/flyer-shop.pdf"}
     assert changed(campaign / "assets/brand/logo.svg", b"<!-- edited -->\n") == flyers

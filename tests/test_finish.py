@@ -75,7 +75,11 @@ def test_the_same_inputs_give_the_same_bytes_and_an_id_of_their_own(project, mon
 def test_a_pdf_that_needs_nothing_is_kept_as_written(project):
     written = render(project, HTML.replace("black", "#0a0a0a"))
     assert finish(written, Finish()) == written
-    assert finish(written, Finish(cmyk=True)) == written  # no RGB black in it: nothing to do
+    # A press PDF gets its subsets' own tags (no RGB black, no solid black to overprint here);
+    # once finished, it needs nothing more.
+    pressed = finish(written, Finish(cmyk=True))
+    assert pressed != written and text(pressed) == text(written)
+    assert finish(pressed, Finish(cmyk=True)) == pressed
 
 
 def test_pages_cut_to_their_copy_keep_the_copy_where_it_was(project):

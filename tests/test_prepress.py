@@ -134,6 +134,17 @@ def test_an_output_intent_that_is_not_a_cmyk_profile_is_refused(campaign, value,
     assert re.search(rf"campaign\.toml:\d+: .*{re.escape(problem)}", output), output
 
 
+def test_a_condition_without_its_own_profile_is_refused(campaign):
+    """The bundled profiles carry their registered names: a condition alone would mislabel."""
+    settings = campaign / "campaign.toml"
+    settings.write_text(settings.read_text() + '\n[print]\ncondition = "FOGRA51"\n')
+    code, output = run("check", "--project", str(campaign))
+    assert code == 1
+    assert re.search(r"campaign\.toml:\d+: print\.condition: names the condition of your own "
+                     r"output_intent: set output_intent too .*CGATS TR 006 on letter, FOGRA39 "
+                     r"on a4", output), output
+
+
 def test_the_bundled_profile_names_itself_honestly():
     description = icc_description((ROOT / "assets/icc/pamphleteer-fogra39.icc").read_bytes())
     assert description == "Pamphleteer FOGRA39 (coated offset)"
