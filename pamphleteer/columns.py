@@ -52,11 +52,11 @@ def split_columns(root, cuts: tuple[Cut, ...] = ()) -> None:
 def middle(blocks: list) -> tuple[int, int]:
     """A first cut, before anything is measured: where half the text is reached, between two
     words if that is in a paragraph, else before the block it is in."""
-    lengths = [len("".join(block.itertext())) for block in blocks]
+    lengths = [len(_laid_text(block)) for block in blocks]
     half, before = sum(lengths) / 2, 0
     for index, length in enumerate(lengths):
         if before + length >= half:
-            words = [w for w in BREAKING_SPACE.split("".join(blocks[index].itertext())) if w]
+            words = [w for w in BREAKING_SPACE.split(_laid_text(blocks[index])) if w]
             if blocks[index].tag in SPLITTABLE and len(words) >= 4:
                 reached = before
                 for count, word in enumerate(words, 1):
@@ -115,7 +115,19 @@ def _split(element, blocks: list, block: int, part: int, slot: int) -> None:
 
 
 def _words(element) -> int:
-    return len([w for w in BREAKING_SPACE.split("".join(element.itertext())) if w])
+    return len([w for w in BREAKING_SPACE.split(_laid_text(element)) if w])
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _laid_text(element) -> str:
+    """The text of ``element`` that is set as lines (a drawing's title, its alternative text
+    for a screen reader, is not)."""
+    if str(element.tag).startswith(SVG):
+        return ""
+    return (element.text or "") + "".join(_laid_text(child) + (child.tail or "")
+                                          for child in element)
 
 
 def _cut_paragraph(paragraph, words: int) -> tuple:

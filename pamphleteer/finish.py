@@ -2,8 +2,9 @@
 
 What a render cannot say in CSS is done here, on the written file, in one pass: pages cut to
 the height of their copy, a print shop's boxes, marks and output intent (``prepress``), CMYK
-black for RGB black, overprinting black and unique subset tags (``press``), and what a home
-printer's dialog should offer. A PDF that needs none of
+black for RGB black, overprinting black and unique subset tags (``press``), a screen
+reader's artifacts and table scopes (``tagging``), and what a home printer's dialog should
+offer. A PDF that needs none of
 it is returned as WeasyPrint wrote it.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from pamphleteer.prepress import Prepress, mark_for_print
 from pamphleteer.press import overprint_black, unique_subset_tags
+from pamphleteer.tagging import fix_tags
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Finish:
     prepress: Prepress | None = None
     duplex: str | None = None  # Simplex, DuplexFlipLongEdge, DuplexFlipShortEdge
     heights: tuple[float, ...] = ()  # each page cut to its top heights[i] points
+    tags: bool = False  # a tagged (PDF/UA) PDF: decorative figures become artifacts
 
 
 # How WeasyPrint (pydyf) writes black in RGB: each operator on a line of its own.
@@ -37,12 +40,14 @@ def finish(data: bytes, how: Finish) -> bytes:
     """``data`` finished as ``how`` says, saved once (the same inputs, the same bytes)."""
     import pikepdf
 
-    if not (how.cmyk or how.heights or how.prepress or how.duplex):
+    if not (how.cmyk or how.heights or how.prepress or how.duplex or how.tags):
         return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
         changed = how.cmyk and _cmyk_black(pdf)
         if how.cmyk:  # a press PDF: 100% K overprints, each subset has a tag of its own
             changed = overprint_black(pdf) | unique_subset_tags(pdf) or changed
+        if how.tags:
+            changed = fix_tags(pdf) or changed
         if how.heights:
             _crop_tops(pdf, how.heights)
         if how.prepress:

@@ -215,7 +215,8 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
                                      output_profile=prepress.profile if prepress else b"",
                                      inspect=partial(check_drawn, source=source, root=root))
         return finish(written, Finish(cmyk=cmyk, prepress=prepress, duplex=duplex,
-                                      heights=heights))
+                                      heights=heights,
+                                      tags=bool(pdf_variant and pdf_variant.startswith("pdf/ua"))))
 
     rendered = Rendered(pdf=b"", pages=len(document.pages), layout=measure(document),
                         pending=write_pdf, notes=notes)

@@ -71,9 +71,10 @@ def display_url(url: str) -> str:
 
 @lru_cache(maxsize=256)  # the same codes are drawn for every profile and layout of a piece
 def make_qr(purpose: str, url: str, display: str, color: str = "#000",
-            background: str = "#fff", densest: int = 40) -> QRCode:
+            background: str = "#fff", densest: int = 40, alt: str = "") -> QRCode:
     """Draw ``url`` as an SVG QR code whose dark modules are one merged vector path, at the
-    strongest error correction whose version is at most ``densest``."""
+    strongest error correction whose version is at most ``densest``; ``alt``, what it does
+    and where it goes, is a tagged PDF's alternative text for it (its ``<title>``)."""
     matrix, version, level = symbol(url, densest)
     size = len(matrix)
     # Each horizontal run of dark modules is one stroke a module wide along the middle of its
@@ -92,7 +93,8 @@ def make_qr(purpose: str, url: str, display: str, color: str = "#000",
                 x += 1
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
            f'shape-rendering="crispEdges" role="img" '
-           f'aria-label="QR code: {html.escape(display, quote=True)}">'
+           f'aria-label="{html.escape(alt or "QR code: " + display, quote=True)}">'
+           + (f"<title>{html.escape(alt)}</title>" if alt else "") +
            f'<rect width="{size}" height="{size}" fill="{background}"/>'
            f'<path fill="none" stroke="{color}" stroke-width="1" stroke-linecap="butt" '
            f'd="{"".join(runs)}"/></svg>')

@@ -23,8 +23,13 @@ def keep_words_together(fragment: str) -> str:
     """
     pieces = re.split(r"(<[^>]*>)", fragment)
     before = " "  # the text just before this piece (past any tags): a word may run across one
+    drawing = 0  # inside an inline SVG, whose text (a <title>) is not set as lines
     for index, piece in enumerate(pieces):
-        if piece.startswith("<") or not piece:
+        if piece.startswith("<"):
+            drawing += 1 if re.match(r"<svg\b", piece) and not piece.endswith("/>") else \
+                -1 if piece.startswith("</svg") and drawing else 0
+            continue
+        if not piece or drawing:
             continue
         joined = re.sub(r"[^\s<>]+", _join_word, piece)
         if _HANGUL.search(piece) and before[-1:].isalnum() and piece[:1].isalnum():

@@ -214,9 +214,12 @@ def _photo(lines: list[str], path: Path, line: int | None, root: Path | None) ->
 
 @cache
 def drawing(name: str, label: str) -> str:
-    """The theme's map ``name`` as inline SVG, its colours still tokens (``paint``)."""
-    return _inline(maps_dir() / f"{name}.svg").replace(
+    """The theme's map ``name`` as inline SVG, its colours still tokens (``paint``); its
+    ``<title>`` is the tagged PDF's alternative text for it."""
+    svg = _inline(maps_dir() / f"{name}.svg").replace(
         "<svg ", f'<svg class="drawing" role="img" aria-label="{label}" ', 1)
+    end = svg.index(">", svg.index("<svg ")) + 1
+    return f"{svg[:end]}<title>{label}</title>{svg[end:]}"
 
 
 _DRAW = {"quote": _quote, "band": _band, "timeline": _timeline, "icon": _icons, "map": _map}

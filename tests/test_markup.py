@@ -79,6 +79,9 @@ def test_korean_words_are_kept_together():
     assert keep_words_together("유지·보수") == f"유{j}지{j}·보{j}수"
     assert keep_words_together("<b>평화</b>협정") == f"<b>평{j}화</b>{j}협{j}정"
     assert keep_words_together("한국&shy;전쟁") == f"한{j}국&shy;전{j}쟁"
+    # A drawing's title is its alternative text, not a line: read aloud as it is written.
+    assert keep_words_together('<svg role="img"><title>정전선</title></svg><p>평화</p>') == \
+        f'<svg role="img"><title>정전선</title></svg><p>평{j}화</p>'
     # Marks and conjoining jamo stay with their letter.
     assert keep_words_together("\u1100\u1161\u11a8나") == f"\u1100\u1161\u11a8{j}나"
 
