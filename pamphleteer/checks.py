@@ -28,6 +28,7 @@ from pamphleteer.preflight import (
     PHONE_BODY,
     PHONE_SMALL,
     PageScan,
+    Placed,
     QRCheck,
     broken_words,
     check_layout,
@@ -62,12 +63,16 @@ class Subject:
     pdf: bytes = b""  # the PDF it is made from (the file itself, for PDFs)
     trim: float | None = None  # points from the page edge to the trim; None: shared sheets
     trim_size: tuple[float, float] = (0.0, 0.0)  # the trim page's width and height, points
+    placed: Placed | None = None  # a home printer's sheets: where each trim page is drawn
 
     @cached_property
     def scans(self) -> list[PageScan]:
-        """Each page decoded and measured once (codes, blank bands, text on a phone)."""
+        """Each page decoded (each code from its own region) and measured once (blank bands,
+        text on a phone)."""
         bands = self.trim if self.profile.format == "pdf" else None  # an image has no bands
-        return scan_pages(self.pdf, trim=bands, phone=self.profile.medium in (SCREEN, IMAGE))
+        return scan_pages(self.pdf, trim=bands, phone=self.profile.medium in (SCREEN, IMAGE),
+                          codes=self.layout.codes, placed=self.placed,
+                          trim_height=self.trim_size[1])
 
     @cached_property
     def found(self) -> list[QRCheck]:

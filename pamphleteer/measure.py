@@ -106,6 +106,8 @@ class Layout:
     broken: tuple[str, ...] = ()  # words cut at a line's end without a hyphen (overflow-wrap)
     inks: tuple[Ink, ...] = ()  # each kind of text run: its colour on its background
     body: float = 0.0  # the size (CSS px) most of the body copy is set in
+    # Each QR code's drawing: (page, left, top, width, height), pt from the page's top left.
+    codes: tuple[tuple[int, float, float, float, float], ...] = ()
 
     def area(self, name: str) -> Area | None:
         """The area called ``name``, if the document has one."""
@@ -117,9 +119,14 @@ def measure(document) -> Layout:
     fragments: dict[int, list] = {}
     order: list = []
     photos: list[tuple[int, float, float]] = []
-    for page in document.pages:
+    codes: list[tuple[int, float, float, float, float]] = []
+    for number, page in enumerate(document.pages):
         for box, _ in walk(page_box(page)):
             element = getattr(box, "element", None)
+            if element is not None and element.get("class") == "qr-code" and box.width:
+                codes.append((number, *(v * 0.75 for v in (
+                    box.border_box_x(), box.border_box_y(), box.border_width(),
+                    box.border_height()))))
             if getattr(box, "replacement", None) is not None and element is not None \
                     and element.get("data-line") and box.width:
                 photos.append((int(element.get("data-line")),
@@ -144,7 +151,7 @@ def measure(document) -> Layout:
                   bottoms=tuple(_bottom(page_box(page)) for page in document.pages),
                   photos=tuple(photos),
                   broken=all_broken(document),
-                  inks=tuple(inks(document)), body=body_size(document))
+                  inks=tuple(inks(document)), body=body_size(document), codes=tuple(codes))
 
 
 def _bottom(page_box) -> float:

@@ -22,7 +22,7 @@ from pamphleteer.errors import BuildError, Diagnostic, PamphleteerError
 from pamphleteer.events import Event
 from pamphleteer.fit import Fit, fit_document, grow_pages, problems
 from pamphleteer.formats import FORMATS
-from pamphleteer.impose import duplex, impose, plan_sheets, print_instruction
+from pamphleteer.impose import Plan, duplex, impose, plan_sheets, print_instruction
 from pamphleteer.limits import JOB_SECONDS, OverBudget, memory_budget, time_budget
 from pamphleteer.materials import MATERIALS, SHEETS, Material
 from pamphleteer.outputs import Output
@@ -117,15 +117,17 @@ def check_document(project: Project, locale: str,
 
 
 def _subject(project: Project, piece: Piece, profile: str, rendered: Rendered,
-             data: bytes = b"", pdf: bytes = b"") -> Subject:
+             data: bytes = b"", pdf: bytes = b"", plan: Plan | None = None) -> Subject:
     """What the checks look at of ``piece``'s render for ``profile``."""
     geo, entry = piece.geometries[profile], PROFILES[profile]
+    placed = None if plan is None else [[(p.page, p.x, p.y, p.scale) for p in sheet.placements]
+                                        for sheet in plan.sheets]
     return Subject(material=piece.material, profile=entry, layout=rendered.layout,
                    max_pages=geo.max_pages, source=piece.doc.path,
                    template=project.template_file(piece.material.template),
                    codes=tuple(piece.codes[profile]), data=data, pdf=pdf,
                    trim=None if entry.impose else max(geo.slug, geo.bleed),
-                   trim_size=geo.trim)
+                   trim_size=geo.trim, placed=placed)
 
 
 def _fit(render, piece: Piece, profile: str) -> tuple[Fit, Rendered]:
@@ -293,11 +295,11 @@ def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Render
     profile = PROFILES[job.profile]
     notes = run_checks(_subject(project, piece, job.profile, rendered), LAYOUT)
     rendered = rendered.written()
-    pdf = rendered.pdf
+    pdf, plan = rendered.pdf, None
     if profile.impose:
-        pdf = _impose(project, job, piece, rendered, underlays)
+        pdf, plan = _impose(project, job, piece, rendered, underlays)
     data = FORMATS[profile.format].encode(pdf)  # the PDF itself, or an image of its page
-    subject = _subject(project, piece, job.profile, rendered, data, pdf)
+    subject = _subject(project, piece, job.profile, rendered, data, pdf, plan)
     notes = run_checks(subject, FILE) + notes
     output = Output(path=job.path, locale=job.locale, material=job.material,
                     profile=job.profile, content_locale=piece.doc.content_locale,
@@ -312,15 +314,16 @@ def _finish(project: Project, job: Job, piece: Piece, fit: Fit, rendered: Render
 
 
 def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
-            underlays: list[int]) -> bytes:
-    """Put the trim pages on the home printer's sheets, with marks and a print instruction."""
+            underlays: list[int]) -> tuple[bytes, Plan | None]:
+    """Put the trim pages on the home printer's sheets, with marks and a print instruction;
+    the sheets, and the plan that placed the pages (none: the trim pages as they are)."""
     material, profile = piece.material, PROFILES[job.profile]
     paper = project.locales[job.locale].paper
     instruction = print_instruction(material, piece.strings, paper)
     layout = plan_sheets(material, SHEETS[paper], piece.geometries[job.profile].trim,
                          rendered.pages, instruction)
     if layout is None:
-        return rendered.pdf
+        return rendered.pdf, None
     sheet = layout.sheets[0]
     context = base_context(project, job.locale, profile,
                            Geometry(trim=(sheet.width, sheet.height)))
@@ -329,7 +332,7 @@ def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
     underlay, laid_out = sheet_pdf(html, root=project.root,
                                    source=project.template_file("sheet.html.j2"))
     underlays[0] += laid_out
-    return impose(rendered.pdf, layout, underlay, duplex(material, paper))
+    return impose(rendered.pdf, layout, underlay, duplex(material, paper)), layout
 
 
 # Relative layout cost of a material's document (measured on the demo: a booklet lays out

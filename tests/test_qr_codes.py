@@ -8,6 +8,7 @@ import re
 import pytest
 
 from pamphleteer.materials import MATERIALS, PRINTED
+from pamphleteer.preflight import code_regions
 from pamphleteer.qr import side
 
 from conftest import build
@@ -104,3 +105,39 @@ def test_the_palm_card_front_points_to_the_codes(fixture_kit):
     assert "Scan the codes on the back" in front("home")
     assert "Tap the codes on the next page" in front("screen")
     assert not qr_texts(fixture_kit / "en/palmcard-shop.pdf")[0]  # none on the front itself
+
+
+def test_a_code_s_region_is_where_its_page_draws_it():
+    """The layout's boxes (pt from a trim page's top left) on the PDF page (bottom left)."""
+    box = [(0, 100.0, 200.0, 80.0, 80.0)]
+    assert code_regions(box, [(0, 0, 612, 792)]) == [[(100, 512, 180, 592)]]
+    # A shop page: the trim box sits inside the bleed and the slug.
+    assert code_regions(box, [(45, 45, 657, 837)]) == [[(145, 557, 225, 637)]]
+    # A home sheet: the card drawn twice, each where the plan puts it.
+    placed = [[(0, 36.0, 200.0, 1.0), (0, 420.0, 200.0, 0.5)]]
+    assert code_regions([(0, 10.0, 20.0, 50.0, 50.0)], [(0, 0, 792, 612)], placed, 360.0) == \
+        [[(46, 490, 96, 540), (425, 345, 450, 370)]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("material", ["flyer", "callscript", "palmcard", "signsheet"])
+def test_the_build_reads_each_code_from_its_own_region(campaign, monkeypatch, material):
+    """No code needs the whole page: every one decodes from the region the layout gives it,
+    on the piece's own pages and on a home printer's sheets."""
+    from pamphleteer import checks, preflight
+    from pamphleteer.pipeline import build_document
+    from pamphleteer.project import load_project
+
+    calls = {"regions": 0, "pages": 0}
+    scan = preflight.scan_pages
+
+    def spy(pdf, *args, codes=None, **kwargs):
+        calls["pages" if codes is None else "regions"] += 1
+        return scan(pdf, *args, codes=codes, **kwargs)
+
+    monkeypatch.setattr(preflight, "scan_pages", spy)
+    monkeypatch.setattr(checks, "scan_pages", spy)
+    results = build_document(load_project(campaign), "en", material, ("home", "shop", "screen"))
+    assert all(not r.errors and r.output and r.output.qr for r in results), results
+    assert all(code["verified"] for r in results for code in r.output.qr)
+    assert calls == {"regions": 3, "pages": 0}, calls

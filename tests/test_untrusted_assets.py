@@ -512,12 +512,14 @@ def test_a_shop_build_with_a_cut_profile_is_refused(campaign, tmp_path, length):
 @pytest.mark.slow
 def test_a_shop_build_with_a_profile_littlecms_cannot_use_is_refused(campaign, tmp_path):
     assets = own_assets(campaign)
-    broken = patched(PROFILE, tag_data(PROFILE, b"B2A0") + 8, b"\x00")
-    (assets / "icc" / ICC.name).write_bytes(broken)
+    letter = assets / "icc" / "pamphleteer-gracol2006.icc"  # the English pieces print on it
+    profile = letter.read_bytes()
+    broken = patched(profile, tag_data(profile, b"B2A0") + 8, b"\x00")
+    letter.write_bytes(broken)
     code, output = run("build", "--project", str(campaign), "--out", f"{tmp_path}/out",
                        "-m", "flyer", "-p", "shop", "-l", "en")
     assert code == 1 and "Traceback" not in output, output
-    assert f"assets/icc/{ICC.name}: this colour profile is damaged: the colour engine " \
+    assert f"assets/icc/{letter.name}: this colour profile is damaged: the colour engine " \
            "(LittleCMS) cannot use it" in output, output
 
 
