@@ -74,14 +74,24 @@ def _content(element, page, decorative: dict[tuple[int, int], set[int]]) -> None
 
 
 def _scope(cell) -> bool:
-    """``/Scope``: a cell of a header row heads its column; else the row it starts."""
+    """``/Scope``: a cell of a header row (the table's head, or its first row where it has
+    none) heads its column; any other header cell heads the row it starts."""
     import pikepdf
 
     row = cell.get("/P")
-    section = row.get("/P") if row is not None else None
-    first = section is not None and isinstance(section.get("/K"), pikepdf.Array) and \
-        len(section.K) and section.K[0].objgen == row.objgen
-    heads_column = section is not None and (section.get("/S") == pikepdf.Name.THead or first)
+    section = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
+    if not isinstance(section, pikepdf.Dictionary):
+        return False
+    table = section if section.get("/S") == pikepdf.Name.Table else section.get("/P")
+    groups = _elements(table)
+    if section.get("/S") == pikepdf.Name.THead:
+        heads_column = True
+    elif any(group.get("/S") == pikepdf.Name.THead for group in groups):
+        heads_column = False
+    else:
+        rows = [r for group in groups for r in ([group] if group.get("/S") == pikepdf.Name.TR
+                                                else _elements(group))]
+        heads_column = bool(rows) and rows[0].objgen == row.objgen
     attributes = cell.get("/A")
     if not isinstance(attributes, pikepdf.Dictionary):
         cell.A = attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
@@ -90,6 +100,15 @@ def _scope(cell) -> bool:
         return False
     attributes.Scope = scope
     return True
+
+
+def _elements(node) -> list:
+    """The structure elements among ``node``'s kids."""
+    import pikepdf
+
+    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+    return [kid for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != pikepdf.Name.MCR]
 
 
 def _unmark(page, mcids: set[int]) -> None:

@@ -116,3 +116,25 @@ def test_a_name_a_pdf_may_not_hold_is_escaped():
     assert weasy.pdf_name(b"/ABCDEF+Inter") == b"/ABCDEF+Inter"
     assert weasy.pdf_name(b"/ABCDEF+My Font(2)#") == b"/ABCDEF+My#20Font#282#29#23"
     assert weasy.pdf_name("/ABCDEF+Café".encode()) == b"/ABCDEF+Caf#C3#A9"
+
+
+def test_a_header_cell_heads_its_column_or_its_row(project):
+    """WeasyPrint gives a tagged table's header cells no /Scope: a header row's cells head
+    their columns, a header cell that starts a body row heads its row."""
+    table = HTML.replace("<body><p>Sign for a peace agreement.</p>", (
+        "<body><table><thead><tr><th>No.</th><th>Name</th></tr></thead>"
+        "<tbody><tr><th>1</th><td>Ana</td></tr><tr><th>2</th><td>Ben</td></tr></tbody></table>"
+        # No head: its first row is the header row.
+        "<table><tr><th>ZIP</th><th>Email</th></tr><tr><th>3</th><td>Cy</td></tr></table>"))
+    written = render(project, table, pdf_variant="pdf/ua-1")
+    scopes = []
+    with pikepdf.open(io.BytesIO(finish(written, Finish(tags=True)))) as pdf:
+        def walk(node) -> None:
+            if isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/TH":
+                    scopes.append(str(node.A.get("/Scope")))
+                kids = node.get("/K")
+                for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                    walk(kid)
+        walk(pdf.Root.StructTreeRoot)
+    assert scopes == ["/Column", "/Column", "/Row", "/Row", "/Column", "/Column", "/Row"], scopes
