@@ -22,6 +22,16 @@ KNOWN = {
     "vi": ("Tiếng Việt", "letter"), "fr": ("Français", "a4"), "de": ("Deutsch", "a4"),
     "pt": ("Português", "a4"), "pt-BR": ("Português (Brasil)", "a4"), "tl": ("Tagalog", "letter"),
     "zh": ("中文", "a4"), "ja": ("日本語", "a4"), "ht": ("Kreyòl ayisyen", "letter"),
+    "ru": ("Русский", "a4"), "uk": ("Українська", "a4"), "hi": ("हिन्दी", "a4"),
+}
+# The theme's fonts for a script the campaign's own (Latin and Cyrillic) cannot draw, by its
+# ISO 15924 code as CLDR names it: what new-locale gives a new language in its locale.toml,
+# and whether its lines break only at spaces (Korean). A language without an entry here
+# needs a font added to the campaign first.
+SCRIPT_FONTS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "Kore": (("Noto Sans KR",), True),
+    "Hang": (("Noto Sans KR",), True),
+    "Deva": (("Noto Sans Devanagari", "Inter"), False),  # Latin digits and names from Inter
 }
 
 
@@ -171,6 +181,21 @@ def describe_language(code: str) -> tuple[str, str]:
     if code in KNOWN:
         return KNOWN[code]
     return name, "letter" if territory in LETTER_TERRITORIES else "a4"
+
+
+def language_script(code: str) -> str:
+    """The script ``code`` is written in (ISO 15924, as CLDR's likely subtags say)."""
+    from babel import Locale as Cldr
+    from babel.core import get_global
+
+    language = Cldr.parse(code, sep="-")
+    if language.script:
+        return language.script
+    likely = get_global("likely_subtags")
+    tag = likely.get(f"{language.language}_{language.territory}") if language.territory \
+        else None
+    parts = (tag or likely.get(str(language.language), "")).split("_")
+    return parts[1] if len(parts) > 2 else ""
 
 
 def locale_file_text(code: str, name: str, paper: str, keep_words: bool = False,

@@ -32,7 +32,14 @@ from pamphleteer.errors import ContentError, PamphleteerError, UsageError
 from pamphleteer.files import no_loop, read_bytes, read_user_text
 from pamphleteer.fonts import coverage
 from pamphleteer.glyphs import describe
-from pamphleteer.locales import LOCALE_FILE, describe_language, locale_file_text
+from pamphleteer.locales import (
+    FONT_ROLES,
+    LOCALE_FILE,
+    SCRIPT_FONTS,
+    describe_language,
+    language_script,
+    locale_file_text,
+)
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import write_atomic
 from pamphleteer.project import Project
@@ -206,13 +213,19 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
         raise UsageError(f"content/{code} already exists; edit its files instead", folder)
     # The language's name in its own script is a sample of that script: fonts that cannot
     # draw it cannot print the language (said now, not as glyph errors after translating).
-    stacks = project.locales[base].fonts.values()
-    drawable = frozenset.intersection(*(coverage(project.font_faces, st) for st in stacks))
-    missing = [c for c in dict.fromkeys(name) if c.isalpha() and ord(c) not in drawable]
+    # The base's fonts first; else the theme's for the language's script (Devanagari, ...).
+    settings = project.locales[base]
+    fonts, keep_words = dict(settings.fonts), settings.keep_words
+    missing = _undrawn(project, name, fonts)
+    theme = SCRIPT_FONTS.get(language_script(code))
+    if missing and theme:
+        fonts, keep_words = dict.fromkeys(FONT_ROLES, theme[0]), theme[1]
+        missing = _undrawn(project, name, fonts)
     if missing:
-        raise UsageError(f"the fonts '{base}' uses cannot draw {name} ({describe(missing)}): "
-                         "add a font for its script to assets/fonts first (README: 'Adding a "
-                         "font'), or start from a locale whose fonts can (--from LOCALE)")
+        raise UsageError(f"the fonts '{base}' uses cannot draw {name} ({describe(missing)}), "
+                         "and the theme has none for its script: add a font for it to "
+                         "assets/fonts first (README: 'Adding a font'), or start from a locale "
+                         "whose fonts can (--from LOCALE)")
     sources = [path for name_ in TRACKED
                if present(path := tracked_path(project, base, name_))]
     # Each copied file is read once, checked (never a pipe, a device or a link out).
@@ -223,11 +236,20 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
         if os.path.lexists(folder):  # made by another new-locale while this one waited
             raise UsageError(f"content/{code} was just made by another new-locale; edit its "
                              "files instead", folder)
-        return _make_locale(project, code, base, folder, name, paper, copies)
+        return _make_locale(project, code, base, folder, name, paper, copies, fonts,
+                            keep_words)
+
+
+def _undrawn(project: Project, text: str, fonts: dict[str, tuple[str, ...]]) -> list[str]:
+    """The letters of ``text`` some role of ``fonts`` cannot draw."""
+    drawable = frozenset.intersection(*(coverage(project.font_faces, stack)
+                                        for stack in fonts.values()))
+    return [c for c in dict.fromkeys(text) if c.isalpha() and ord(c) not in drawable]
 
 
 def _make_locale(project: Project, code: str, base: str, folder: Path, name: str,
-                 paper: str, copies: dict[str, bytes]) -> list[Path]:
+                 paper: str, copies: dict[str, bytes], fonts: dict[str, tuple[str, ...]],
+                 keep_words: bool) -> list[Path]:
     """Fill a scratch folder beside ``folder`` with ``copies`` and the locale's settings, then
     rename it into place: ``folder`` appears whole or not at all."""
     scratch = project.content_dir / f".{code}.{os.getpid()}.{secrets.token_hex(4)}"
@@ -243,12 +265,13 @@ def _make_locale(project: Project, code: str, base: str, folder: Path, name: str
                 if base != project.source_locale:  # copied from another translation: say so
                     value += f" {COPY}{fingerprint(target)}"
                 set_fingerprint(target, value)
-        settings = project.locales[base]
         # The base's own settings, so that a copy of Korean keeps its fonts and word breaks
-        # (and its paper: a copy of the source takes the language's usual one).
+        # (or the theme's fonts for the script; and its paper: a copy of the source takes the
+        # language's usual one).
+        settings = project.locales[base]
         (scratch / LOCALE_FILE).write_text(locale_file_text(
             code, name, paper if base == project.source_locale else settings.paper,
-            keep_words=settings.keep_words, fonts=settings.fonts), encoding="utf-8")
+            keep_words=keep_words, fonts=fonts), encoding="utf-8")
         _move(scratch, folder, code)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)

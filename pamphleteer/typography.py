@@ -92,6 +92,7 @@ APOSTROPHE = "\u2019"
 _OPENERS = set(" \t\n\u00a0([{\u2014\u2013/-")
 _ABBREVIATION = re.compile(r"\b(\w{1,3}\.) (?=\w{1,3}\.)")  # "EE. UU.": one unit
 _NUMBER_UNIT = re.compile(r"(\d) (?=[^\W\d_])")  # "28,500 troops", "13.4 billion"
+_DIGIT_GROUPS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")  # "28 500" (Russian, French): one number
 # A citation stays with what it cites: "H.R. 1369", "Sec. 5", "troops [3]", "signed (1953)".
 _CITED = re.compile(r"(\b[A-Z][A-Za-z]{0,3}\.) (?=\d)|(\S) (?=\[\d{1,3}\]|\(\d{4}\))")
 # A separator dot or bullet never starts a line ("Westlake Park · 401 Pine St"): a line may
@@ -103,8 +104,8 @@ SHORT_LAST_WORD = 7  # a headline's last word this short keeps its neighbour on 
 
 def typeset(fragment: str, lang: str) -> str:
     """Curly quotes and apostrophes in the language's style, and no-break spaces inside
-    spaced abbreviations, between a number and its unit, before a citation and before a
-    separator dot, in the text of a fragment."""
+    spaced abbreviations, between a number's digit groups and between it and its unit, before
+    a citation and before a separator dot, in the text of a fragment."""
     marks = QUOTES.get(lang.split("-")[0].lower(), ENGLISH_QUOTES)
     pieces = re.split(r"(<[^>]*>)", fragment)
     before = " "  # the last character of text so far: what a quote follows
@@ -126,6 +127,7 @@ def typeset(fragment: str, lang: str) -> str:
             out.append(char)
             before = char
         text = _ABBREVIATION.sub(lambda m: m[1] + NBSP, "".join(out))
+        text = _DIGIT_GROUPS.sub(NBSP, text)
         text = _NUMBER_UNIT.sub(lambda m: m[1] + NBSP, text)
         text = _CITED.sub(lambda m: (m[1] or m[2]) + NBSP, text)
         text = _SEPARATOR.sub(NBSP, text)

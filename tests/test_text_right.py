@@ -43,6 +43,7 @@ def test_a_placeholder_is_typeset_whole_and_stays_with_its_particle(text, lang, 
     ("28,500 troops [3] remain", "troops" + NBSP + "[3]"),
     ("an armistice (1953) only", "armistice" + NBSP + "(1953)"),
     ("Westlake Park · 401 Pine St", "Park" + NBSP + "· 401"),
+    ("около 28 500 военных", "28" + NBSP + "500" + NBSP + "военных"),  # digit groups: one number
 ])
 def test_citations_and_separators_keep_to_their_word(text, expected):
     assert expected in typeset(text, "en")

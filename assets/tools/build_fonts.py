@@ -19,23 +19,30 @@ import argparse
 import re
 import shlex
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
 
+# Latin and Cyrillic (Russian, Ukrainian, Serbian, Bulgarian...): the theme's families draw
+# both in full, so a campaign's Russian pieces need no font of their own.
 LATIN_UNICODES = (
-    "U+0020-007E,U+00A0-00FF,U+0100-017F,U+0180-024F,U+0300-036F,U+1E00-1EFF,"
+    "U+0020-007E,U+00A0-00FF,U+0100-017F,U+0180-024F,U+0300-036F,U+0400-052F,U+1E00-1EFF,"
     "U+2000-206F,U+20A0-20CF,U+2100-214F,U+2190-21FF,U+2212,U+2713,U+2022,"
     "U+25A1,U+25CF"
 )
+# Devanagari (Hindi, Marathi, Nepali): its letters, marks and the joiners its conjuncts use;
+# Latin digits and punctuation come from the theme's Latin families after it in a stack.
+DEVANAGARI_UNICODES = "U+0020,U+00A0,U+0900-097F,U+1CD0-1CFF,U+200B-200D,U+20B9,U+25CC,U+A8E0-A8FF"
 KOREAN_UNICODES = (
     "U+0020-007E,U+00A0-00FF,U+2000-206F,U+2190-21FF,U+1100-11FF,U+3000-303F,"
     "U+3130-318F,U+AC00-D7A3,U+FF00-FFEF"
 )
-LATIN_SAMPLE = "Ạặễờựđ"
+LATIN_SAMPLE = "Ạặễờựđ Мир Україна"
 KOREAN_SAMPLE = "평화협정"
+DEVANAGARI_SAMPLE = "शांति समझौता क्षत्र"
 
 INTER_DIR = "usr/share/fonts/opentype/inter"
 NOTO_DIR = "usr/share/fonts/truetype/noto"
@@ -51,6 +58,7 @@ FAMILY_PACKAGES = {
     "Inter": ("fonts-inter", "OFL-1.1"),
     "Noto Serif": ("fonts-noto-core", "OFL-1.1"),
     "Noto Sans KR": ("fonts-noto-cjk", "SIL-1.1"),
+    "Noto Sans Devanagari": ("fonts-noto-core", "OFL-1.1"),
 }
 
 
@@ -69,7 +77,8 @@ class FontJob:
     @property
     def sample(self) -> str:
         """Text whose glyphs the subset must cover."""
-        return KOREAN_SAMPLE if self.unicodes == KOREAN_UNICODES else LATIN_SAMPLE
+        return {KOREAN_UNICODES: KOREAN_SAMPLE,
+                DEVANAGARI_UNICODES: DEVANAGARI_SAMPLE}.get(self.unicodes, LATIN_SAMPLE)
 
 
 JOBS: tuple[FontJob, ...] = (
@@ -164,6 +173,22 @@ JOBS: tuple[FontJob, ...] = (
         KOREAN_UNICODES,
         collection=True,
     ),
+    FontJob(
+        "Noto Sans Devanagari",
+        400,
+        "normal",
+        f"{NOTO_DIR}/NotoSansDevanagari-Regular.ttf",
+        "NotoSansDevanagari-Regular.subset.ttf",
+        DEVANAGARI_UNICODES,
+    ),
+    FontJob(
+        "Noto Sans Devanagari",
+        700,
+        "normal",
+        f"{NOTO_DIR}/NotoSansDevanagari-Bold.ttf",
+        "NotoSansDevanagari-Bold.subset.ttf",
+        DEVANAGARI_UNICODES,
+    ),
 )
 
 
@@ -215,7 +240,9 @@ def build_fonts(debroot: Path, out: Path) -> None:
         print("pyftsubset " + shlex.join(args))
         subset.main(args)
         if job.unicodes == KOREAN_UNICODES:
-            order_glyphs(out / job.output)
+            order_glyphs(out / job.output, ordinary_korean)
+        elif job.unicodes == LATIN_UNICODES:
+            order_glyphs(out / job.output, ordinary_latin)
 
 
 def common_hangul(code: int) -> bool:
@@ -224,8 +251,19 @@ def common_hangul(code: int) -> bool:
     return 0xAC00 <= code <= 0xD7A3 and len(chr(code).encode("euc_kr")) == 2
 
 
-def order_glyphs(path: Path) -> None:
-    """Renumber a Korean subset's glyphs: what ordinary text uses first, rare syllables last.
+def ordinary_korean(code: int) -> bool:
+    """What Korean text uses: everything but the jamo and the rare syllables."""
+    return not (0x1100 <= code <= 0x11FF or 0xAC00 <= code <= 0xD7A3) or common_hangul(code)
+
+
+def ordinary_latin(code: int) -> bool:
+    """What a Latin-script kit uses: everything but Cyrillic (which its own pieces use)."""
+    return not 0x0400 <= code <= 0x052F
+
+
+def order_glyphs(path: Path, ordinary: Callable[[int], bool]) -> None:
+    """Renumber a subset's glyphs: what ordinary text uses first, the rest last (a Korean
+    subset's rare syllables; a Latin one's Cyrillic).
 
     WeasyPrint embeds a subset that keeps every glyph's number, so the embedded font holds an
     (empty) entry for every glyph up to the highest one used: about 20 KB per weight when
@@ -237,11 +275,9 @@ def order_glyphs(path: Path) -> None:
     from fontTools import subset as subsetting
     from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
-    font = TTFont(path)
+    font = TTFont(path, recalcTimestamp=False)  # the source's date: a rebuild is the same file
     cmap, order = font.getBestCmap(), font.getGlyphOrder()
-    wanted = [code for code in sorted(cmap)
-              if not (0x1100 <= code <= 0x11FF or 0xAC00 <= code <= 0xD7A3)
-              or common_hangul(code)]
+    wanted = [code for code in sorted(cmap) if ordinary(code)]
     options = subsetting.Options()
     options.layout_features = ["*"]
     options.notdef_outline = True
@@ -250,18 +286,25 @@ def order_glyphs(path: Path) -> None:
     closure._closure_glyphs(font)  # the glyphs the layout features reach from these
     first = set(closure.glyphs_retained) | {order[0]}
     new_order = [g for g in order if g in first] + [g for g in order if g not in first]
-    top = font["CFF "].cff.topDictIndex[0]
-    # CID-keyed CFF: each charstring keeps the private dict (FD) it was read with, and the
-    # FD of each glyph number moves with its glyph (fontTools leaves FDSelect as it was).
-    fd_of = dict(zip(order, top.FDSelect.gidArray, strict=True))
-    charstrings = {name: top.CharStrings[name] for name in order}
-    for charstring in charstrings.values():
-        charstring.decompile()
-    reorderGlyphs(font, new_order)
-    top.CharStrings.charStrings = {name: charstrings[name] for name in new_order}
-    top.CharStrings.charStringsAreIndexed = False
-    top.FDSelect.gidArray = [fd_of[name] for name in new_order]
-    font.save(path)
+    if "CFF " not in font:  # TrueType: its glyphs are kept by name
+        reorderGlyphs(font, new_order)
+        font.save(path)
+    else:
+        top = font["CFF "].cff.topDictIndex[0]
+        # CID-keyed CFF: each charstring keeps the private dict (FD) it was read with, and
+        # the FD of each glyph number moves with its glyph (fontTools leaves FDSelect as it
+        # was).
+        cid = hasattr(top, "FDSelect")
+        fd_of = dict(zip(order, top.FDSelect.gidArray, strict=True)) if cid else {}
+        charstrings = {name: top.CharStrings[name] for name in order}
+        for charstring in charstrings.values():
+            charstring.decompile()
+        reorderGlyphs(font, new_order)
+        top.CharStrings.charStrings = {name: charstrings[name] for name in new_order}
+        top.CharStrings.charStringsAreIndexed = False
+        if cid:
+            top.FDSelect.gidArray = [fd_of[name] for name in new_order]
+        font.save(path)
     highest = max(new_order.index(cmap[code]) for code in wanted)
     print(f"ordered {path.name}: {len(first)} of {len(order)} glyphs first "
           f"(common text reaches glyph {highest})")

@@ -1,0 +1,81 @@
+"""Any script a translator brings: new-locale gives a language the theme's fonts for its script,
+with no font work (Cyrillic in the theme's own families, Devanagari in Noto Sans Devanagari),
+and the pages shape it right. The copy is a real translation of the fixture's flyer
+(tests/fixtures/scripts/<locale>/flyer.md)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pikepdf
+import pypdfium2
+import pytest
+
+from conftest import FIXTURES, build, run
+from pdfinspect import text_lines
+
+
+def new_language(campaign, code: str) -> str:
+    """``new-locale code``, then the flyer translated and marked so; its locale.toml."""
+    result, output = run("new-locale", code, "--project", str(campaign))
+    assert result == 0, output
+    shutil.copy(FIXTURES / "scripts" / code / "flyer.md", campaign / "content" / code)
+    assert run("mark-translated", code, "flyer", "--project", str(campaign))[0] == 0
+    return (campaign / "content" / code / "locale.toml").read_text("utf-8")
+
+
+def fonts_drawn(pdf) -> set[str]:
+    with pikepdf.open(pdf) as document:
+        return {str(font.BaseFont).split("+")[-1] for font in document.objects
+                if isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/Font"
+                and font.get("/Subtype") == "/Type0"}
+
+
+def test_a_script_the_theme_has_no_font_for_is_refused_with_the_reason(campaign):
+    code, output = run("new-locale", "am", "--project", str(campaign))
+    assert code == 2 and "cannot draw አማርኛ" in output and "theme has none for its script" \
+        in output, output
+    assert not (campaign / "content/am").exists()
+
+
+@pytest.mark.slow
+def test_russian_needs_no_font_work(campaign, tmp_path):
+    settings = new_language(campaign, "ru")
+    assert 'text = ["Noto Serif"]' in settings  # the campaign's own families draw Cyrillic
+    code, output = build(campaign, tmp_path / "out", "-l", "ru", "-m", "flyer", "-p", "shop")
+    assert code == 0 and "no bundled font" not in output, output
+    pdf = tmp_path / "out/ru/flyer-shop.pdf"
+    lines = [line.text.replace("\u00a0", " ") for line in text_lines(pdf, 0)]
+    assert "Закрепим мир" in " ".join(lines) or any("Закрепим" in line for line in lines), lines
+    assert {"Inter-Heavy", "Noto-Serif"} <= fonts_drawn(pdf), fonts_drawn(pdf)
+    # "28 500": one number, never broken at its group space.
+    assert any("28 500" in line for line in lines), lines
+
+
+@pytest.mark.slow
+def test_hindi_gets_devanagari_fonts_and_is_shaped(campaign, tmp_path):
+    settings = new_language(campaign, "hi")
+    assert 'text = ["Noto Sans Devanagari", "Inter"]' in settings, settings
+    code, output = build(campaign, tmp_path / "out", "-l", "hi", "-m", "flyer", "-p", "shop",
+                         "-p", "screen")
+    assert code == 0 and "no bundled font" not in output, output
+    pdf = tmp_path / "out/hi/flyer-shop.pdf"
+    assert {"Noto-Sans-Devanagari", "Noto-Sans-Devanagari-Bold"} <= fonts_drawn(pdf)
+    # Shaped, as the page draws it: conjuncts (द्ध, क्ष) and vowel signs are single glyphs
+    # standing for several characters (HarfBuzz's clusters), not letters set one by one.
+    clusters = set()
+    with pikepdf.open(pdf) as document:
+        for font in document.objects:
+            if isinstance(font, pikepdf.Dictionary) and "/ToUnicode" in font and \
+                    "Devanagari" in str(font.get("/BaseFont", "")):
+                cmap = font.ToUnicode.read_bytes().decode("ascii", "replace")
+                clusters |= {chars.upper() for chars in
+                             re.findall(r"<[0-9A-Fa-f]{4}>\s*<([0-9A-Fa-f]{8,})>", cmap)}
+    assert {"0926094D0927", "0915094D0937"} & clusters, clusters  # द्ध, क्ष
+    assert any("094D" in chars for chars in clusters)  # a virama joins consonants
+    assert {"0924093F", "0915093F"} & clusters, clusters  # ति, कि: the vowel sign goes first
+    # Read back from the page where no vowel sign leads a cluster (WeasyPrint gives a
+    # cluster's text to one of its glyphs: a leading sign reads as a stray character).
+    text = pypdfium2.PdfDocument(str(pdf))[0].get_textpage().get_text_range()
+    assert "हस्ताक्षर" in text, text[:300]
