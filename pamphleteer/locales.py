@@ -57,25 +57,29 @@ def locale_codes(content_dir: Path) -> list[str]:
 
 def load_locales(content_dir: Path, default_fonts: dict[str, tuple[str, ...]],
                  families: set[str], notes: list[Diagnostic],
-                 broken: dict[str, ConfigError] | None = None) -> dict[str, Locale]:
-    """Read every locale folder's settings; a folder without ``locale.toml`` gets defaults.
-    With ``broken``, a locale whose settings are wrong goes there (code -> its error) rather
-    than stopping everything: only a command that uses it must stop."""
-    locales = {}
-    for code in locale_codes(content_dir):
+                 broken: dict[str, ConfigError] | None = None,
+                 source: str | None = None) -> dict[str, Locale]:
+    """Read every locale folder's settings; a folder without ``locale.toml`` gets defaults,
+    its paper the campaign's (``source``'s: the region the campaign prints in). With
+    ``broken``, a locale whose settings are wrong goes there (code -> its error) rather than
+    stopping everything: only a command that uses it must stop."""
+    locales: dict[str, Locale] = {}
+    codes = locale_codes(content_dir)
+    for code in sorted(codes, key=lambda c: c != source):  # the source first: its paper
+        region = locales[source].paper if source in locales else None
         try:
-            locale = _load_locale(content_dir, code, default_fonts, families, notes)
+            locale = _load_locale(content_dir, code, default_fonts, families, notes, region)
         except ConfigError as exc:
             if broken is None:
                 raise
             broken[code] = exc
             continue
         locales[code] = locale
-    return locales
+    return {code: locales[code] for code in codes if code in locales}
 
 
 def _load_locale(content_dir: Path, code: str, default_fonts: dict[str, tuple[str, ...]],
-                 families: set[str], notes: list[Diagnostic]) -> Locale:
+                 families: set[str], notes: list[Diagnostic], region: str | None) -> Locale:
     """One locale folder's settings."""
     folder = content_dir / code
     if not folder.resolve().is_relative_to(content_dir.resolve()):
@@ -88,6 +92,7 @@ def _load_locale(content_dir: Path, code: str, default_fonts: dict[str, tuple[st
     path = folder / LOCALE_FILE
     if not os.path.lexists(path):  # a pipe or a broken link is read, and refused, not missing
         name, paper = KNOWN.get(code, (code, "letter"))
+        paper = region or paper  # the campaign prints in one region, whatever the language
         notes.append(Diagnostic(f"no {LOCALE_FILE}: using name '{name}' and {paper} paper "
                                 f"(run new-locale {code} or add the file)", path))
         return Locale(code=code, name=name, paper=paper, fonts=dict(default_fonts))
@@ -204,8 +209,9 @@ def locale_file_text(code: str, name: str, paper: str, keep_words: bool = False,
     lines = [
         f"# Settings for the {name} kit. Change them here; no code involved.",
         "# name: the language's name in its own script. paper: \"letter\" (US, Canada,",
-        "# Mexico, ...) or \"a4\" (most other countries). direction: \"ltr\" (right-to-left",
-        "# scripts are not supported yet).",
+        "# Mexico, ...) or \"a4\" (most other countries): the campaign's, whatever the",
+        "# language; change it where this kit prints in another region. direction: \"ltr\"",
+        "# (right-to-left scripts are not supported yet).",
         f'name = "{name}"',
         f'paper = "{paper}"',
         'direction = "ltr"',

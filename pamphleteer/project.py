@@ -144,8 +144,8 @@ def load_project(root: Path | str) -> Project:
     default_fonts = font_roles(check, data.get("fonts", {}), ("fonts",), families, required=True)
     notes: list[Diagnostic] = []
     broken: dict[str, ConfigError] = {}
-    locales = load_locales(root / "content", default_fonts, families, notes, broken)
     source = check.get(campaign, ("campaign", "source_locale"), str, "en")
+    locales = load_locales(root / "content", default_fonts, families, notes, broken, source)
     if source in broken:  # every other language falls back to it: nothing can go on
         raise broken[source]
     if source not in locales:

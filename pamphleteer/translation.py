@@ -204,7 +204,7 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
     """Scaffold ``content/<code>/``: every material and the strings file, marked untranslated,
     with the settings (paper, fonts, word breaking) of the locale it is copied from. The
     folder is made aside and moved into place, so a failure leaves nothing behind."""
-    name, paper = describe_language(code)  # an unknown or right-to-left language stops here
+    name, _ = describe_language(code)  # an unknown or right-to-left language stops here
     base = from_locale or project.source_locale
     if base not in project.locales:
         raise UsageError(f"--from {base}: there is no folder content/{base}")
@@ -236,8 +236,7 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
         if os.path.lexists(folder):  # made by another new-locale while this one waited
             raise UsageError(f"content/{code} was just made by another new-locale; edit its "
                              "files instead", folder)
-        return _make_locale(project, code, base, folder, name, paper, copies, fonts,
-                            keep_words)
+        return _make_locale(project, code, base, folder, name, copies, fonts, keep_words)
 
 
 def _undrawn(project: Project, text: str, fonts: dict[str, tuple[str, ...]]) -> list[str]:
@@ -248,7 +247,7 @@ def _undrawn(project: Project, text: str, fonts: dict[str, tuple[str, ...]]) -> 
 
 
 def _make_locale(project: Project, code: str, base: str, folder: Path, name: str,
-                 paper: str, copies: dict[str, bytes], fonts: dict[str, tuple[str, ...]],
+                 copies: dict[str, bytes], fonts: dict[str, tuple[str, ...]],
                  keep_words: bool) -> list[Path]:
     """Fill a scratch folder beside ``folder`` with ``copies`` and the locale's settings, then
     rename it into place: ``folder`` appears whole or not at all."""
@@ -266,12 +265,11 @@ def _make_locale(project: Project, code: str, base: str, folder: Path, name: str
                     value += f" {COPY}{fingerprint(target)}"
                 set_fingerprint(target, value)
         # The base's own settings, so that a copy of Korean keeps its fonts and word breaks
-        # (or the theme's fonts for the script; and its paper: a copy of the source takes the
-        # language's usual one).
-        settings = project.locales[base]
+        # (or the theme's fonts for the script), and its paper: the campaign prints in one
+        # region, whatever the language (a Japanese kit of a US campaign is on letter).
         (scratch / LOCALE_FILE).write_text(locale_file_text(
-            code, name, paper if base == project.source_locale else settings.paper,
-            keep_words=keep_words, fonts=fonts), encoding="utf-8")
+            code, name, project.locales[base].paper, keep_words=keep_words, fonts=fonts),
+            encoding="utf-8")
         _move(scratch, folder, code)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)

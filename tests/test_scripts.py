@@ -79,3 +79,21 @@ def test_hindi_gets_devanagari_fonts_and_is_shaped(campaign, tmp_path):
     # cluster's text to one of its glyphs: a leading sign reads as a stray character).
     text = pypdfium2.PdfDocument(str(pdf))[0].get_textpage().get_text_range()
     assert "हस्ताक्षर" in text, text[:300]
+
+
+def test_paper_follows_the_campaign_s_region_not_the_language(campaign):
+    """A US campaign's French kit prints on letter, as its English one does (it was A4);
+    a language folder says otherwise where it prints in another region."""
+    from pamphleteer.project import load_project
+
+    assert run("new-locale", "fr", "--project", str(campaign))[0] == 0
+    assert 'paper = "letter"' in (campaign / "content/fr/locale.toml").read_text("utf-8")
+    assert run("new-locale", "pt", "--from", "de", "--project", str(campaign))[0] == 0
+    assert 'paper = "a4"' in (campaign / "content/pt/locale.toml").read_text("utf-8")
+    bare = campaign / "content/it"  # no locale.toml: the campaign's paper, with a note
+    bare.mkdir()
+    shutil.copy(campaign / "content/en/flyer.md", bare / "flyer.md")
+    project = load_project(campaign)
+    assert project.locales["it"].paper == "letter"
+    assert project.locales["de"].paper == "a4"  # its own locale.toml: A4, as it says
+    assert any("letter paper" in note.message for note in project.notes)
