@@ -13,7 +13,7 @@ from typing import Any
 
 from pamphleteer.content import STRINGS_FILE
 from pamphleteer.errors import BuildError, ContentError, Diagnostic
-from pamphleteer.events import Event
+from pamphleteer.events import TRANSLATABLE, Event
 from pamphleteer.glyphs import check_file, describe, uncovered
 from pamphleteer.measure import Ink, Layout
 from pamphleteer.photos import SHOP_PPI
@@ -232,7 +232,18 @@ def check_glyphs(project: Project, locale: str, content_locale: str, path: Path)
 
 def check_event_glyphs(project: Project, locale: str, event: Event) -> None:
     """Refuse an event whose name, place, address or host the locale's fonts cannot draw."""
-    missing = uncovered(project, locale, event.text(project.locales[locale].code))
+    code = project.locales[locale].code
+    stamp = event.when(code)
+    dated = [c for c in uncovered(project, locale, stamp)
+             if c not in "".join(event.text_in(name, code) for name in TRANSLATABLE)]
+    if dated:  # from the language's date format, not from any file of the campaign's
+        raise ContentError(f"the '{locale}' pieces print this event's date as CLDR writes it "
+                           f"in that language ({stamp}), and no bundled font for '{locale}' "
+                           f"can draw {describe(dated)}: these come from the language's date "
+                           "format, not from your copy; give the language a font that draws "
+                           f"them (content/{locale}/locale.toml [fonts]), or limit the event "
+                           "with locales = [...]", event.path)
+    missing = uncovered(project, locale, event.text(code))
     if missing:
         text = event.path.read_text(encoding="utf-8")
         line = next((number for number, content in enumerate(text.splitlines(), start=1)

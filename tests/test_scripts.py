@@ -97,3 +97,17 @@ def test_paper_follows_the_campaign_s_region_not_the_language(campaign):
     assert project.locales["it"].paper == "letter"
     assert project.locales["de"].paper == "a4"  # its own locale.toml: A4, as it says
     assert any("letter paper" in note.message for note in project.notes)
+
+
+def test_a_glyph_from_cldr_s_date_format_is_blamed_on_the_date_not_the_copy(campaign, tmp_path):
+    """The weekday 月 came from CLDR's Japanese date, not from any file the campaign wrote."""
+    folder = campaign / "content/ja"
+    folder.mkdir()
+    (folder / "locale.toml").write_text('name = "Japanese"\npaper = "a4"\n', "utf-8")
+    shutil.copy(campaign / "content/en/flyer.md", folder / "flyer.md")
+    event = FIXTURES / "events/harbour-vigil.toml"
+    code, output = build(campaign, tmp_path / "out", "--event", str(event), "-l", "ja", "-m",
+                         "flyer", "-p", "home")
+    assert code == 1 and "Traceback" not in output, output
+    assert "harbour-vigil.toml: the 'ja' pieces print this event's date as CLDR writes it" \
+        in output and "2099年7月27日" in output and "not from your copy" in output, output
