@@ -188,9 +188,24 @@ def _cards(groups: dict, event: str | None, code: str, words: dict[str, str],
                 files.append({"href": own_url(entry["path"]), "label": _label(profile, words),
                               "meta": _meta(entry, words),
                               "how": _how(material, profile, words)})
+        copy = next((e.get("content_locale") for e in profiles.values()), None) or locale
         cards.append({"title": title, "thumb": own_url(thumbs.get((slug, locale, material))),
-                      "files": files})
+                      "files": files,
+                      # A piece whose copy is still the source language's says which, in the
+                      # page's own language (CLDR's name for it).
+                      "copy_language": None if copy == locale else language_in(copy, locale)})
     return cards
+
+
+def language_in(code: str, locale: str) -> str:
+    """The name of language ``code`` in ``locale``'s words (CLDR), else its own code."""
+    from babel import Locale as Cldr
+    from babel import UnknownLocaleError
+
+    try:
+        return Cldr.parse(code, sep="-").get_display_name(Cldr.parse(locale, sep="-")) or code
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 def _meta(entry: dict, words: dict[str, str]) -> str:

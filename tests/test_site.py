@@ -241,3 +241,16 @@ def test_the_kit_page_is_a_theme_template_in_the_campaigns_colours(tmp_path):
     template.write_text("{{ page.nothing_here.at_all }}")
     code, output = build(project, out, "-l", "en", "-m", "flyer", "-p", "home")
     assert code == 1 and "kit.html.j2" in output and "Traceback" not in output
+
+
+@pytest.mark.slow
+def test_a_piece_still_in_the_source_language_says_so_in_the_page_s_language(fixture_kit):
+    """The Korean palm card prints English copy: its card says 영어 (CLDR's Korean for
+    English); the German flyer, translated, says nothing."""
+    page = (fixture_kit / "index.html").read_text("utf-8")
+    sections = dict(re.findall(r'<section id="kit-(\w+)".*?>(.*?)</section>', page, re.S))
+    korean = re.findall(r"<h3>([^<]*)(?: <span class=\"copy-language\">([^<]*)</span>)?</h3>",
+                        sections["ko"])
+    assert korean and all(mark == "영어" for _, mark in korean), korean
+    german = re.findall(r"<h3>(.*?)</h3>", sections["de"])
+    assert german and not any("copy-language" in title for title in german), german
