@@ -8,6 +8,7 @@ far above real copy; past one, the error names the file and the line.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import signal
@@ -65,17 +66,31 @@ def check_text(text: str, path: Path | str | None, line: int | None, *, limit: i
 _LONG_WORD = re.compile(rf"[^\s<>]{{{MAX_WORD + 1},}}")
 
 
-def check_words(fragment: str, source: str, path: Path | str | None, line: int | None) -> None:
+def check_words(fragment: str, source: str, path: Path | str | None, line: int | None,
+                lang: str = "en") -> None:
     """No printed word (text between the tags of an HTML ``fragment``) longer than
     ``MAX_WORD``: no line can hold it, and laying it out costs time that grows with it.
-    ``source`` (starting at ``line``) is searched for where the word is written."""
+    A word is what lies between two places a line may break, as the renderer finds them
+    (Unicode's line breaking, UAX #14): a Japanese or Chinese sentence has no spaces, and may
+    break between almost any two of its characters. ``source`` (starting at ``line``) is
+    searched for where the word is written."""
     for piece in re.split(r"<[^>]*>", fragment):
-        found = _LONG_WORD.search(piece)
-        if found:
-            at = source.find(found[0][:20])
-            raise ContentError(f"a word of {len(found[0]):,} characters ('{found[0][:20]}…'): "
+        for found in _LONG_WORD.finditer(piece):
+            longest = _unbreakable(found[0], lang)
+            if len(longest) <= MAX_WORD:
+                continue
+            at = source.find(longest[:20])
+            raise ContentError(f"a word of {len(longest):,} characters ('{longest[:20]}…'): "
                                f"no line can hold more than {MAX_WORD}; put spaces or "
                                "hyphens in it", path, line_at(source, at, line))
+
+
+def _unbreakable(run: str, lang: str) -> str:
+    """The longest stretch of ``run`` (no spaces in it) that no line may break."""
+    from pamphleteer import weasy  # Pango's breaks: only a run this long costs the lookup
+
+    pieces = weasy.break_pieces(html.unescape(run), {"white_space": "normal", "lang": lang})
+    return max(pieces, key=len)
 
 
 def line_at(text: str, index: int, line: int | None) -> int | None:

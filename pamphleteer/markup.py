@@ -106,7 +106,7 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
     if html_depth(clean) > MAX_ELEMENTS:  # the layout engine recurses on every level
         raise ContentError(f"elements (lists, quotes, HTML tags) nested more than "
                            f"{MAX_ELEMENTS} deep", path, line)
-    check_words(clean, source, path, line)
+    check_words(clean, source, path, line, lang)
     _check_link_texts(clean, source, path, line, diagnostics)
     if photos:
         clean = place_photos(clean, source, photos, path, line)
@@ -152,7 +152,7 @@ def inline(text: str, *, path: Path, line: int, edition: dt.date, keep_words: bo
            lang: str = "en", headline: bool = False) -> str:
     """Escape a front matter value for HTML (placeholders expanded, no Markdown), typeset
     for ``lang``; a ``headline`` keeps its short last word with the one before."""
-    check_words(text, text, path, line)
+    check_words(text, text, path, line, lang)
     return plain(expand_placeholders(text, edition, path, line), lang, keep_words, headline)
 
 

@@ -1,3 +1,5 @@
+# ruff: noqa: RUF001, RUF002
+# (Japanese and Chinese text with its full-width punctuation, written as it is.)
 """Any script a translator brings: new-locale gives a language the theme's fonts for its script,
 with no font work (Cyrillic in the theme's own families, Devanagari in Noto Sans Devanagari),
 and the pages shape it right. The copy is a real translation of the fixture's flyer
@@ -111,3 +113,44 @@ def test_a_glyph_from_cldr_s_date_format_is_blamed_on_the_date_not_the_copy(camp
     assert code == 1 and "Traceback" not in output, output
     assert "harbour-vigil.toml: the 'ja' pieces print this event's date as CLDR writes it" \
         in output and "2099年7月27日" in output and "not from your copy" in output, output
+
+
+JAPANESE = ("朝鮮戦争は一九五三年に休戦協定で戦闘が止まりましたが、平和協定はいまだに"
+            "結ばれていません。「戦争を正式に終わらせよう」と議会に呼びかけ、請願に署"
+            "名して、地元の下院議員に電話してください。ちょっとした行動が、キャンペー"
+            "ン全体の力になります。")
+CHINESE = ("韓戰在一九五三年以停戰協定停火，但至今仍未簽署和平協定。約兩萬八千五百名"
+           "美軍仍駐紮在南韓，一次失誤就可能把擁有核武的國家捲入戰爭。請簽署請願書，"
+           "並致電您選區的眾議員，呼籲國會正式結束這場戰爭。每一個簽名、每一通電話都"
+           "很重要。")
+
+
+@pytest.mark.parametrize("text", [JAPANESE, CHINESE])
+def test_a_sentence_without_spaces_is_not_one_long_word(text):
+    """Japanese and Chinese put no spaces between words: a word is what lies between two
+    places a line may break (UAX #14, as Pango finds them), not what lies between spaces."""
+    from pamphleteer.limits import MAX_WORD, check_words
+
+    assert len(text) > MAX_WORD  # refused as one word when words were what lay between spaces
+    check_words(f"<p>{text}</p>", text, "flyer.md", 9, "ja")  # no error
+
+
+def test_a_word_no_line_can_hold_is_still_refused_inside_cjk_text():
+    from pamphleteer.errors import ContentError
+    from pamphleteer.limits import check_words
+
+    long = "x" * 90
+    text = JAPANESE[:40] + long + JAPANESE[40:]
+    with pytest.raises(ContentError, match="a word of 90 characters"):
+        check_words(f"<p>{text}</p>", text, "flyer.md", 9, "ja")
+
+
+@pytest.mark.parametrize(("text", "lang"), [(JAPANESE, "ja"), (CHINESE, "zh-Hant")])
+def test_no_line_may_begin_with_closing_punctuation_or_a_small_kana(text, lang):
+    """Kinsoku, as the renderer breaks lines: never before 。、」，or ゃ っ ー."""
+    from pamphleteer import weasy
+
+    pieces = weasy.break_pieces(text, {"white_space": "normal", "lang": lang})
+    assert len(pieces) > 40
+    closers = set("。、」』）〕，．：；！？ゃゅょっぁぃぅぇぉャュョッァィゥェォー")
+    assert not [piece for piece in pieces[1:] if piece[:1] in closers], pieces
