@@ -72,9 +72,23 @@ def language_name(project: Project, code: str) -> str:
     return named if named != code else cldr_name(code) or code
 
 
-def size_text(count: int) -> str:
-    return f"{count / 1024:.0f}\u00a0KB" if count < 1024 * 1024 else \
-        f"{count / 1024 / 1024:.1f}\u00a0MB"
+def size_text(count: int, locale: str = "en") -> str:
+    """A file's size the way ``locale`` writes it (CLDR: "2.7 MB", "2,7 MB", "2,7 МБ")."""
+    from babel import Locale as Cldr
+    from babel import UnknownLocaleError
+    from babel.units import format_unit
+
+    try:
+        cldr = Cldr.parse(locale, sep="-")
+    except (UnknownLocaleError, ValueError):
+        cldr = Cldr.parse("en")
+    if count < 1024 * 1024:
+        text = format_unit(round(count / 1024), "digital-kilobyte", length="short",
+                           format="0", locale=cldr)
+    else:
+        text = format_unit(count / 1024 / 1024, "digital-megabyte", length="short",
+                           format="0.0", locale=cldr)
+    return text.replace(" ", "\u00a0")  # the number stays with its unit
 
 
 def page_context(project: Project, entries: list[dict], events: dict[str, dict],
@@ -107,7 +121,7 @@ def page_context(project: Project, entries: list[dict], events: dict[str, dict],
         "nav": [item for item in nav if own_url(item["href"])],
         "languages": [{"code": code, "name": language_name(project, code),
                        "intro": strings[code]["kit_intro"],
-                       "zip": _zip_entry(zips.get(code), strings[code]),
+                       "zip": _zip_entry(zips.get(code), strings[code], code),
                        "pieces": _cards(groups, None, code, strings[code], thumbs)}
                       for code in locales],
         "events_heading": source["events_heading"],
@@ -165,11 +179,13 @@ def _strings(project: Project, code: str) -> dict[str, str]:
     return {key: key for key in REQUIRED_STRINGS}
 
 
-def _zip_entry(made: tuple[str, int] | None, words: dict[str, str]) -> dict | None:
+def _zip_entry(made: tuple[str, int] | None, words: dict[str, str],
+               locale: str = "en") -> dict | None:
     if not made:
         return None
     name, size = made
-    return {"href": own_url(name), "label": words["download_all"], "size": size_text(size)}
+    return {"href": own_url(name), "label": words["download_all"],
+            "size": size_text(size, locale)}
 
 
 def _cards(groups: dict, event: str | None, code: str, words: dict[str, str],
@@ -209,17 +225,19 @@ def language_in(code: str, locale: str) -> str:
 
 
 def _meta(entry: dict, words: dict[str, str]) -> str:
-    """What a file is: "PDF, 2 pages, 120 KB"; an image's format and pixels instead."""
+    """What a file is: "PDF, 2 pages, 120 kB" (its size as its language writes it); an
+    image's format and pixels instead."""
+    locale = str(entry.get("locale") or "en")
     kind = entry["path"].rsplit(".", 1)[-1].upper().replace("WEBP", "WebP") \
         if "." in entry["path"] else "PDF"
     if kind != "PDF" and entry.get("material") in MATERIALS:
         width, height = (round(side * PX_PER_PT)
                          for side in MATERIALS[entry["material"]].trim["a4"])
-        return f"{kind}, {width}\u00d7{height} px, {size_text(entry.get('bytes', 0))}"
+        return f"{kind}, {width}\u00d7{height} px, {size_text(entry.get('bytes', 0), locale)}"
     pages = entry.get("pages", 0)
     count = words["pages_one"] if pages == 1 else \
         words["pages_many"].replace("{count}", str(pages))
-    return f"PDF, {count}, {size_text(entry.get('bytes', 0))}"
+    return f"PDF, {count}, {size_text(entry.get('bytes', 0), locale)}"
 
 
 def _label(profile: str, words: dict[str, str]) -> str:
@@ -250,7 +268,7 @@ def _event(project: Project, slug: str, info: dict, groups: dict, strings: dict,
             "where": ", ".join(str(info[k]) for k in ("place", "address") if info.get(k)),
             "host": source["event_host"].replace("{host}", str(info["host"]))
             if info.get("host") else "",
-            "zip": _zip_entry(zips.get(f"event-{slug}"), source),
+            "zip": _zip_entry(zips.get(f"event-{slug}"), source, project.source_locale),
             "languages": [{"code": code, "name": language_name(project, code),
                            "pieces": _cards(groups, slug, code, strings[code], thumbs)}
                           for code in locales]}

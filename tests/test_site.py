@@ -254,3 +254,13 @@ def test_a_piece_still_in_the_source_language_says_so_in_the_page_s_language(fix
     assert korean and all(mark == "영어" for _, mark in korean), korean
     german = re.findall(r"<h3>(.*?)</h3>", sections["de"])
     assert german and not any("copy-language" in title for title in german), german
+
+
+def test_sizes_are_written_the_way_the_language_writes_them():
+    """CLDR's decimal separator and unit names, the number kept with its unit."""
+    from pamphleteer.kitpage import size_text
+
+    assert size_text(2_831_155, "en") == "2.7\u00a0MB"
+    assert size_text(2_831_155, "de") == "2,7\u00a0MB"
+    assert size_text(120_000, "ru") == "117\u00a0кБ"
+    assert size_text(120_000, "xx") == "117\u00a0kB"  # a code CLDR does not know: English
