@@ -23,6 +23,8 @@ import copy
 import re
 from xml.etree import ElementTree
 
+from pamphleteer.identity import SVG  # the SVG namespace, as element tags carry it
+
 Cut = tuple[int, int, int]  # (slot, block, part)
 
 # The spaces a line may break at: words are what lies between them. (A no-break space joins.)
@@ -116,9 +118,6 @@ def _split(element, blocks: list, block: int, part: int, slot: int) -> None:
 
 def _words(element) -> int:
     return len([w for w in BREAKING_SPACE.split(_laid_text(element)) if w])
-
-
-SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _laid_text(element) -> str:

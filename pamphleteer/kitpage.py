@@ -209,19 +209,9 @@ def _cards(groups: dict, event: str | None, code: str, words: dict[str, str],
                       "files": files,
                       # A piece whose copy is still the source language's says which, in the
                       # page's own language (CLDR's name for it).
-                      "copy_language": None if copy == locale else language_in(copy, locale)})
+                      "copy_language": None if copy == locale else
+                      cldr_name(copy, locale) or copy})
     return cards
-
-
-def language_in(code: str, locale: str) -> str:
-    """The name of language ``code`` in ``locale``'s words (CLDR), else its own code."""
-    from babel import Locale as Cldr
-    from babel import UnknownLocaleError
-
-    try:
-        return Cldr.parse(code, sep="-").get_display_name(Cldr.parse(locale, sep="-")) or code
-    except (UnknownLocaleError, ValueError):
-        return code
 
 
 def _meta(entry: dict, words: dict[str, str]) -> str:

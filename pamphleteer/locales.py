@@ -147,15 +147,16 @@ LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA"
                       "SV", "NI", "HN", "BZ"}
 
 
-def cldr_name(code: str) -> str | None:
-    """The language's name in its own script ("Español", "한국어"), from CLDR; None for a
-    code CLDR does not know."""
+def cldr_name(code: str, in_locale: str | None = None) -> str | None:
+    """The language's name in its own script ("Español", "한국어"), or in ``in_locale``'s
+    words ("영어" for English in Korean), from CLDR; None for a code CLDR does not know."""
     from babel import Locale as Cldr
     from babel import UnknownLocaleError
 
     try:
         language = Cldr.parse(code, sep="-")
-        name = language.get_display_name(language)
+        name = language.get_display_name(Cldr.parse(in_locale, sep="-") if in_locale
+                                         else language)
     except (UnknownLocaleError, ValueError):
         return None
     return name[:1].upper() + name[1:] if name else None

@@ -67,14 +67,15 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
     densest = max_version(size, material.min_module)
     for purpose, url in tagged.items():
         _check_density(project, material, purpose, url, size, densest, event, diagnostics)
+    shown = {p: display_url(url) for p, url in coded.items()}  # printed under each code
     for name in profiles:
         ink = colours(project, PROFILES[name].ink)
         # A tagged PDF says what each code does and where it goes, in the piece's words.
         tags = (PROFILES[name].pdf_variant or "").startswith("pdf/ua")
-        codes[name] = [make_qr(purpose, tagged[purpose], display_url(coded[purpose]),
-                               ink["black"], ink["white"], densest,
+        codes[name] = [make_qr(purpose, tagged[purpose], shown[purpose], ink["black"],
+                               ink["white"], densest,
                                alt=f"{strings.get(purpose + '_label', purpose)}: "
-                                   f"{display_url(coded[purpose])}" if tags else "")
+                                   f"{shown[purpose]}" if tags else "")
                        for purpose in purposes]
         geometries[name] = geometry(material, PROFILES[name], paper)
     piece = Piece(locale=locale, material=material, doc=doc,

@@ -74,12 +74,8 @@ def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI, trim: float | None = None,
             if regions is None:
                 texts = _decode(page.render(scale=dpi / 72, grayscale=True).to_pil())
             else:
-                left, bottom, right, top = page.get_mediabox()
-                texts = [text for region in (regions[number] if number < len(regions) else ())
-                         for text in _decode(page.render(scale=dpi / 72, grayscale=True, crop=(
-                             max(region[0] - QUIET - left, 0), max(region[1] - QUIET - bottom, 0),
-                             max(right - region[2] - QUIET, 0), max(top - region[3] - QUIET, 0)))
-                             .to_pil())]
+                texts = [text for region in regions[number]
+                         for text in _decode(_region_raster(page, region, dpi))]
             # A band is looked for only on a piece's own pages (a sheet of several has gaps by
             # design), where it costs as much as decoding.
             band = (0.0, 0.0) if trim is None else _blank_band(
@@ -90,6 +86,14 @@ def scan_pages(pdf: bytes, dpi: int = VERIFY_DPI, trim: float | None = None,
     finally:
         document.close()
     return scans
+
+
+def _region_raster(page, region: Region, dpi: int):
+    """A raster of ``region`` of ``page`` (and the quiet zone around it) at ``dpi``."""
+    left, bottom, right, top = page.get_mediabox()
+    crop = (max(region[0] - QUIET - left, 0), max(region[1] - QUIET - bottom, 0),
+            max(right - region[2] - QUIET, 0), max(top - region[3] - QUIET, 0))
+    return page.render(scale=dpi / 72, grayscale=True, crop=crop).to_pil()
 
 
 def _decode(image) -> list[str]:
@@ -233,9 +237,8 @@ def check_glyphs(project: Project, locale: str, content_locale: str, path: Path)
 def check_event_glyphs(project: Project, locale: str, event: Event) -> None:
     """Refuse an event whose name, place, address or host the locale's fonts cannot draw."""
     code = project.locales[locale].code
-    stamp = event.when(code)
-    dated = [c for c in uncovered(project, locale, stamp)
-             if c not in "".join(event.text_in(name, code) for name in TRANSLATABLE)]
+    stamp, words = event.when(code), "".join(event.text_in(n, code) for n in TRANSLATABLE)
+    dated = [c for c in uncovered(project, locale, stamp) if c not in words]
     if dated:  # from the language's date format, not from any file of the campaign's
         raise ContentError(f"the '{locale}' pieces print this event's date as CLDR writes it "
                            f"in that language ({stamp}), and no bundled font for '{locale}' "

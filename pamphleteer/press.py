@@ -16,8 +16,8 @@ import hashlib
 # Graphics states by (fill, stroke) overprint; OPM 1: a zero component leaves the plate under
 # it alone (only the K plate is painted by 100% K), as preflight profiles expect.
 _STATE = "/PmOverprint{}{}"
-_FILL = {"k": None, "sc": "cs", "scn": "cs", "g": None, "rg": None}
-_STROKE = {"K": None, "SC": "CS", "SCN": "CS", "G": None, "RG": None}
+_FILL = frozenset(("k", "sc", "scn", "g", "rg"))  # what sets a fill colour
+_STROKE = frozenset(("K", "SC", "SCN", "G", "RG"))  # and a stroke colour
 BLACK = (0.0, 0.0, 0.0, 1.0)
 
 
@@ -31,16 +31,16 @@ def overprint_black(pdf) -> bool:
         page.contents_coalesce()
         stream = page.obj.get("/Contents")
         if isinstance(stream, pikepdf.Stream):
-            changed |= _rewrite(pdf, stream, page.obj, start=(False, False))
+            changed |= _rewrite(stream, page.obj, start=(False, False))
     for obj in list(pdf.objects):
         if isinstance(obj, pikepdf.Stream) and (obj.get("/Subtype") == pikepdf.Name.Form
                                                 or obj.get("/PatternType") == 1):
             # A form inherits the state it is drawn in: say its own before its first colour.
-            changed |= _rewrite(pdf, obj, obj, start=(None, None))
+            changed |= _rewrite(obj, obj, start=(None, None))
     return changed
 
 
-def _rewrite(pdf, stream, owner, start: tuple[bool | None, bool | None]) -> bool:
+def _rewrite(stream, owner, start: tuple[bool | None, bool | None]) -> bool:
     """Insert the overprint states ``stream`` needs; register them in ``owner``'s resources."""
     import pikepdf
 
