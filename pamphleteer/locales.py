@@ -23,6 +23,7 @@ KNOWN = {
     "pt": ("Português", "a4"), "pt-BR": ("Português (Brasil)", "a4"), "tl": ("Tagalog", "letter"),
     "zh": ("中文", "a4"), "ja": ("日本語", "a4"), "ht": ("Kreyòl ayisyen", "letter"),
     "ru": ("Русский", "a4"), "uk": ("Українська", "a4"), "hi": ("हिन्दी", "a4"),
+    "zh-Hans": ("简体中文", "a4"), "zh-Hant": ("繁體中文", "a4"),
 }
 # The theme's fonts for a script the campaign's own (Latin and Cyrillic) cannot draw, by its
 # ISO 15924 code as CLDR names it: what new-locale gives a new language in its locale.toml,
@@ -32,6 +33,11 @@ SCRIPT_FONTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "Kore": (("Noto Sans KR",), True),
     "Hang": (("Noto Sans KR",), True),
     "Deva": (("Noto Sans Devanagari", "Inter"), False),  # Latin digits and names from Inter
+    # Each region's own glyph shapes (直, 骨 and 写 differ): one face per script, never a
+    # stack of all three, so a Traditional Chinese page cannot fall back to Japanese forms.
+    "Jpan": (("Noto Sans JP",), False),
+    "Hans": (("Noto Sans SC",), False),
+    "Hant": (("Noto Sans TC",), False),
 }
 
 

@@ -16,9 +16,10 @@ fonts-noto-core, fonts-noto-cjk and fonts-noto-cjk-extra were extracted with
 from __future__ import annotations
 
 import argparse
-import re
+import json
 import shlex
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +28,13 @@ from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
 
 # Latin and Cyrillic (Russian, Ukrainian, Serbian, Bulgarian...): the theme's families draw
-# both in full, so a campaign's Russian pieces need no font of their own.
+# both in full, so a campaign's Russian pieces need no font of their own. The IPA letters and
+# modifiers (U+0250-02FF) and Latin Extended-D are letters of Hausa (ɓ ɗ), Azerbaijani (ə),
+# Hawaiian and Tongan (U+02BB), Ukrainian and Uzbek (U+02BC), Akan and Lingala (ɔ ɛ): every letter
+# CLDR's exemplars give a Latin or Cyrillic language that these families draw.
 LATIN_UNICODES = (
-    "U+0020-007E,U+00A0-00FF,U+0100-017F,U+0180-024F,U+0300-036F,U+0400-052F,U+1E00-1EFF,"
-    "U+2000-206F,U+20A0-20CF,U+2100-214F,U+2190-21FF,U+2212,U+2713,U+2022,"
+    "U+0020-007E,U+00A0-00FF,U+0100-017F,U+0180-024F,U+0250-02FF,U+0300-036F,U+0400-052F,"
+    "U+1E00-1EFF,U+A720-A7FF,U+2000-206F,U+20A0-20CF,U+2100-214F,U+2190-21FF,U+2212,U+2713,U+2022,"
     "U+25A1,U+25CF"
 )
 # Devanagari (Hindi, Marathi, Nepali): its letters, marks and the joiners its conjuncts use;
@@ -40,16 +44,32 @@ KOREAN_UNICODES = (
     "U+0020-007E,U+00A0-00FF,U+2000-206F,U+2190-21FF,U+1100-11FF,U+3000-303F,"
     "U+3130-318F,U+AC00-D7A3,U+FF00-FFEF"
 )
-LATIN_SAMPLE = "Ạặễờựđ Мир Україна"
-KOREAN_SAMPLE = "평화협정"
-DEVANAGARI_SAMPLE = "शांति समझौता क्षत्र"
+# Japanese and Chinese: punctuation, kana and full-width forms, then the ideographs of each
+# locale's national character set (see cjk_ideographs), read from Python's own codecs.
+CJK_UNICODES = (
+    "U+0020-007E,U+00A0-00FF,U+2000-206F,U+2190-21FF,U+2460-24FF,U+25A0-25FF,U+3000-303F,"
+    "U+3040-30FF,U+31F0-31FF,U+FF00-FFEF"
+)
+# Arabic (Arabic, Persian, Urdu): letters, marks, presentation forms and the bidi controls;
+# Latin comes from Inter after it in a stack.
+ARABIC_UNICODES = (
+    "U+0020,U+00A0,U+0600-06FF,U+0750-077F,U+08A0-08FF,U+200B-200F,U+2066-2069,U+25CC,"
+    "U+FB50-FDFF,U+FE70-FEFF"
+)
+SAMPLES = {
+    "latin": "Ạặễờựđ Мир Україна", "korean": "평화협정", "devanagari": "शांति समझौता क्षत्र",
+    "japanese": "平和協定を結ぶ「署名」", "simplified": "和平协定签名",
+    "traditional": "和平協定簽名",
+    "arabic": "اتفاقية سلام",
+}
+# Layout features a subset keeps. The CJK faces keep only what horizontal text uses: their
+# locl (other regions' glyph shapes), vert and the JIS78/83/90 variants would double them.
+CJK_FEATURES = "ccmp,liga,kern,palt,halt,mark,mkmk"
 
+EXEMPLARS = Path(__file__).resolve().parents[2] / "pamphleteer" / "exemplars.json"
 INTER_DIR = "usr/share/fonts/opentype/inter"
 NOTO_DIR = "usr/share/fonts/truetype/noto"
 CJK_DIR = "usr/share/fonts/opentype/noto"
-
-# PostScript name (name ID 6) prefix of the Korean face inside the CJK .ttc files.
-KR_POSTSCRIPT = re.compile(r"^NotoSansCJKkr-")
 
 LICENCE = "OFL-1.1"
 
@@ -58,8 +78,56 @@ FAMILY_PACKAGES = {
     "Inter": ("fonts-inter", "OFL-1.1"),
     "Noto Serif": ("fonts-noto-core", "OFL-1.1"),
     "Noto Sans KR": ("fonts-noto-cjk", "SIL-1.1"),
+    "Noto Sans JP": ("fonts-noto-cjk", "SIL-1.1"),
+    "Noto Sans SC": ("fonts-noto-cjk", "SIL-1.1"),
+    "Noto Sans TC": ("fonts-noto-cjk", "SIL-1.1"),
     "Noto Sans Devanagari": ("fonts-noto-core", "OFL-1.1"),
+    "Noto Sans Arabic": ("fonts-noto-core", "OFL-1.1"),
 }
+
+
+def double_byte(codec: str, rows: range, cells: range) -> list[int]:
+    """The one-character code points a double-byte codec decodes, in the standard's order."""
+    found: list[int] = []
+    for row in rows:
+        for cell in cells:
+            try:
+                text = bytes((row, cell)).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if len(text) == 1 and ord(text) not in found:
+                found.append(ord(text))
+    return found
+
+
+def cjk_ideographs(script: str) -> tuple[list[int], set[int]]:
+    """A locale's characters beyond CJK_UNICODES, and the commonly used ones among them.
+
+    Japanese: JIS X 0208 (6,355 kanji; level 1, rows 16-47, the common ones) and the four
+    joyo kanji of 2010 it lacks. Simplified Chinese: GB 2312 (6,763 hanzi; level 1, the
+    3,755 of rows 16-55, common). Traditional Chinese: Big5's frequently used characters
+    (5,401, rows A4-C6: Taiwan's list of common characters), all common.
+    """
+    if script == "japanese":
+        level1 = double_byte("euc_jp", range(0xB0, 0xD0), range(0xA1, 0xFF))
+        rest = double_byte("euc_jp", range(0xA1, 0xF5), range(0xA1, 0xFF))
+        rest += [0x20B9F, 0x5861, 0x525D, 0x9830]  # 𠮟 塡 剝 頰
+        cldr = ("ja",)
+    elif script == "simplified":
+        level1 = double_byte("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
+        rest = double_byte("gb2312", range(0xA1, 0xF8), range(0xA1, 0xFF))
+        cldr = ("zh",)
+    else:
+        cells = range(0x40, 0xFF)
+        level1 = double_byte("big5", range(0xA1, 0xC6), cells)
+        level1 += double_byte("big5", range(0xC6, 0xC7), range(0x40, 0x7F))
+        rest = []
+        cldr = ("zh_Hant", "yue")  # Cantonese is written in Traditional characters too
+    # CLDR's exemplar characters for the locale (what `fonts add` and new-locale check a
+    # font by), so the theme's face passes its own check: 20 of zh_Hant's are Big5 level 2.
+    exemplars = json.loads(EXEMPLARS.read_text("utf-8"))
+    rest += [ord(char) for code in cldr for char in exemplars[code]]
+    return sorted(set(level1) | set(rest)), set(level1)
 
 
 @dataclass(frozen=True)
@@ -71,158 +139,98 @@ class FontJob:
     style: str
     source: str
     output: str
-    unicodes: str
-    collection: bool = False
+    script: str = "latin"
+    face: str = ""  # PostScript name prefix of the face inside a .ttc
 
     @property
     def sample(self) -> str:
         """Text whose glyphs the subset must cover."""
-        return {KOREAN_UNICODES: KOREAN_SAMPLE,
-                DEVANAGARI_UNICODES: DEVANAGARI_SAMPLE}.get(self.unicodes, LATIN_SAMPLE)
+        return SAMPLES[self.script]
+
+    @property
+    def unicodes(self) -> str:
+        """The --unicodes argument (CJK ideographs go in a file: see subset_args)."""
+        return {"latin": LATIN_UNICODES, "korean": KOREAN_UNICODES,
+                "devanagari": DEVANAGARI_UNICODES, "arabic": ARABIC_UNICODES}.get(
+                    self.script, CJK_UNICODES)
+
+
+def cjk_jobs(family: str, prefix: str, script: str) -> tuple[FontJob, ...]:
+    """The three weights (400, 700, 900) of one Noto Sans CJK region."""
+    short = family.replace(" ", "")
+    return tuple(
+        FontJob(family, weight, "normal", f"{CJK_DIR}/NotoSansCJK-{name}.ttc",
+                f"{short}-{name}.subset.otf", script, face=prefix)
+        for weight, name in ((400, "Regular"), (700, "Bold"), (900, "Black")))
 
 
 JOBS: tuple[FontJob, ...] = (
-    FontJob(
-        "Inter",
-        400,
-        "normal",
-        f"{INTER_DIR}/Inter-Regular.otf",
-        "Inter-Regular.subset.otf",
-        LATIN_UNICODES,
-    ),
-    FontJob(
-        "Inter",
-        700,
-        "normal",
-        f"{INTER_DIR}/Inter-Bold.otf",
-        "Inter-Bold.subset.otf",
-        LATIN_UNICODES,
-    ),
-    FontJob(
-        "Inter",
-        800,
-        "normal",
-        f"{INTER_DIR}/Inter-ExtraBold.otf",
-        "Inter-ExtraBold.subset.otf",
-        LATIN_UNICODES,
-    ),
-    FontJob(
-        "Inter",
-        900,
-        "normal",
-        f"{INTER_DIR}/Inter-Black.otf",
-        "Inter-Black.subset.otf",
-        LATIN_UNICODES,
-    ),
-    FontJob(
-        "Noto Serif",
-        400,
-        "normal",
-        f"{NOTO_DIR}/NotoSerif-Regular.ttf",
-        "NotoSerif-Regular.subset.ttf",
-        LATIN_UNICODES,
-    ),
-    FontJob(
-        "Noto Serif",
-        400,
-        "italic",
-        f"{NOTO_DIR}/NotoSerif-Italic.ttf",
-        "NotoSerif-Italic.subset.ttf",
-        LATIN_UNICODES,
-    ),
-    FontJob(
-        "Noto Serif",
-        700,
-        "normal",
-        f"{NOTO_DIR}/NotoSerif-Bold.ttf",
-        "NotoSerif-Bold.subset.ttf",
-        LATIN_UNICODES,
-    ),
-    FontJob(
-        "Noto Serif",
-        700,
-        "italic",
-        f"{NOTO_DIR}/NotoSerif-BoldItalic.ttf",
-        "NotoSerif-BoldItalic.subset.ttf",
-        LATIN_UNICODES,
-    ),
-    FontJob(
-        "Noto Sans KR",
-        400,
-        "normal",
-        f"{CJK_DIR}/NotoSansCJK-Regular.ttc",
-        "NotoSansKR-Regular.subset.otf",
-        KOREAN_UNICODES,
-        collection=True,
-    ),
-    FontJob(
-        "Noto Sans KR",
-        700,
-        "normal",
-        f"{CJK_DIR}/NotoSansCJK-Bold.ttc",
-        "NotoSansKR-Bold.subset.otf",
-        KOREAN_UNICODES,
-        collection=True,
-    ),
-    FontJob(
-        "Noto Sans KR",
-        900,
-        "normal",
-        f"{CJK_DIR}/NotoSansCJK-Black.ttc",
-        "NotoSansKR-Black.subset.otf",
-        KOREAN_UNICODES,
-        collection=True,
-    ),
-    FontJob(
-        "Noto Sans Devanagari",
-        400,
-        "normal",
-        f"{NOTO_DIR}/NotoSansDevanagari-Regular.ttf",
-        "NotoSansDevanagari-Regular.subset.ttf",
-        DEVANAGARI_UNICODES,
-    ),
-    FontJob(
-        "Noto Sans Devanagari",
-        700,
-        "normal",
-        f"{NOTO_DIR}/NotoSansDevanagari-Bold.ttf",
-        "NotoSansDevanagari-Bold.subset.ttf",
-        DEVANAGARI_UNICODES,
-    ),
+    FontJob("Inter", 400, "normal", f"{INTER_DIR}/Inter-Regular.otf",
+            "Inter-Regular.subset.otf"),
+    FontJob("Inter", 700, "normal", f"{INTER_DIR}/Inter-Bold.otf", "Inter-Bold.subset.otf"),
+    FontJob("Inter", 800, "normal", f"{INTER_DIR}/Inter-ExtraBold.otf",
+            "Inter-ExtraBold.subset.otf"),
+    FontJob("Inter", 900, "normal", f"{INTER_DIR}/Inter-Black.otf", "Inter-Black.subset.otf"),
+    FontJob("Noto Serif", 400, "normal", f"{NOTO_DIR}/NotoSerif-Regular.ttf",
+            "NotoSerif-Regular.subset.ttf"),
+    FontJob("Noto Serif", 400, "italic", f"{NOTO_DIR}/NotoSerif-Italic.ttf",
+            "NotoSerif-Italic.subset.ttf"),
+    FontJob("Noto Serif", 700, "normal", f"{NOTO_DIR}/NotoSerif-Bold.ttf",
+            "NotoSerif-Bold.subset.ttf"),
+    FontJob("Noto Serif", 700, "italic", f"{NOTO_DIR}/NotoSerif-BoldItalic.ttf",
+            "NotoSerif-BoldItalic.subset.ttf"),
+    *cjk_jobs("Noto Sans KR", "NotoSansCJKkr-", "korean"),
+    FontJob("Noto Sans Devanagari", 400, "normal", f"{NOTO_DIR}/NotoSansDevanagari-Regular.ttf",
+            "NotoSansDevanagari-Regular.subset.ttf", "devanagari"),
+    FontJob("Noto Sans Devanagari", 700, "normal", f"{NOTO_DIR}/NotoSansDevanagari-Bold.ttf",
+            "NotoSansDevanagari-Bold.subset.ttf", "devanagari"),
+    *cjk_jobs("Noto Sans JP", "NotoSansCJKjp-", "japanese"),
+    *cjk_jobs("Noto Sans SC", "NotoSansCJKsc-", "simplified"),
+    *cjk_jobs("Noto Sans TC", "NotoSansCJKtc-", "traditional"),
+    FontJob("Noto Sans Arabic", 400, "normal", f"{NOTO_DIR}/NotoSansArabic-Regular.ttf",
+            "NotoSansArabic-Regular.subset.ttf", "arabic"),
+    FontJob("Noto Sans Arabic", 700, "normal", f"{NOTO_DIR}/NotoSansArabic-Bold.ttf",
+            "NotoSansArabic-Bold.subset.ttf", "arabic"),
 )
 
 
-def korean_face_index(path: Path) -> int:
-    """Return the index of the Noto Sans CJK KR face in a .ttc, chosen by name table."""
+def face_index(path: Path, prefix: str) -> int:
+    """Return the index of the face whose PostScript name starts with prefix in a .ttc."""
     collection = TTCollection(str(path), lazy=True)
     matches = []
     for index, font in enumerate(collection.fonts):
         names = font["name"]
         postscript = names.getDebugName(6) or ""
-        if KR_POSTSCRIPT.match(postscript):
+        if postscript.startswith(prefix):
             matches.append(index)
             print(
                 f"  {path.name}: face {index} = {postscript!r} "
                 f"(family {names.getDebugName(1)!r}, full {names.getDebugName(4)!r})"
             )
     if len(matches) != 1:
-        raise SystemExit(f"{path}: expected one NotoSansCJKkr face, found {matches}")
+        raise SystemExit(f"{path}: expected one {prefix}* face, found {matches}")
     return matches[0]
 
 
-def subset_args(job: FontJob, source: Path, output: Path, font_number: int | None) -> list[str]:
+IDEOGRAPH_SCRIPTS = ("japanese", "simplified", "traditional")
+
+
+def subset_args(job: FontJob, source: Path, output: Path, font_number: int | None,
+                unicodes_file: Path | None = None) -> list[str]:
     """Return the pyftsubset arguments that build one subset."""
     args = [
         str(source),
         f"--output-file={output}",
         f"--unicodes={job.unicodes}",
-        "--layout-features=*",
+        f"--layout-features={CJK_FEATURES if job.script in IDEOGRAPH_SCRIPTS else '*'}",
         "--no-hinting",
         "--name-IDs=*",
         "--name-languages=*",
         "--name-legacy",
         "--notdef-outline",
     ]
+    if unicodes_file is not None:
+        args.append(f"--unicodes-file={unicodes_file}")
     if font_number is not None:
         args.append(f"--font-number={font_number}")
     return args
@@ -231,18 +239,24 @@ def subset_args(job: FontJob, source: Path, output: Path, font_number: int | Non
 def build_fonts(debroot: Path, out: Path) -> None:
     """Subset every font in JOBS from the extracted packages into out."""
     out.mkdir(parents=True, exist_ok=True)
-    for job in JOBS:
-        source = debroot / job.source
-        if not source.is_file():
-            raise SystemExit(f"missing source font {source}")
-        font_number = korean_face_index(source) if job.collection else None
-        args = subset_args(job, source, out / job.output, font_number)
-        print("pyftsubset " + shlex.join(args))
-        subset.main(args)
-        if job.unicodes == KOREAN_UNICODES:
-            order_glyphs(out / job.output, ordinary_korean)
-        elif job.unicodes == LATIN_UNICODES:
-            order_glyphs(out / job.output, ordinary_latin)
+    with tempfile.TemporaryDirectory() as scratch:
+        for job in JOBS:
+            source = debroot / job.source
+            if not source.is_file():
+                raise SystemExit(f"missing source font {source}")
+            font_number = face_index(source, job.face) if job.face else None
+            listed = None
+            if job.script in IDEOGRAPH_SCRIPTS:  # thousands of code points: one per line
+                listed = Path(scratch) / f"{job.script}.txt"
+                codes = cjk_ideographs(job.script)[0]
+                listed.write_text("".join(f"U+{code:04X}\n" for code in codes), "ascii")
+                print(f"{listed.name}: {len(codes)} code points from cjk_ideographs()")
+            args = subset_args(job, source, out / job.output, font_number, listed)
+            print("pyftsubset " + shlex.join(args))
+            subset.main(args)
+            ordinary = ORDINARY.get(job.script)
+            if ordinary is not None:
+                order_glyphs(out / job.output, ordinary)
 
 
 def common_hangul(code: int) -> bool:
@@ -257,8 +271,23 @@ def ordinary_korean(code: int) -> bool:
 
 
 def ordinary_latin(code: int) -> bool:
-    """What a Latin-script kit uses: everything but Cyrillic (which its own pieces use)."""
-    return not 0x0400 <= code <= 0x052F
+    """What an English or Spanish kit uses: everything but Cyrillic, the IPA letters and
+    modifiers and Latin Extended-D (which their own languages' pieces use)."""
+    return not (0x0400 <= code <= 0x052F or 0x0250 <= code <= 0x02FF
+                or 0xA720 <= code <= 0xA7FF)
+
+
+def common_ideographs(script: str) -> Callable[[int], bool]:
+    """What Japanese or Chinese text uses: everything but the second level's ideographs."""
+    chosen, common = cjk_ideographs(script)
+    rare = set(chosen) - common
+    return lambda code: code not in rare
+
+
+ORDINARY: dict[str, Callable[[int], bool]] = {
+    "latin": ordinary_latin, "korean": ordinary_korean,
+    "japanese": common_ideographs("japanese"), "simplified": common_ideographs("simplified"),
+}
 
 
 def order_glyphs(path: Path, ordinary: Callable[[int], bool]) -> None:
@@ -420,10 +449,13 @@ def verify(out: Path) -> int:
         size = path.stat().st_size
         total += size
         ordered = True
-        if job.unicodes == KOREAN_UNICODES:  # common text must reach only low glyph numbers
-            highest = max(font.getGlyphID(cmap[code]) for code in cmap if common_hangul(code))
-            ordered = highest < 4000
-            print(f"{job.output:34} common syllables reach glyph {highest}")
+        limit = {"korean": 4000, "japanese": 4500, "simplified": 5000}.get(job.script)
+        if limit:  # common text must reach only low glyph numbers
+            ordinary = ORDINARY[job.script]
+            highest = max(font.getGlyphID(cmap[code]) for code in cmap if ordinary(code)
+                          and (job.script != "korean" or common_hangul(code)))
+            ordered = highest < limit
+            print(f"{job.output:34} common characters reach glyph {highest}")
         ok = not missing and static and not hinted and ordered
         failures += not ok
         print(
