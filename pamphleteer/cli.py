@@ -14,13 +14,14 @@ import click
 
 from pamphleteer import api
 from pamphleteer.api import BuildResult
+from pamphleteer.cli_fonts import fonts
+from pamphleteer.cli_options import command_prefix, project_option, strict_option, time_option
 from pamphleteer.errors import PamphleteerError
 from pamphleteer.kit import Job, warm_up
-from pamphleteer.limits import JOB_SECONDS
 from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import Output
 from pamphleteer.profiles import PROFILES
-from pamphleteer.project import find_campaign, load_project
+from pamphleteer.project import load_project
 from pamphleteer.starter import init_campaign
 from pamphleteer.translation import (
     TRACKED,
@@ -33,27 +34,6 @@ from pamphleteer.translation import (
 from pamphleteer.version import __version__
 from pamphleteer.watch import changes, watched_paths
 from pamphleteer.workers import cores
-
-
-def _project(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
-    """The campaign folder: as given, or the nearest folder upward holding campaign.toml
-    (as git finds .git), so that a command works from anywhere inside a campaign."""
-    if value is not None:
-        if not value.is_dir():
-            raise click.BadParameter(f"no such folder: {value}")
-        return value
-    return find_campaign(Path.cwd())
-
-
-project_option = click.option(
-    "--project", "project_dir", type=click.Path(path_type=Path), callback=_project,
-    help="The campaign folder (holding campaign.toml).  [default: the nearest one from the "
-    "current folder upward]")
-strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-time_option = click.option(
-    "--time-limit", "seconds", type=click.FloatRange(min=0, min_open=True), default=JOB_SECONDS,
-    show_default=True, help="Stop a document (all its profiles) that takes longer than this "
-    "many seconds, as an error.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -379,14 +359,15 @@ def new_locale_command(code: str, project_dir: Path, from_locale: str | None) ->
     """Start a translation: copy every material and the strings into content/CODE/."""
     project = load_project(project_dir)
     written = new_locale(project, code, from_locale)
+    run = command_prefix(project_dir)
     click.echo(f"created content/{code}/ with {len(written)} files, marked untranslated.")
     click.echo("Next steps:\n"
                f"  1. Check content/{code}/locale.toml (language name, paper size, fonts).\n"
                f"  2. Translate content/{code}/strings.toml and each .md file: the text in quotes\n"
                "     and below the second '---'. Keep keys, '::: part' lines and {placeholders}.\n"
-               "  3. See where you are:  python build.py status\n"
-               "  4. Check your files:   python build.py check\n"
-               f"  5. Build and look:     python build.py build -l {code}")
+               f"  3. See where you are:  {run} status\n"
+               f"  4. Check your files:   {run} check\n"
+               f"  5. Build and look:     {run} build -l {code}")
 
 
 @main.command(name="mark-translated")
@@ -398,3 +379,6 @@ def mark_translated_command(locale: str, materials: tuple[str, ...], project_dir
     project = load_project(project_dir)
     for path in mark_translated(project, locale, list(materials)):
         click.echo(f"marked {path.relative_to(project.root)} as translating the current source")
+
+
+main.add_command(fonts)

@@ -59,8 +59,8 @@ def check_file(project: Project, locale: str, path: Path) -> ContentError | None
     line = next(number for number, content in enumerate(text.splitlines(), start=1)
                 if any(c in content for c in missing))
     return ContentError(f"no bundled font for '{locale}' can draw {describe(missing)}: add a "
-                        "font that covers them (see the README, 'Adding a font') and list it "
-                        f"in content/{locale}/locale.toml", path, line)
+                        f"font that covers them with `pamphleteer fonts add FILE --locale "
+                        f"{locale}` (README: 'Fonts and scripts')", path, line)
 
 
 def check_drawn(document, source: Path | None, root: Path | None) -> None:
@@ -95,7 +95,8 @@ def _notdef_error(chars: list[str], font, source: Path | None, root: Path | None
                                "templates, so the typesetting (curly quotes, dashes) adds it")
     return BuildError(f"{describe(chars)} would print as an empty box: {what} has no glyph "
                       f"for it, and no other bundled font does{origin}. Use a font that has "
-                      "it (see the README, 'Adding a font') or another character",
+                      "it (`pamphleteer fonts add`, README: 'Fonts and scripts') or another "
+                      "character",
                       where or source, line)
 
 

@@ -29,6 +29,7 @@ from pamphleteer.content import (
     present,
 )
 from pamphleteer.errors import ContentError, PamphleteerError, UsageError
+from pamphleteer.exemplars import exemplars
 from pamphleteer.files import no_loop, read_bytes, read_user_text
 from pamphleteer.fonts import coverage
 from pamphleteer.glyphs import describe
@@ -211,21 +212,28 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
     folder = project.content_dir / code
     if os.path.lexists(folder):
         raise UsageError(f"content/{code} already exists; edit its files instead", folder)
-    # The language's name in its own script is a sample of that script: fonts that cannot
-    # draw it cannot print the language (said now, not as glyph errors after translating).
-    # The base's fonts first; else the theme's for the language's script (Devanagari, ...).
+    # The letters CLDR says the language is written with (else its name in its own script):
+    # fonts that cannot draw them cannot print it (said now, not as glyph errors after
+    # translating). The base's fonts first; else the theme's for the language's script
+    # (Devanagari, ...); else a family the campaign added for it (fonts add), the base's
+    # fonts after it for Latin names and links.
     settings = project.locales[base]
+    sample = exemplars(code) or name
     fonts, keep_words = dict(settings.fonts), settings.keep_words
-    missing = _undrawn(project, name, fonts)
+    missing = _undrawn(project, sample, fonts)
     theme = SCRIPT_FONTS.get(language_script(code))
     if missing and theme:
         fonts, keep_words = dict.fromkeys(FONT_ROLES, theme[0]), theme[1]
-        missing = _undrawn(project, name, fonts)
+        missing = _undrawn(project, sample, fonts)
+    if missing:
+        added = _added_family(project, sample, settings.fonts)
+        if added:
+            fonts, keep_words, missing = added, False, []
     if missing:
         raise UsageError(f"the fonts '{base}' uses cannot draw {name} ({describe(missing)}), "
-                         "and the theme has none for its script: add a font for it to "
-                         "assets/fonts first (README: 'Adding a font'), or start from a locale "
-                         "whose fonts can (--from LOCALE)")
+                         "and the theme has none for its script: add one with `pamphleteer "
+                         f"fonts add FILE --locale {code}` (an OFL font such as Noto Sans for "
+                         "the script), or start from a locale whose fonts can (--from LOCALE)")
     sources = [path for name_ in TRACKED
                if present(path := tracked_path(project, base, name_))]
     # Each copied file is read once, checked (never a pipe, a device or a link out).
@@ -237,6 +245,16 @@ def new_locale(project: Project, code: str, from_locale: str | None = None) -> l
             raise UsageError(f"content/{code} was just made by another new-locale; edit its "
                              "files instead", folder)
         return _make_locale(project, code, base, folder, name, copies, fonts, keep_words)
+
+
+def _added_family(project: Project, sample: str, base: dict[str, tuple[str, ...]]
+                  ) -> dict[str, tuple[str, ...]] | None:
+    """Stacks led by the first registered family that draws ``sample`` alone, or None."""
+    for family in dict.fromkeys(face.family for face in project.font_faces):
+        if not _undrawn(project, sample, dict.fromkeys(FONT_ROLES, (family,))):
+            return {role: tuple(dict.fromkeys((family, *base.get(role, ()))))
+                    for role in FONT_ROLES}
+    return None
 
 
 def _undrawn(project: Project, text: str, fonts: dict[str, tuple[str, ...]]) -> list[str]:
