@@ -94,11 +94,19 @@ def instruction_keys(material: Material, paper: str = "letter") -> tuple[str, ..
                  for key in IMPOSITIONS[material.imposition].instruction)
 
 
-def print_instruction(material: Material, strings: dict[str, str], paper: str = "letter") -> str:
-    """The one-line print instruction in the locale's words ("Print double-sided, flip on
-    short edge; fold on the marks")."""
+def print_instruction(material: Material, strings: dict[str, str], paper: str = "letter",
+                      locale: str = "en") -> str:
+    """The one-line print instruction in the locale's words, joined as the language joins a
+    list (CLDR: "Print double-sided, flip on short edge and fold on the marks", "...、...")."""
+    from babel import Locale, UnknownLocaleError
+    from babel.lists import format_list
+
     words = [strings[key] for key in instruction_keys(material, paper)]
-    return "; ".join(words[:1] + [w[:1].lower() + w[1:] for w in words[1:]])
+    words = words[:1] + [w[:1].lower() + w[1:] for w in words[1:]]
+    try:
+        return format_list(words, locale=Locale.parse(locale, sep="-"))
+    except (UnknownLocaleError, ValueError):  # a folder CLDR does not know: plain commas
+        return ", ".join(words)
 
 
 def duplex(material: Material, paper: str = "letter") -> str:

@@ -203,7 +203,7 @@ def _cards(groups: dict, event: str | None, code: str, words: dict[str, str],
             if entry:
                 files.append({"href": own_url(entry["path"]), "label": _label(profile, words),
                               "meta": _meta(entry, words),
-                              "how": _how(material, profile, words)})
+                              "how": _how(material, profile, words, code)})
         copy = next((e.get("content_locale") for e in profiles.values()), None) or locale
         cards.append({"title": title, "thumb": own_url(thumbs.get((slug, locale, material))),
                       "files": files,
@@ -236,11 +236,11 @@ def _label(profile: str, words: dict[str, str]) -> str:
     return words.get(f"profile_{profile}", own)
 
 
-def _how(material: str, profile: str, words: dict[str, str]) -> str:
+def _how(material: str, profile: str, words: dict[str, str], code: str) -> str:
     """How to print a profile's PDF, in the locale's words."""
     if profile not in PROFILES or not PROFILES[profile].impose or material not in MATERIALS:
         return ""
-    return print_instruction(MATERIALS[material], words) or words["print_single"]
+    return print_instruction(MATERIALS[material], words, locale=code) or words["print_single"]
 
 
 def _event(project: Project, slug: str, info: dict, groups: dict, strings: dict, thumbs: dict,

@@ -319,7 +319,7 @@ def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
     the sheets, and the plan that placed the pages (none: the trim pages as they are)."""
     material, profile = piece.material, PROFILES[job.profile]
     paper = project.locales[job.locale].paper
-    instruction = print_instruction(material, piece.strings, paper)
+    instruction = print_instruction(material, piece.strings, paper, job.locale)
     layout = plan_sheets(material, SHEETS[paper], piece.geometries[job.profile].trim,
                          rendered.pages, instruction)
     if layout is None:

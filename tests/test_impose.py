@@ -13,6 +13,7 @@ from pamphleteer.impose import (
     duplex,
     instruction_keys,
     plan_sheets,
+    print_instruction,
     saddle_order,
 )
 from pamphleteer.materials import INCH, MATERIALS, SHEETS
@@ -180,3 +181,20 @@ def test_home_sheets_have_no_ink_near_the_edge_and_pieces_at_their_size(fixture_
                 for sizes in placed_sizes(path):
                     assert sizes and all(size == pytest.approx(trim, abs=0.05)
                                          for size in sizes), (material, locale, sizes, trim)
+
+
+@pytest.mark.parametrize(("locale", "joined"), [
+    ("en", "Print double-sided, flip on long edge and cut on the marks"),
+    ("ko", "Print double-sided, flip on long edge 및 cut on the marks"),
+    ("ja", "Print double-sided, flip on long edge、cut on the marks"),
+    ("zh-Hant", "Print double-sided, flip on long edge和cut on the marks"),
+    ("de", "Print double-sided, flip on long edge und cut on the marks"),
+    ("xx-nowhere", "Print double-sided, flip on long edge, cut on the marks"),
+])
+def test_a_print_instruction_is_joined_as_its_language_joins_a_list(locale, joined):
+    # CLDR's list pattern for two items (Babel), not a "; " of our own; the English strings
+    # show the joiner alone.
+    strings = {"print_duplex_long": "Print double-sided, flip on long edge",
+               "print_duplex_short": "Print double-sided, flip on short edge",
+               "cut_on_marks": "Cut on the marks"}
+    assert print_instruction(MATERIALS["palmcard"], strings, "letter", locale) == joined

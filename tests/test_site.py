@@ -134,7 +134,7 @@ def test_the_kit_page_links_every_pdf_with_a_thumbnail(kits):
     assert "Monday, July 27, 2099, 7:30\u00a0PM" in page
     assert "Hosted by Harbour Peace Circle" in page
     # Each piece's print instruction and its name, in the locale's own words.
-    assert "Print double-sided, flip on long edge; cut on the marks" in page
+    assert "Print double-sided, flip on long edge and cut on the marks" in page
     assert "Handkarte" in page and "Drucker zu Hause" in page
     # The manifest lists every other file the build wrote, with its hash.
     listed = {f["path"]: f for f in manifest["files"]}
