@@ -26,6 +26,15 @@ class Ink:
 # Scripts whose words are separated by spaces: a line break between two of their letters is
 # never a break opportunity, only overflow-wrap cutting a word too wide for its line.
 _SPACED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "GEORGIAN", "DIGIT")
+# Characters a line may break beside without a space (UAX #14's ideographs, kana and their
+# full-width punctuation): Japanese and Chinese text.
+_IDEOGRAPHIC = re.compile(r"[\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                          r"\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+def ideographic(char: str) -> bool:
+    """Whether a line may break beside ``char`` with no space (a kanji, a kana, 。)."""
+    return bool(char) and _IDEOGRAPHIC.match(char) is not None
 
 
 def all_broken(document) -> tuple[str, ...]:
@@ -125,8 +134,8 @@ def cut_word(line, following, available: float) -> str | None:
                for char in (end[-1:] or " ", start[:1] or " ")):
         return None
     text = "".join(b.text for b in ends)
-    if any(char.isspace() for char in text.strip()):
-        return None  # the line had a place to break at
+    if any(char.isspace() or ideographic(char) for char in text.strip()):
+        return None  # the line had a place to break at (a space, or beside a kanji)
     if line.width + text_width(starts[0], start[0]) <= available + 0.01:
         return None  # the next letter would have fit: the line broke where it might
     return _found(re.search(r"\w*$", end)) + _found(re.match(r"\w*", start))

@@ -17,6 +17,7 @@ from pamphleteer.typography import (
     WORD_JOINER,
     balance,
     balance_headings,
+    keep_last_two,
     keep_words_together,
     pair_lines_to_say,
     typeset,
@@ -110,7 +111,7 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
     _check_link_texts(clean, source, path, line, diagnostics)
     if photos:
         clean = place_photos(clean, source, photos, path, line)
-    clean = stat_callouts(balance_headings(typeset(clean, lang)))
+    clean = stat_callouts(balance_headings(keep_last_two(typeset(clean, lang), lang), lang))
     clean = visual_blocks(clean, source, path, line, photos)
     return keep_words_together(clean) if keep_words else clean
 
@@ -160,7 +161,7 @@ def plain(text: str, lang: str, keep_words: bool, headline: bool = False) -> str
     """Plain text (a template string, say) as typeset, escaped HTML."""
     # "&shy;" marks where a word may break, in front matter and strings as in Markdown.
     escaped = typeset(html.escape(text, quote=False).replace("&amp;shy;", SOFT_HYPHEN), lang)
-    escaped = balance(escaped) if headline else escaped
+    escaped = balance(escaped, lang) if headline else escaped
     return keep_words_together(escaped) if keep_words else escaped
 
 

@@ -25,7 +25,7 @@ from typing import cast
 
 from pamphleteer import frames
 from pamphleteer.frames import PX_PER_MM, frame_overflows, frames_complete, mark_frame_ends
-from pamphleteer.lines import Ink, all_broken, body_size, cut_word, inks, spaced
+from pamphleteer.lines import Ink, all_broken, body_size, cut_word, ideographic, inks, spaced
 from pamphleteer.markup import WORD_JOINER
 from pamphleteer.weasy import (
     WIDTHS,
@@ -353,8 +353,10 @@ def _text(box, lines: list, pad: float) -> Node:
                 continue
             last = (text, text_box)
             pieces = break_pieces(text, text_box.style)
-            for piece, (width, space) in zip(pieces, piece_widths(text_box, pieces),
-                                             strict=True):
+            for index, (piece, (width, space)) in enumerate(
+                    zip(pieces, piece_widths(text_box, pieces), strict=True)):
+                if index and (ideographic(pieces[index - 1][-1:]) or ideographic(piece[:1])):
+                    joined = False  # Japanese, Chinese: Pango may break a line between them
                 word = piece.rstrip()
                 keep = heading or text_box.style["white_space"] in ("nowrap", "pre") \
                     or WORD_JOINER in piece  # a word joined to break only at spaces

@@ -26,6 +26,9 @@ from pamphleteer.qr import (
 from pamphleteer.render import Geometry, document_context, event_context, geometry
 from pamphleteer.tomlfile import line_of
 from pamphleteer.translation import STRINGS, UNTRANSLATED, file_status
+from pamphleteer.typography import CJK_LANGUAGES
+
+CJK_GROWTH = 1.15  # how much further Japanese and Chinese type may grow than the material says
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,11 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
     diagnostics: list[Diagnostic] = []
     doc = load_document(project, locale, material, diagnostics)
     doc, translation = _translation(project, locale, doc, diagnostics)
+    if doc.content_locale.split("-")[0].lower() in CJK_LANGUAGES:
+        # Japanese and Chinese say in fewer square ems what English says: their type may
+        # grow further before an area is called too empty.
+        material = replace(material, fit=(material.fit[0],
+                                          round(material.fit[1] * CJK_GROWTH, 3)))
     strings = load_strings(project, locale, diagnostics)
     check_glyphs(project, locale, doc.content_locale, doc.path)
     if event:

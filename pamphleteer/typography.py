@@ -85,7 +85,11 @@ def _clusters(text: str) -> list[str]:
 # bundled font has these characters, and the no-break space.
 QUOTES = {"de": "\u201e\u201c\u201a\u2018", "fr": "\u00ab\u00bb\u2039\u203a",
           "ru": "\u00ab\u00bb\u201e\u201c", "pl": "\u201e\u201d\u201a\u2019",
-          "cs": "\u201e\u201c\u201a\u2018"}
+          "cs": "\u201e\u201c\u201a\u2018",
+          # CLDR's: corner brackets in Japanese and Traditional Chinese; Arabic's open with
+          # the mark English closes with (it stands on the right).
+          "ja": "\u300c\u300d\u300e\u300f", "zh-hant": "\u300c\u300d\u300e\u300f",
+          "ar": "\u201d\u201c\u2019\u2018"}
 ENGLISH_QUOTES = "\u201c\u201d\u2018\u2019"  # also Spanish, Korean, ...
 NBSP = "\u00a0"
 APOSTROPHE = "\u2019"
@@ -98,15 +102,48 @@ _CITED = re.compile(r"(\b[A-Z][A-Za-z]{0,3}\.) (?=\d)|(\S) (?=\[\d{1,3}\]|\(\d{4
 # A separator dot or bullet never starts a line ("Westlake Park · 401 Pine St"): a line may
 # end with one.
 _SEPARATOR = re.compile(r" (?=[\u00b7\u2022\u30fb] )")
+# Japanese and Chinese keep a number with its counter or unit ("1953年", "2万8500人", "134億
+# ドル": JIS X 4051's unbreakable runs); Pango would break between the digits and the kanji.
+_CJK_NUMBER = re.compile(r"(?<=\d)(?=[\u3040-\u30ff\u3400-\u9fff\uff05])"
+                         r"|(?<=[十百千万萬億亿兆年月])(?=\d)")
+# Nor does a paragraph or heading end with one character alone on its last line (a 孤字):
+# its last two characters (and the punctuation after them) stay together.
+_CJK_CHAR = "[\u3040-\u30ff\u3400-\u9fff]"
+_LAST_TWO = re.compile(rf"(?<={_CJK_CHAR})(?={_CJK_CHAR}[\u3001\u3002\uff01\uff1f\u300d"
+                       rf"\u300f\uff09\uff0c\uff0e]*\s*(?:</(?:p|li|h[1-6])>|$))")
+CJK_LANGUAGES = ("ja", "zh")
+# A phone number (digit groups parted by spaces, brackets, dots or hyphens, 7 digits or more).
+_PHONE = re.compile(r"\+?\(?\d(?:[\d.\-)]|[ \u00a0](?=[\d(]))*\d")
 _HEADING = re.compile(r"(<(h[1-4])\b[^>]*>)(.*?)(</\2>)", re.DOTALL)
 SHORT_LAST_WORD = 7  # a headline's last word this short keeps its neighbour on its line
+
+
+def _left_to_right(match: re.Match) -> str:
+    """A phone number, kept on one line and read left to right; a year or a plain number as
+    it is (the bidirectional algorithm already keeps those in order)."""
+    number = match[0]
+    if sum(c.isdigit() for c in number) < 7 or not re.search(r"[ ().\-]", number):
+        return number
+    return f'<span class="ltr">{number.replace(" ", NBSP)}</span>'
+
+
+@cache
+def right_to_left(lang: str) -> bool:
+    """Whether CLDR says ``lang`` is written right to left (Arabic, Persian, Urdu, Hebrew)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(lang, sep="-").character_order == "right-to-left"
+    except (UnknownLocaleError, ValueError):
+        return False
 
 
 def typeset(fragment: str, lang: str) -> str:
     """Curly quotes and apostrophes in the language's style, and no-break spaces inside
     spaced abbreviations, between a number's digit groups and between it and its unit, before
     a citation and before a separator dot, in the text of a fragment."""
-    marks = QUOTES.get(lang.split("-")[0].lower(), ENGLISH_QUOTES)
+    marks = QUOTES.get(lang.lower(), QUOTES.get(lang.split("-")[0].lower(), ENGLISH_QUOTES))
+    rtl = right_to_left(lang)
     pieces = re.split(r"(<[^>]*>)", fragment)
     before = " "  # the last character of text so far: what a quote follows
     for index, piece in enumerate(pieces):
@@ -131,12 +168,24 @@ def typeset(fragment: str, lang: str) -> str:
         text = _NUMBER_UNIT.sub(lambda m: m[1] + NBSP, text)
         text = _CITED.sub(lambda m: (m[1] or m[2]) + NBSP, text)
         text = _SEPARATOR.sub(NBSP, text)
+        if lang.split("-")[0].lower() in CJK_LANGUAGES:
+            text = _CJK_NUMBER.sub(WORD_JOINER, text)
+        if rtl:  # "(202) 224-3121" would print as "224-3121 (202)": one left-to-right run
+            text = _PHONE.sub(_left_to_right, text)
         pieces[index] = hyphenate_long_words(text, lang)
     return "".join(pieces)
 
 
 LONG_WORD = 16  # letters: a word this long may be hyphenated (German compounds, mostly)
 _LONG = re.compile(rf"[^\W\d_]{{{LONG_WORD},}}")
+
+
+def keep_last_two(fragment: str, lang: str) -> str:
+    """In Japanese and Chinese, each paragraph's and heading's last two characters joined, so
+    that its last line never holds one alone."""
+    if lang.split("-")[0].lower() not in CJK_LANGUAGES:
+        return fragment
+    return _LAST_TWO.sub(WORD_JOINER, fragment)
 
 
 def hyphenate_long_words(text: str, lang: str) -> str:
@@ -160,8 +209,11 @@ def _hyphenator(lang: str):
     return pyphen.Pyphen(lang=dictionary) if dictionary else None
 
 
-def balance(fragment: str) -> str:
-    """Keep a headline's short last word on the line of the word before it."""
+def balance(fragment: str, lang: str = "en") -> str:
+    """Keep a headline's short last word on the line of the word before it; a Japanese or
+    Chinese headline breaks only after its commas, where it has them."""
+    if lang.split("-")[0].lower() in CJK_LANGUAGES:
+        return _phrases(fragment)
     pieces = re.split(r"(<[^>]*>)", fragment)
     text = [(index, at) for index, piece in enumerate(pieces) if not piece.startswith("<")
             for at in range(len(piece))]
@@ -176,9 +228,28 @@ def balance(fragment: str) -> str:
     return "".join(pieces)
 
 
-def balance_headings(fragment: str) -> str:
+def balance_headings(fragment: str, lang: str = "en") -> str:
     """``balance`` applied to every heading of an HTML fragment."""
-    return _HEADING.sub(lambda m: m[1] + balance(m[3]) + m[4], fragment)
+    return _HEADING.sub(lambda m: m[1] + balance(m[3], lang) + m[4], fragment)
+
+
+_PHRASE_END = "\u3001\u3002\uff0c\uff01\uff1f\uff1a\uff1b"  # ideographic comma, full stop...
+MAX_PHRASE = 6  # characters: a longer phrase may not fit a headline line (a poster holds 8)
+
+
+def _phrases(fragment: str) -> str:
+    """A CJK headline with commas (two phrases of a slogan) joined inside each phrase, so its
+    lines break after a comma, not inside a word; one without, or with a phrase longer than
+    MAX_PHRASE, as it is (but for its last two characters)."""
+    pieces = re.split(r"(<[^>]*>)", fragment)
+    text = "".join(piece for piece in pieces if not piece.startswith("<"))
+    phrases = [p for p in re.split(f"[{_PHRASE_END}]", text.strip()) if p]
+    if len(phrases) < 2 or max(len(p) for p in phrases) > MAX_PHRASE:
+        return _LAST_TWO.sub(WORD_JOINER, fragment)
+    between = re.compile(rf"(?<=[^{_PHRASE_END}\s\u2060])(?={_CJK_CHAR})"
+                         rf"|(?<={_CJK_CHAR})(?=[^{_PHRASE_END}\s\u2060])")
+    return "".join(piece if piece.startswith("<") else between.sub(WORD_JOINER, piece)
+                   for piece in pieces)
 
 
 _QUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.DOTALL)
