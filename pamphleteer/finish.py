@@ -29,6 +29,7 @@ class Finish:
     duplex: str | None = None  # Simplex, DuplexFlipLongEdge, DuplexFlipShortEdge
     heights: tuple[float, ...] = ()  # each page cut to its top heights[i] points
     tags: bool = False  # a tagged (PDF/UA) PDF: decorative figures become artifacts
+    rtl: bool = False  # a right-to-left document: viewers show its spreads right to left
 
 
 # How WeasyPrint (pydyf) writes black in RGB: each operator on a line of its own.
@@ -40,7 +41,7 @@ def finish(data: bytes, how: Finish) -> bytes:
     """``data`` finished as ``how`` says, saved once (the same inputs, the same bytes)."""
     import pikepdf
 
-    if not (how.cmyk or how.heights or how.prepress or how.duplex or how.tags):
+    if not (how.cmyk or how.heights or how.prepress or how.duplex or how.tags or how.rtl):
         return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
         changed = how.cmyk and _cmyk_black(pdf)
@@ -52,10 +53,16 @@ def finish(data: bytes, how: Finish) -> bytes:
             _crop_tops(pdf, how.heights)
         if how.prepress:
             mark_for_print(pdf, how.prepress)
-        if how.duplex:
-            pdf.Root.ViewerPreferences = pikepdf.Dictionary(
-                Duplex=pikepdf.Name(f"/{how.duplex}"), PrintScaling=pikepdf.Name("/None"))
-        if not (changed or how.heights or how.prepress or how.duplex):
+        if how.duplex or how.rtl:
+            # Added to what is there (a tagged PDF's DisplayDocTitle stays).
+            preferences = pdf.Root.get("/ViewerPreferences", pikepdf.Dictionary())
+            if how.duplex:
+                preferences.Duplex = pikepdf.Name(f"/{how.duplex}")
+                preferences.PrintScaling = pikepdf.Name("/None")
+            if how.rtl:
+                preferences.Direction = pikepdf.Name("/R2L")
+            pdf.Root.ViewerPreferences = preferences
+        if not (changed or how.heights or how.prepress or how.duplex or how.rtl):
             return data
         output = io.BytesIO()
         # The XMP says which PDF/X it is and is kept as WeasyPrint wrote it; the file's ID

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from pamphleteer.materials import INCH, SHEETS, Material
@@ -126,14 +126,35 @@ def _landscape(material: Material, paper: str) -> bool:
 
 
 def plan_sheets(material: Material, paper_sheet: tuple[float, float], trim: tuple[float, float],
-                pages: int, instruction: str = "") -> Plan | None:
+                pages: int, instruction: str = "", rtl: bool = False) -> Plan | None:
     """How the home profile puts ``pages`` trim pages on sheets; None: print as is.
 
     The print instruction goes in a margin or in a gutter that is cut away, never on a piece:
     where the pieces fill the sheet (folded pieces), the PDF's print settings say it instead.
+    A right-to-left piece's sheets are the mirror of a left-to-right one's: a booklet is bound
+    on its right, its first page on the left half of the outer sheet.
     """
     plan = IMPOSITIONS[material.imposition].plan
-    return None if plan is None else plan(paper_sheet, trim, pages, instruction)
+    if plan is None:
+        return None
+    made = plan(paper_sheet, trim, pages, instruction)
+    return _mirrored(made, trim) if rtl else made
+
+
+def _mirrored(plan: Plan, trim: tuple[float, float]) -> Plan:
+    """``plan`` reflected left for right on every sheet side (both sides of a duplex sheet
+    alike, so what lies back to back stays so)."""
+    def flip(x: float, width: float, sheet: SheetPlan) -> float:
+        return sheet.width - x - width
+
+    return Plan(tuple(replace(
+        sheet,
+        placements=tuple(replace(place, x=flip(place.x, trim[0] * place.scale, sheet))
+                         for place in sheet.placements),
+        lines=tuple(replace(line, x1=flip(line.x1, 0, sheet), x2=flip(line.x2, 0, sheet))
+                    for line in sheet.lines),
+        note=replace(sheet.note, x=flip(sheet.note.x, sheet.note.width, sheet))
+        if sheet.note else None) for sheet in plan.sheets))
 
 
 def unprintable_top(material: Material, paper: str) -> float:

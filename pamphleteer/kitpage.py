@@ -120,6 +120,7 @@ def page_context(project: Project, entries: list[dict], events: dict[str, dict],
         "thumb_width": THUMB_WIDTH // 2,
         "nav": [item for item in nav if own_url(item["href"])],
         "languages": [{"code": code, "name": language_name(project, code),
+                       "dir": project.locales[code].direction,
                        "intro": strings[code]["kit_intro"],
                        "zip": _zip_entry(zips.get(code), strings[code], code),
                        "pieces": _cards(groups, None, code, strings[code], thumbs)}
@@ -260,5 +261,6 @@ def _event(project: Project, slug: str, info: dict, groups: dict, strings: dict,
             if info.get("host") else "",
             "zip": _zip_entry(zips.get(f"event-{slug}"), source, project.source_locale),
             "languages": [{"code": code, "name": language_name(project, code),
+                           "dir": project.locales[code].direction,
                            "pieces": _cards(groups, slug, code, strings[code], thumbs)}
                           for code in locales]}

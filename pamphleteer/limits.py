@@ -32,7 +32,8 @@ MAX_WORD = 80  # characters without a space: German's longest compounds have abo
 
 # Characters that print as nothing or as boxes (C0 and C1 controls, but tab and newline), and
 # bidirectional embeddings, overrides and isolates, which reorder text so that what prints is
-# not what the file reads (right-to-left scripts are not supported, so none has a use here).
+# not what the file reads. Right-to-left copy needs none: the templates isolate its links,
+# numbers and codes (direction and unicode-bidi in CSS), and LRM/RLM marks stay allowed.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 

@@ -38,6 +38,7 @@ SCRIPT_FONTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "Jpan": (("Noto Sans JP",), False),
     "Hans": (("Noto Sans SC",), False),
     "Hant": (("Noto Sans TC",), False),
+    "Arab": (("Noto Sans Arabic", "Inter"), False),  # Latin names and links from Inter
 }
 
 
@@ -117,10 +118,6 @@ def _read_locale(path: Path, code: str, default_fonts: dict[str, tuple[str, ...]
     direction = check.get(data, ("direction",), str, "ltr")
     if direction not in ("ltr", "rtl"):
         raise check.fail(("direction",), "must be 'ltr' or 'rtl'")
-    if direction == "rtl":
-        raise check.fail(("direction",), "right-to-left languages are not supported yet: "
-                         "WeasyPrint cannot lay out bidirectional text, so this locale would "
-                         "print in the wrong order")
     fonts = dict(default_fonts)
     fonts.update(font_roles(check, data.get("fonts", {}), ("fonts",), families, required=False))
     return Locale(code=code, name=check.get(data, ("name",), str), paper=paper, fonts=fonts,
@@ -184,15 +181,18 @@ def describe_language(code: str) -> tuple[str, str]:
         raise UsageError(f"'{code}' is not a language CLDR knows: use a code like 'es', 'vi', "
                          "'pt-BR' or 'zh-Hant'") from None
     name = cldr_name(code) or code
-    if language.character_order == "right-to-left":
-        raise UsageError(f"{name} ('{code}') is written right to left, which pamphleteer "
-                         "cannot print yet: WeasyPrint does not lay out bidirectional text, "
-                         "so its pieces would print in the wrong order")
     likely = get_global("likely_subtags").get(str(language.language), "")
     territory = language.territory or likely.split("_")[-1]
     if code in KNOWN:
         return KNOWN[code]
     return name, "letter" if territory in LETTER_TERRITORIES else "a4"
+
+
+def language_direction(code: str) -> str:
+    """"rtl" for a language written right to left (CLDR's character order), else "ltr"."""
+    from babel import Locale as Cldr
+
+    return "rtl" if Cldr.parse(code, sep="-").character_order == "right-to-left" else "ltr"
 
 
 def language_script(code: str) -> str:
@@ -211,17 +211,19 @@ def language_script(code: str) -> str:
 
 
 def locale_file_text(code: str, name: str, paper: str, keep_words: bool = False,
-                     fonts: dict[str, tuple[str, ...]] | None = None) -> str:
+                     fonts: dict[str, tuple[str, ...]] | None = None,
+                     direction: str = "ltr") -> str:
     """A commented ``locale.toml`` for a new language folder."""
     lines = [
         f"# Settings for the {name} kit. Change them here; no code involved.",
         "# name: the language's name in its own script. paper: \"letter\" (US, Canada,",
         "# Mexico, ...) or \"a4\" (most other countries): the campaign's, whatever the",
         "# language; change it where this kit prints in another region. direction: \"ltr\"",
-        "# (right-to-left scripts are not supported yet).",
+        "# or \"rtl\" (Arabic, Persian, Urdu: the pages mirror; links and numbers inside",
+        "# stay left to right).",
         f'name = "{name}"',
         f'paper = "{paper}"',
-        'direction = "ltr"',
+        f'direction = "{direction}"',
     ]
     if keep_words:
         lines += ["# Break lines only at spaces, never inside a word (Korean).",

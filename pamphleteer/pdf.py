@@ -193,6 +193,7 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
     with _collected(source, notes):
         page = html_document(html, root.as_uri() + "/", fetcher)
         split_columns(page.etree_element, cuts)
+        rtl = page.etree_element.get("dir") == "rtl"
         mark_frame_ends(page.etree_element)
         fonts = font_config(fonts_dirs, files)
         sheets, profiles = _stylesheets(page.etree_element, root, fonts, fetcher)
@@ -216,7 +217,8 @@ def render_pdf(html: str, *, root: Path, source: Path, pdf_variant: str | None =
                                      inspect=partial(check_drawn, source=source, root=root))
         return finish(written, Finish(cmyk=cmyk, prepress=prepress, duplex=duplex,
                                       heights=heights,
-                                      tags=bool(pdf_variant and pdf_variant.startswith("pdf/ua"))))
+                                      tags=bool(pdf_variant and pdf_variant.startswith("pdf/ua")),
+                                      rtl=rtl))
 
     rendered = Rendered(pdf=b"", pages=len(document.pages), layout=measure(document),
                         pending=write_pdf, notes=notes)

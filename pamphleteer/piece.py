@@ -64,6 +64,7 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
     if event:
         check_event_glyphs(project, locale, event)
     paper = project.locales[locale].paper
+    rtl = project.locales[doc.content_locale].direction == "rtl"
     codes, geometries = {}, {}
     purposes = material.qr + tuple(p for p in material.optional_qr if p in project.links)
     coded = {p: code_link(project, p, event) for p in purposes}
@@ -85,7 +86,7 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
                                alt=f"{strings.get(purpose + '_label', purpose)}: "
                                    f"{shown[purpose]}" if tags else "")
                        for purpose in purposes]
-        geometries[name] = geometry(material, PROFILES[name], paper)
+        geometries[name] = geometry(material, PROFILES[name], paper, rtl)
     piece = Piece(locale=locale, material=material, doc=doc,
                   html_parts=document_context(project, doc, diagnostics), strings=strings,
                   codes=codes, geometries=geometries,

@@ -321,7 +321,8 @@ def _impose(project: Project, job: Job, piece: Piece, rendered: Rendered,
     paper = project.locales[job.locale].paper
     instruction = print_instruction(material, piece.strings, paper, job.locale)
     layout = plan_sheets(material, SHEETS[paper], piece.geometries[job.profile].trim,
-                         rendered.pages, instruction)
+                         rendered.pages, instruction,
+                         rtl=project.locales[piece.doc.content_locale].direction == "rtl")
     if layout is None:
         return rendered.pdf, None
     sheet = layout.sheets[0]

@@ -56,8 +56,9 @@ class Geometry:
     unprintable: float = 0.25 * 72
 
 
-def geometry(material: Material, profile: Profile, paper: str) -> Geometry:
-    """Page geometry of ``material`` for ``profile`` on ``paper``."""
+def geometry(material: Material, profile: Profile, paper: str, rtl: bool = False) -> Geometry:
+    """Page geometry of ``material`` for ``profile`` on ``paper`` (``rtl``: a tri-fold's
+    panels, and so its folds, mirrored)."""
     common: dict[str, Any] = {"bleed": profile.bleed[paper], "safe": profile.safe_margin,
               "slug": SLUG if profile.marks else 0.0,
               "unprintable": unprintable_top(material, paper)}
@@ -70,8 +71,10 @@ def geometry(material: Material, profile: Profile, paper: str) -> Geometry:
         if profile.medium == SCREEN:
             return Geometry(trim=(cover, GROW_HEIGHT), layout="panels", max_pages=6, grow=True,
                             **common)
-        return Geometry(trim=trim, layout="sheets", max_pages=2,
-                        folds=((flap, flap + back), (cover, cover + back)), **common)
+        folds = ((flap, flap + back), (cover, cover + back))
+        if rtl:
+            folds = tuple(tuple(sorted(trim[0] - x for x in side)) for side in folds)
+        return Geometry(trim=trim, layout="sheets", max_pages=2, folds=folds, **common)
     if profile.medium == SCREEN:
         # Read on a phone, a page is shown 390 px wide: a page no wider than this keeps
         # 10 pt type at 10.8 px or more. Its parts are pages as tall as their copy.

@@ -38,6 +38,7 @@ from pamphleteer.locales import (
     LOCALE_FILE,
     SCRIPT_FONTS,
     describe_language,
+    language_direction,
     language_script,
     locale_file_text,
 )
@@ -286,7 +287,8 @@ def _make_locale(project: Project, code: str, base: str, folder: Path, name: str
         # (or the theme's fonts for the script), and its paper: the campaign prints in one
         # region, whatever the language (a Japanese kit of a US campaign is on letter).
         (scratch / LOCALE_FILE).write_text(locale_file_text(
-            code, name, project.locales[base].paper, keep_words=keep_words, fonts=fonts),
+            code, name, project.locales[base].paper, keep_words=keep_words, fonts=fonts,
+            direction=language_direction(code)),
             encoding="utf-8")
         _move(scratch, folder, code)
     except BaseException:

@@ -263,7 +263,7 @@ def pair_lines_to_say(local: str, source: str, source_lang: str) -> tuple[str, i
     new HTML and how many lines (quoted paragraphs) each side has: they should match.
     """
     originals = _QUOTE.findall(source)
-    lang = html.escape(source_lang)
+    lang = html.escape(source_lang) + ('" dir="rtl' if right_to_left(source_lang) else "")
     count = 0
 
     def pair(match: re.Match) -> str:

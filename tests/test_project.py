@@ -71,12 +71,14 @@ def test_unknown_font_family_is_named(project):
         load_project(project)
 
 
-def test_right_to_left_locale_is_refused(project):
+def test_a_right_to_left_locale_is_read_and_a_wrong_direction_refused(project):
     folder = project / "content" / "ar"
     folder.mkdir()
     (folder / "locale.toml").write_text('name = "العربية"\npaper = "a4"\ndirection = "rtl"\n')
+    assert load_project(project).locales["ar"].direction == "rtl"
+    (folder / "locale.toml").write_text('name = "العربية"\npaper = "a4"\ndirection = "rl"\n')
     error = load_project(project).broken["ar"]  # left out: the other locales still build
-    assert isinstance(error, ConfigError) and "right-to-left" in error.message
+    assert isinstance(error, ConfigError) and "must be 'ltr' or 'rtl'" in error.message
     assert error.file == folder / "locale.toml" and error.line == 3
 
 
