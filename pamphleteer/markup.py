@@ -73,6 +73,18 @@ def expand_placeholders(text: str, edition: dt.date, path: Path, line: int) -> s
     return _PLACEHOLDER.sub(replace, text)
 
 
+# A form's blank (three underscores or more) inside a line is a blank, never emphasis: with
+# no space beside it (Japanese, Chinese) Markdown would take "______" for bold and drop it.
+_BLANKS = re.compile(r"(?<![\\_])_{3,}")
+
+
+def _escape_blanks(text: str) -> str:
+    """Each blank's underscores escaped, on every line but a dividing line (___)."""
+    return "\n".join(line if _RULE.match(line) else
+                     _BLANKS.sub(lambda m: "\\_" * len(m[0]), line)
+                     for line in text.split("\n"))
+
+
 def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words: bool,
             diagnostics: list[Diagnostic], lang: str = "en", photos: Path | None = None) -> str:
     """Render Markdown to HTML that is safe to put in a template, typeset for ``lang``;
@@ -97,7 +109,7 @@ def to_html(source: str, *, path: Path, line: int, edition: dt.date, keep_words:
     import markdown  # here: a build with nothing to render never needs them
     import nh3
 
-    text = expand_placeholders(source, edition, path, line)
+    text = _escape_blanks(expand_placeholders(source, edition, path, line))
     raw = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     tags = ALLOWED_TAGS | ({"img"} if photos else set())
     _report_removed(raw, source, path, line, diagnostics, tags)
@@ -161,7 +173,7 @@ def plain(text: str, lang: str, keep_words: bool, headline: bool = False) -> str
     """Plain text (a template string, say) as typeset, escaped HTML."""
     # "&shy;" marks where a word may break, in front matter and strings as in Markdown.
     escaped = typeset(html.escape(text, quote=False).replace("&amp;shy;", SOFT_HYPHEN), lang)
-    escaped = balance(escaped, lang) if headline else escaped
+    escaped = balance(escaped, lang) if headline else keep_last_two(escaped, lang)
     return keep_words_together(escaped) if keep_words else escaped
 
 

@@ -109,8 +109,9 @@ _CJK_NUMBER = re.compile(r"(?<=\d)(?=[\u3040-\u30ff\u3400-\u9fff\uff05])"
 # Nor does a paragraph or heading end with one character alone on its last line (a 孤字):
 # its last two characters (and the punctuation after them) stay together.
 _CJK_CHAR = "[\u3040-\u30ff\u3400-\u9fff]"
-_LAST_TWO = re.compile(rf"(?<={_CJK_CHAR})(?={_CJK_CHAR}[\u3001\u3002\uff01\uff1f\u300d"
-                       rf"\u300f\uff09\uff0c\uff0e]*\s*(?:</(?:p|li|h[1-6])>|$))")
+_CJK_END = "[\u3001\u3002\uff01\uff1f\u300d\u300f\uff09\uff0c\uff0e]*"
+_LAST_TWO = re.compile(rf"(?<={_CJK_CHAR})(?={_CJK_CHAR}{_CJK_END}(?:</(?:strong|em|b|i|a|span)>)*"
+                       rf"{_CJK_END}\s*(?:</(?:p|li|h[1-6])>|$))")
 CJK_LANGUAGES = ("ja", "zh")
 # A phone number (digit groups parted by spaces, brackets, dots or hyphens, 7 digits or more).
 _PHONE = re.compile(r"\+?\(?\d(?:[\d.\-)]|[ \u00a0](?=[\d(]))*\d")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import shutil
+from itertools import pairwise
+from pathlib import Path
 
 import pikepdf
 import pypdfium2
 import pytest
 
-from conftest import FIXTURES, build, run
+from conftest import FIXTURES, build, fixture_campaign, run
 from pdfinspect import text_lines
 
 
@@ -154,3 +156,109 @@ def test_no_line_may_begin_with_closing_punctuation_or_a_small_kana(text, lang):
     assert len(pieces) > 40
     closers = set("。、」』）〕，．：；！？ゃゅょっぁぃぅぇぉャュョッァィゥェォー")
     assert not [piece for piece in pieces[1:] if piece[:1] in closers], pieces
+
+
+REGIONS = {"ja": "Noto Sans JP", "zh-Hans": "Noto Sans SC", "zh-Hant": "Noto Sans TC"}
+
+
+def test_japanese_and_chinese_need_no_font_work_and_get_their_region_s_face(campaign):
+    for code, family in REGIONS.items():
+        result, output = run("new-locale", code, "--project", str(campaign))
+        assert result == 0, output
+        settings = (campaign / "content" / code / "locale.toml").read_text("utf-8")
+        # One face, never a stack of the three: no fallback to another region's shapes.
+        assert f'text = ["{family}"]' in settings, (code, settings)
+
+
+@pytest.mark.parametrize("char", ["骨", "次", "化", "令"])
+def test_each_region_draws_its_own_shapes(char):
+    """The JP, SC and TC subsets draw these characters each in its region's form."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    from conftest import ROOT
+
+    outlines = {}
+    for family in REGIONS.values():
+        font = TTFont(ROOT / "assets/fonts" / f"{family.replace(' ', '')}-Regular.subset.otf")
+        pen = RecordingPen()
+        font.getGlyphSet()[font.getBestCmap()[ord(char)]].draw(pen)
+        outlines[family] = repr(pen.value)
+    assert len(set(outlines.values())) == 3, char  # three shapes, one per region
+
+
+CJK_FIXTURES = {"ja": "Noto-Sans-JP", "zh-Hant": "Noto-Sans-TC"}
+SMALL_KANA = set("ゃゅょっぁぃぅぇぉャュョッァィゥェォ")
+CLOSERS = set("。、」』）〕，．：；！？") | SMALL_KANA
+COUNTERS = "年月日人名億万萬"
+
+
+@pytest.fixture(scope="module")
+def cjk_kits(tmp_path_factory):
+    """The fixture campaign with its Japanese and Traditional Chinese translations
+    (tests/fixtures/scripts), every material and profile built under --strict."""
+    root = tmp_path_factory.mktemp("cjk")
+    campaign = fixture_campaign("campaign", root)
+    for code in CJK_FIXTURES:
+        result, output = run("new-locale", code, "--project", str(campaign))
+        assert result == 0, output
+        for path in (FIXTURES / "scripts" / code).iterdir():
+            shutil.copy(path, campaign / "content" / code / path.name)
+        assert run("mark-translated", code, "--project", str(campaign))[0] == 0
+    result, output = build(campaign, root / "out", "-l", "ja", "-l", "zh-Hant", "--strict")
+    assert result == 0, output
+    return root / "out"
+
+
+@pytest.mark.slow
+def test_japanese_and_chinese_kits_build_whole_in_their_own_faces(cjk_kits):
+    for code, face in CJK_FIXTURES.items():
+        pdfs = sorted((cjk_kits / code).glob("*.pdf"))
+        assert len(pdfs) == 32, pdfs  # 8 materials x 4 profiles
+        for pdf in pdfs:
+            drawn = fonts_drawn(pdf)
+            assert any(name.startswith(face) for name in drawn), (pdf.name, drawn)
+            others = [f for f in CJK_FIXTURES.values() if f != face]
+            assert not [n for n in drawn for other in others if n.startswith(other)], drawn
+
+
+@pytest.mark.slow
+def test_built_pages_keep_kinsoku_and_numbers_with_their_counters(cjk_kits):
+    """On every page of both kits: no line begins with a closing mark or a small kana, and
+    no number is parted from the counter after it (1953 / 年)."""
+    bad = []
+    for code in CJK_FIXTURES:
+        for pdf in sorted((cjk_kits / code).glob("*.pdf")):
+            for page in range(len(pypdfium2.PdfDocument(str(pdf)))):
+                lines = [line.text.strip("\u2060 ") for line in text_lines(pdf, page)]
+                bad += [(pdf.name, line) for line in lines if line[:1] in CLOSERS]
+                bad += [(pdf.name, a, b) for a, b in pairwise(lines)
+                        if a[-1:].isdigit() and b[:1] in COUNTERS]
+    assert not bad, bad[:10]
+
+
+def test_a_form_blank_beside_japanese_is_kept_not_taken_for_bold():
+    # With no space beside it, "______" would be Markdown's strong emphasis, and vanish.
+    import datetime as dt
+
+    from pamphleteer.markup import to_html
+
+    html = to_html("お名前______（郵便番号______）です。\n\n___\n", path=Path("x.md"), line=1,
+                   edition=dt.date(2026, 1, 1), keep_words=False, diagnostics=[], lang="ja")
+    assert "お名前______（郵便番号______）" in html and "<strong>" not in html, html
+    assert "<hr>" in html  # a line of underscores alone is still a dividing line
+
+
+def test_a_cjk_paragraph_never_ends_with_one_character_alone():
+    from pamphleteer.markup import plain
+    from pamphleteer.typography import WORD_JOINER, balance, keep_last_two, typeset
+
+    assert keep_last_two("<p>請願に<strong>署名する。</strong></p>", "ja") == \
+        f"<p>請願に<strong>署名す{WORD_JOINER}る。</strong></p>"
+    assert plain("電話してください。", "ja", False).endswith(f"さ{WORD_JOINER}い。")
+    assert keep_last_two("<p>Sign it.</p>", "en") == "<p>Sign it.</p>"
+    # A headline with a comma breaks after it, never inside its phrases.
+    assert balance("朝鮮半島，該和平了", "zh-Hant") == WORD_JOINER.join("朝鮮半島") + "，" + \
+        WORD_JOINER.join("該和平了")
+    # A number stays with its counter: 1953 / 年 never parts.
+    assert typeset("1953年7月27日", "ja") == "1953\u2060年\u20607\u2060月\u206027\u2060日"
