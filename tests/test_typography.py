@@ -149,4 +149,3 @@ def test_text_ink_must_be_one_solid_ink(campaign):
     code, output = run("check", "--project", str(campaign))
     assert code == 1
     assert re.search(r"campaign\.toml:\d+: .*ink.*one solid ink", output), output
-
