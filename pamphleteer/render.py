@@ -71,7 +71,7 @@ def geometry(material: Material, profile: Profile, paper: str, rtl: bool = False
         if profile.medium == SCREEN:
             return Geometry(trim=(cover, GROW_HEIGHT), layout="panels", max_pages=6, grow=True,
                             **common)
-        folds = ((flap, flap + back), (cover, cover + back))
+        folds: tuple[tuple[float, ...], ...] = ((flap, flap + back), (cover, cover + back))
         if rtl:
             folds = tuple(tuple(sorted(trim[0] - x for x in side)) for side in folds)
         return Geometry(trim=trim, layout="sheets", max_pages=2, folds=folds, **common)
