@@ -142,7 +142,9 @@ def right_to_left(lang: str) -> bool:
 def typeset(fragment: str, lang: str) -> str:
     """Curly quotes and apostrophes in the language's style, and no-break spaces inside
     spaced abbreviations, between a number's digit groups and between it and its unit, before
-    a citation and before a separator dot, in the text of a fragment."""
+    a citation and before a separator dot, in the text of a fragment; in Japanese and Chinese
+    a number joined to its counter, in right-to-left text a phone number in a left-to-right
+    run."""
     marks = QUOTES.get(lang.lower(), QUOTES.get(lang.split("-")[0].lower(), ENGLISH_QUOTES))
     rtl = right_to_left(lang)
     pieces = re.split(r"(<[^>]*>)", fragment)
@@ -236,6 +238,9 @@ def balance_headings(fragment: str, lang: str = "en") -> str:
 
 _PHRASE_END = "\u3001\u3002\uff0c\uff01\uff1f\uff1a\uff1b"  # ideographic comma, full stop...
 MAX_PHRASE = 6  # characters: a longer phrase may not fit a headline line (a poster holds 8)
+# Between two characters of one phrase, one of them a kanji or kana.
+_INSIDE_PHRASE = re.compile(rf"(?<=[^{_PHRASE_END}\s\u2060])(?={_CJK_CHAR})"
+                            rf"|(?<={_CJK_CHAR})(?=[^{_PHRASE_END}\s\u2060])")
 
 
 def _phrases(fragment: str) -> str:
@@ -247,9 +252,7 @@ def _phrases(fragment: str) -> str:
     phrases = [p for p in re.split(f"[{_PHRASE_END}]", text.strip()) if p]
     if len(phrases) < 2 or max(len(p) for p in phrases) > MAX_PHRASE:
         return _LAST_TWO.sub(WORD_JOINER, fragment)
-    between = re.compile(rf"(?<=[^{_PHRASE_END}\s\u2060])(?={_CJK_CHAR})"
-                         rf"|(?<={_CJK_CHAR})(?=[^{_PHRASE_END}\s\u2060])")
-    return "".join(piece if piece.startswith("<") else between.sub(WORD_JOINER, piece)
+    return "".join(piece if piece.startswith("<") else _INSIDE_PHRASE.sub(WORD_JOINER, piece)
                    for piece in pieces)
 
 
@@ -264,7 +267,10 @@ def pair_lines_to_say(local: str, source: str, source_lang: str) -> tuple[str, i
     new HTML and how many lines (quoted paragraphs) each side has: they should match.
     """
     originals = _QUOTE.findall(source)
-    lang = html.escape(source_lang) + ('" dir="rtl' if right_to_left(source_lang) else "")
+    # The source's language (and direction, where it reads right to left: the page's own
+    # direction is the translation's).
+    said = f'lang="{html.escape(source_lang)}"' + (' dir="rtl"' if right_to_left(source_lang)
+                                                    else "")
     count = 0
 
     def pair(match: re.Match) -> str:
@@ -276,7 +282,7 @@ def pair_lines_to_say(local: str, source: str, source_lang: str) -> tuple[str, i
             ours, theirs = [match[1]], [original]
         # Paragraph by paragraph: the source's line, then its translation.
         return "".join(
-            '<div class="say">' + (f'<blockquote class="say-source" lang="{lang}">{source}'
+            '<div class="say">' + (f'<blockquote class="say-source" {said}>{source}'
                                    "</blockquote>" if source else "")
             + f'<blockquote class="say-local">{local}</blockquote></div>'
             for source, local in zip(theirs, ours, strict=True))
