@@ -39,6 +39,7 @@ SCRIPT_FONTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "Hans": (("Noto Sans SC",), False),
     "Hant": (("Noto Sans TC",), False),
     "Arab": (("Noto Sans Arabic", "Inter"), False),  # Latin names and links from Inter
+    "Hebr": (("Noto Sans Hebrew", "Inter"), False),
 }
 
 
@@ -162,7 +163,11 @@ def cldr_name(code: str, in_locale: str | None = None) -> str | None:
                                          else language)
     except (UnknownLocaleError, ValueError):
         return None
-    return name[:1].upper() + name[1:] if name else None
+    if not name:
+        return None
+    # As a heading would start it; Georgian has capitals (Mtavruli) but never starts a
+    # word with one.
+    return name if "\u10d0" <= name[0] <= "\u10ff" else name[:1].upper() + name[1:]
 
 
 def describe_language(code: str) -> tuple[str, str]:

@@ -262,3 +262,15 @@ def test_a_cjk_paragraph_never_ends_with_one_character_alone():
         WORD_JOINER.join("該和平了")
     # A number stays with its counter: 1953 / 年 never parts.
     assert typeset("1953年7月27日", "ja") == "1953\u2060年\u20607\u2060月\u206027\u2060日"
+
+
+def test_greek_and_hebrew_need_no_font_work(campaign):
+    """Greek in the campaign's own families (Inter and Noto Serif draw it, polytonic too);
+    Hebrew in Noto Sans Hebrew, right to left."""
+    assert run("new-locale", "el", "--project", str(campaign))[0] == 0
+    greek = (campaign / "content/el/locale.toml").read_text("utf-8")
+    assert 'text = ["Noto Serif"]' in greek and 'direction = "ltr"' in greek, greek
+    result, output = run("new-locale", "he", "--project", str(campaign))
+    assert result == 0, output
+    hebrew = (campaign / "content/he/locale.toml").read_text("utf-8")
+    assert 'text = ["Noto Sans Hebrew", "Inter"]' in hebrew and 'direction = "rtl"' in hebrew

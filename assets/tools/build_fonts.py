@@ -31,10 +31,11 @@ from fontTools.ttLib import TTCollection, TTFont
 # both in full, so a campaign's Russian pieces need no font of their own. The IPA letters and
 # modifiers (U+0250-02FF) and Latin Extended-D are letters of Hausa (ɓ ɗ), Azerbaijani (ə),
 # Hawaiian and Tongan (U+02BB), Ukrainian and Uzbek (U+02BC), Akan and Lingala (ɔ ɛ): every letter
-# CLDR's exemplars give a Latin or Cyrillic language that these families draw.
+# CLDR's exemplars give a Latin or Cyrillic language that these families draw; and Greek,
+# monotonic and polytonic.
 LATIN_UNICODES = (
     "U+0020-007E,U+00A0-00FF,U+0100-017F,U+0180-024F,U+0250-02FF,U+0300-036F,U+0400-052F,"
-    "U+1E00-1EFF,U+A720-A7FF,U+2000-206F,U+20A0-20CF,U+2100-214F,U+2190-21FF,U+2212,U+2713,U+2022,"
+    "U+1E00-1EFF,U+A720-A7FF,U+0370-03FF,U+1F00-1FFF,U+2000-206F,U+20A0-20CF,U+2100-214F,U+2190-21FF,U+2212,U+2713,U+2022,"
     "U+25A1,U+25CF"
 )
 # Devanagari (Hindi, Marathi, Nepali): its letters, marks and the joiners its conjuncts use;
@@ -56,11 +57,13 @@ ARABIC_UNICODES = (
     "U+0020,U+00A0,U+0600-06FF,U+0750-077F,U+08A0-08FF,U+200B-200F,U+2066-2069,U+25CC,"
     "U+FB50-FDFF,U+FE70-FEFF"
 )
+# Hebrew (Hebrew, Yiddish): letters, points and the bidi controls; Latin from Inter after it.
+HEBREW_UNICODES = "U+0020,U+00A0,U+0590-05FF,U+200B-200F,U+2066-2069,U+25CC,U+FB1D-FB4F"
 SAMPLES = {
-    "latin": "Ạặễờựđ Мир Україна", "korean": "평화협정", "devanagari": "शांति समझौता क्षत्र",
+    "latin": "Ạặễờựđ Мир Україна Ειρήνη", "korean": "평화협정", "devanagari": "शांति समझौता क्षत्र",
     "japanese": "平和協定を結ぶ「署名」", "simplified": "和平协定签名",
     "traditional": "和平協定簽名",
-    "arabic": "اتفاقية سلام",
+    "arabic": "اتفاقية سلام", "hebrew": "הסכם שלום",
 }
 # Layout features a subset keeps. The CJK faces keep only what horizontal text uses: their
 # locl (other regions' glyph shapes), vert and the JIS78/83/90 variants would double them.
@@ -83,6 +86,7 @@ FAMILY_PACKAGES = {
     "Noto Sans TC": ("fonts-noto-cjk", "SIL-1.1"),
     "Noto Sans Devanagari": ("fonts-noto-core", "OFL-1.1"),
     "Noto Sans Arabic": ("fonts-noto-core", "OFL-1.1"),
+    "Noto Sans Hebrew": ("fonts-noto-core", "OFL-1.1"),
 }
 
 
@@ -151,7 +155,8 @@ class FontJob:
     def unicodes(self) -> str:
         """The --unicodes argument (CJK ideographs go in a file: see subset_args)."""
         return {"latin": LATIN_UNICODES, "korean": KOREAN_UNICODES,
-                "devanagari": DEVANAGARI_UNICODES, "arabic": ARABIC_UNICODES}.get(
+                "devanagari": DEVANAGARI_UNICODES, "arabic": ARABIC_UNICODES,
+                "hebrew": HEBREW_UNICODES}.get(
                     self.script, CJK_UNICODES)
 
 
@@ -191,6 +196,10 @@ JOBS: tuple[FontJob, ...] = (
             "NotoSansArabic-Regular.subset.ttf", "arabic"),
     FontJob("Noto Sans Arabic", 700, "normal", f"{NOTO_DIR}/NotoSansArabic-Bold.ttf",
             "NotoSansArabic-Bold.subset.ttf", "arabic"),
+    FontJob("Noto Sans Hebrew", 400, "normal", f"{NOTO_DIR}/NotoSansHebrew-Regular.ttf",
+            "NotoSansHebrew-Regular.subset.ttf", "hebrew"),
+    FontJob("Noto Sans Hebrew", 700, "normal", f"{NOTO_DIR}/NotoSansHebrew-Bold.ttf",
+            "NotoSansHebrew-Bold.subset.ttf", "hebrew"),
 )
 
 
@@ -271,10 +280,11 @@ def ordinary_korean(code: int) -> bool:
 
 
 def ordinary_latin(code: int) -> bool:
-    """What an English or Spanish kit uses: everything but Cyrillic, the IPA letters and
-    modifiers and Latin Extended-D (which their own languages' pieces use)."""
+    """What an English or Spanish kit uses: everything but Cyrillic, Greek, the IPA letters
+    and modifiers and Latin Extended-D (which their own languages' pieces use)."""
     return not (0x0400 <= code <= 0x052F or 0x0250 <= code <= 0x02FF
-                or 0xA720 <= code <= 0xA7FF)
+                or 0xA720 <= code <= 0xA7FF or 0x0370 <= code <= 0x03FF
+                or 0x1F00 <= code <= 0x1FFF)
 
 
 def common_ideographs(script: str) -> Callable[[int], bool]:
