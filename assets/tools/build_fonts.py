@@ -169,6 +169,14 @@ def cjk_jobs(family: str, prefix: str, script: str) -> tuple[FontJob, ...]:
         for weight, name in ((400, "Regular"), (700, "Bold"), (900, "Black")))
 
 
+def noto_jobs(family: str, script: str) -> tuple[FontJob, ...]:
+    """The two weights (400, 700) of one Noto Sans family for a script, from fonts-noto-core."""
+    short = family.replace(" ", "")
+    return tuple(FontJob(family, weight, "normal", f"{NOTO_DIR}/{short}-{name}.ttf",
+                         f"{short}-{name}.subset.ttf", script)
+                 for weight, name in ((400, "Regular"), (700, "Bold")))
+
+
 JOBS: tuple[FontJob, ...] = (
     FontJob("Inter", 400, "normal", f"{INTER_DIR}/Inter-Regular.otf",
             "Inter-Regular.subset.otf"),
@@ -185,21 +193,12 @@ JOBS: tuple[FontJob, ...] = (
     FontJob("Noto Serif", 700, "italic", f"{NOTO_DIR}/NotoSerif-BoldItalic.ttf",
             "NotoSerif-BoldItalic.subset.ttf"),
     *cjk_jobs("Noto Sans KR", "NotoSansCJKkr-", "korean"),
-    FontJob("Noto Sans Devanagari", 400, "normal", f"{NOTO_DIR}/NotoSansDevanagari-Regular.ttf",
-            "NotoSansDevanagari-Regular.subset.ttf", "devanagari"),
-    FontJob("Noto Sans Devanagari", 700, "normal", f"{NOTO_DIR}/NotoSansDevanagari-Bold.ttf",
-            "NotoSansDevanagari-Bold.subset.ttf", "devanagari"),
+    *noto_jobs("Noto Sans Devanagari", "devanagari"),
     *cjk_jobs("Noto Sans JP", "NotoSansCJKjp-", "japanese"),
     *cjk_jobs("Noto Sans SC", "NotoSansCJKsc-", "simplified"),
     *cjk_jobs("Noto Sans TC", "NotoSansCJKtc-", "traditional"),
-    FontJob("Noto Sans Arabic", 400, "normal", f"{NOTO_DIR}/NotoSansArabic-Regular.ttf",
-            "NotoSansArabic-Regular.subset.ttf", "arabic"),
-    FontJob("Noto Sans Arabic", 700, "normal", f"{NOTO_DIR}/NotoSansArabic-Bold.ttf",
-            "NotoSansArabic-Bold.subset.ttf", "arabic"),
-    FontJob("Noto Sans Hebrew", 400, "normal", f"{NOTO_DIR}/NotoSansHebrew-Regular.ttf",
-            "NotoSansHebrew-Regular.subset.ttf", "hebrew"),
-    FontJob("Noto Sans Hebrew", 700, "normal", f"{NOTO_DIR}/NotoSansHebrew-Bold.ttf",
-            "NotoSansHebrew-Bold.subset.ttf", "hebrew"),
+    *noto_jobs("Noto Sans Arabic", "arabic"),
+    *noto_jobs("Noto Sans Hebrew", "hebrew"),
 )
 
 
