@@ -193,13 +193,6 @@ def describe_language(code: str) -> tuple[str, str]:
     return name, "letter" if territory in LETTER_TERRITORIES else "a4"
 
 
-def language_direction(code: str) -> str:
-    """"rtl" for a language written right to left (CLDR's character order), else "ltr"."""
-    from babel import Locale as Cldr
-
-    return "rtl" if Cldr.parse(code, sep="-").character_order == "right-to-left" else "ltr"
-
-
 def language_script(code: str) -> str:
     """The script ``code`` is written in (ISO 15924, as CLDR's likely subtags say)."""
     from babel import Locale as Cldr

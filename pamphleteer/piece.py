@@ -26,7 +26,7 @@ from pamphleteer.qr import (
 from pamphleteer.render import Geometry, document_context, event_context, geometry
 from pamphleteer.tomlfile import line_of
 from pamphleteer.translation import STRINGS, UNTRANSLATED, file_status
-from pamphleteer.typography import CJK_LANGUAGES
+from pamphleteer.typography import cjk_language
 
 CJK_GROWTH = 1.15  # how much further Japanese and Chinese type may grow than the material says
 
@@ -54,7 +54,7 @@ def prepare(project: Project, locale: str, material: Material, profiles: tuple[s
     diagnostics: list[Diagnostic] = []
     doc = load_document(project, locale, material, diagnostics)
     doc, translation = _translation(project, locale, doc, diagnostics)
-    if doc.content_locale.split("-")[0].lower() in CJK_LANGUAGES:
+    if cjk_language(doc.content_locale):
         # Japanese and Chinese say in fewer square ems what English says: their type may
         # grow further before an area is called too empty.
         material = replace(material, fit=(material.fit[0],

@@ -38,7 +38,6 @@ from pamphleteer.locales import (
     LOCALE_FILE,
     SCRIPT_FONTS,
     describe_language,
-    language_direction,
     language_script,
     locale_file_text,
 )
@@ -46,6 +45,7 @@ from pamphleteer.materials import MATERIALS
 from pamphleteer.outputs import write_atomic
 from pamphleteer.project import Project
 from pamphleteer.tomlfile import read_toml
+from pamphleteer.typography import right_to_left
 
 TRANSLATED, OUTDATED, UNTRANSLATED, MISSING = "translated", "outdated", "untranslated", "missing"
 UNREADABLE = "unreadable"
@@ -288,7 +288,7 @@ def _make_locale(project: Project, code: str, base: str, folder: Path, name: str
         # region, whatever the language (a Japanese kit of a US campaign is on letter).
         (scratch / LOCALE_FILE).write_text(locale_file_text(
             code, name, project.locales[base].paper, keep_words=keep_words, fonts=fonts,
-            direction=language_direction(code)),
+            direction="rtl" if right_to_left(code) else "ltr"),
             encoding="utf-8")
         _move(scratch, folder, code)
     except BaseException:

@@ -113,6 +113,12 @@ _CJK_END = "[\u3001\u3002\uff01\uff1f\u300d\u300f\uff09\uff0c\uff0e]*"
 _LAST_TWO = re.compile(rf"(?<={_CJK_CHAR})(?={_CJK_CHAR}{_CJK_END}(?:</(?:strong|em|b|i|a|span)>)*"
                        rf"{_CJK_END}\s*(?:</(?:p|li|h[1-6])>|$))")
 CJK_LANGUAGES = ("ja", "zh")
+
+
+def cjk_language(lang: str) -> bool:
+    """Whether ``lang`` is Japanese or Chinese (any script or region of it)."""
+    return lang.split("-")[0].lower() in CJK_LANGUAGES
+
 # A phone number (digit groups parted by spaces, brackets, dots or hyphens, 7 digits or more).
 _PHONE = re.compile(r"\+?\(?\d(?:[\d.\-)]|[ \u00a0](?=[\d(]))*\d")
 _HEADING = re.compile(r"(<(h[1-4])\b[^>]*>)(.*?)(</\2>)", re.DOTALL)
@@ -171,7 +177,7 @@ def typeset(fragment: str, lang: str) -> str:
         text = _NUMBER_UNIT.sub(lambda m: m[1] + NBSP, text)
         text = _CITED.sub(lambda m: (m[1] or m[2]) + NBSP, text)
         text = _SEPARATOR.sub(NBSP, text)
-        if lang.split("-")[0].lower() in CJK_LANGUAGES:
+        if cjk_language(lang):
             text = _CJK_NUMBER.sub(WORD_JOINER, text)
         if rtl:  # "(202) 224-3121" would print as "224-3121 (202)": one left-to-right run
             text = _PHONE.sub(_left_to_right, text)
@@ -186,7 +192,7 @@ _LONG = re.compile(rf"[^\W\d_]{{{LONG_WORD},}}")
 def keep_last_two(fragment: str, lang: str) -> str:
     """In Japanese and Chinese, each paragraph's and heading's last two characters joined, so
     that its last line never holds one alone."""
-    if lang.split("-")[0].lower() not in CJK_LANGUAGES:
+    if not cjk_language(lang):
         return fragment
     return _LAST_TWO.sub(WORD_JOINER, fragment)
 
@@ -215,7 +221,7 @@ def _hyphenator(lang: str):
 def balance(fragment: str, lang: str = "en") -> str:
     """Keep a headline's short last word on the line of the word before it; a Japanese or
     Chinese headline breaks only after its commas, where it has them."""
-    if lang.split("-")[0].lower() in CJK_LANGUAGES:
+    if cjk_language(lang):
         return _phrases(fragment)
     pieces = re.split(r"(<[^>]*>)", fragment)
     text = [(index, at) for index, piece in enumerate(pieces) if not piece.startswith("<")
